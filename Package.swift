@@ -1,0 +1,76 @@
+// swift-tools-version: 6.0
+// Veer: run and steer Llama-family models on any GPU through Vulkan compute shaders.
+//
+// Targets follow docs/architecture.md; dependencies point one way:
+//   VulkanRuntime <- KernelsVulkan -> Kernels <- KernelsCPU, Kernels <- KernelsReference
+// Only VeerCLI (and tests/benchmarks) names a concrete backend.
+import Foundation
+import PackageDescription
+
+/// Host-CPU code generation. At swiftc's baseline (x86-64/SSE2) every SIMD fused multiply-add is a library call per
+/// lane (`fmaf@PLT`); `-target-cpu native` makes it one instruction. `VEER_PORTABLE=1` drops it: a baseline build for
+/// distribution, and the form in which Veer can be a SwiftPM dependency (SwiftPM refuses unsafe flags there).
+let portable = ProcessInfo.processInfo.environment["VEER_PORTABLE"] == "1"
+let codegen: [SwiftSetting] = portable ? [] : [.unsafeFlags(["-target-cpu", "native"])]
+let swiftSettings: [SwiftSetting] = codegen
+
+let package = Package(
+    name: "Veer",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "veer", targets: ["VeerCLI"]),
+        .library(name: "Kernels", targets: ["Kernels"]),
+        .library(name: "KernelsReference", targets: ["KernelsReference"]),
+        .library(name: "KernelsCPU", targets: ["KernelsCPU"]),
+        .library(name: "KernelsVulkan", targets: ["KernelsVulkan"]),
+        .library(name: "VulkanRuntime", targets: ["VulkanRuntime"]),
+        .library(name: "KernelCases", targets: ["KernelCases"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The Vulkan C headers and loader (pkg-config vulkan; Debian: libvulkan-dev).
+        .systemLibrary(name: "CVulkan", pkgConfig: "vulkan", providers: [.apt(["libvulkan-dev"])]),
+        // One push-constant struct per kernel, included by the GLSL shaders and by Swift: one source of truth.
+        .target(name: "KernelABI"),
+        .target(name: "VulkanRuntime", dependencies: ["CVulkan"], swiftSettings: swiftSettings),
+        .target(name: "Kernels", dependencies: ["KernelABI"], swiftSettings: swiftSettings),
+        .target(name: "KernelsReference", dependencies: ["Kernels"], swiftSettings: swiftSettings),
+        .target(name: "KernelsCPU", dependencies: ["Kernels"], swiftSettings: swiftSettings),
+        .target(
+            name: "KernelsVulkan",
+            dependencies: ["Kernels", "KernelABI", "VulkanRuntime"],
+            swiftSettings: swiftSettings,
+            plugins: ["GLSLCompilerPlugin"]),
+        .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["Kernels", "VulkanRuntime"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "VeerCLI",
+            dependencies: [
+                "Kernels", "KernelsCPU", "KernelsVulkan", "KernelsReference", "KernelCases", "VulkanRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // Build tooling: GLSL -> SPIR-V (glslc) -> Swift source embedding the words, so a copied binary still runs.
+        .executableTarget(name: "spv2swift", path: "Sources/spv2swift"),
+        .plugin(name: "GLSLCompilerPlugin", capability: .buildTool(), dependencies: ["spv2swift"]),
+
+        .testTarget(
+            name: "VulkanRuntimeTests", dependencies: ["VulkanRuntime", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KernelsReferenceTests",
+            dependencies: ["KernelsReference", "Kernels", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KernelsCPUTests",
+            dependencies: ["KernelsCPU", "KernelsReference", "KernelCases", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KernelParityTests",
+            dependencies: ["KernelsCPU", "KernelsVulkan", "KernelsReference", "KernelCases", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport"], swiftSettings: swiftSettings),
+    ]
+)

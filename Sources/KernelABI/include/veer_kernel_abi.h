@@ -1,0 +1,160 @@
+// Veer kernel ABI: push-constant blocks and shared table layouts, one definition for GLSL and Swift.
+//
+// This header is included by every compute shader (compiled with -DVEER_GLSL) and imported into Swift through the
+// KernelABI module, so a field added here appears on both sides. Rules that keep the two layouts identical:
+//   * only 4-byte scalars (uint32_t, int32_t, float): std430 and C then agree on every offset;
+//   * push-constant blocks stay <= 128 bytes (the limit lavapipe and many desktop GPUs share);
+//   * element offsets and counts are in elements of the buffer's own type unless a name says bytes or words.
+#ifndef VEER_KERNEL_ABI_H
+#define VEER_KERNEL_ABI_H
+
+#ifdef VEER_GLSL
+#define uint32_t uint
+#define int32_t int
+#define VEER_STRUCT(name) struct name
+#define VEER_END(name) ;
+#else
+#include <stdint.h>
+#define VEER_STRUCT(name) typedef struct name
+#define VEER_END(name) name;
+#endif
+
+// GGML tensor type ids (the GGUF `type` field); the weight formats a matmul or embed kernel reads.
+#define VEER_DTYPE_F32 0
+#define VEER_DTYPE_F16 1
+#define VEER_DTYPE_Q4_0 2
+#define VEER_DTYPE_Q4_1 3
+#define VEER_DTYPE_Q8_0 8
+
+// y[rows, n] = x[rows, k] . W^T, with W stored row-major as [n, k] in the weight type (GGUF: ne0 = k, ne1 = n).
+// Offsets in floats let one buffer hold several activations (e.g. Q, K and V of one block).
+VEER_STRUCT(VeerMatmulPush) {
+    uint32_t rows;
+    uint32_t k;
+    uint32_t n;
+    uint32_t xOffset;
+    uint32_t yOffset;
+} VEER_END(VeerMatmulPush)
+
+// out[r, :] = dequant(table[ids[r], :]); ids are int32 in [0, vocab).
+VEER_STRUCT(VeerEmbedPush) {
+    uint32_t rows;
+    uint32_t width;
+    uint32_t vocab;
+} VEER_END(VeerEmbedPush)
+
+// out[r, i] = x[r, i] / sqrt(mean_i(x[r, :]^2) + eps) * weight[i]
+VEER_STRUCT(VeerRMSNormPush) {
+    uint32_t rows;
+    uint32_t width;
+    float eps;
+} VEER_END(VeerRMSNormPush)
+
+// In place, GGUF `llama` (GGML NORM) convention: adjacent pairs (x[2i], x[2i+1]) of each head's first nRot dims
+// rotate by pos[r] * freqScale * freqBase^(-2i/nRot). x is [rows, rowStride] with heads at x[r, headOffset + h*headDim].
+VEER_STRUCT(VeerRopePush) {
+    uint32_t rows;
+    uint32_t nHeads;
+    uint32_t headDim;
+    uint32_t nRot;
+    uint32_t rowStride;
+    uint32_t headOffset;
+    float freqBase;
+    float freqScale;
+} VEER_END(VeerRopePush)
+
+// out[i] = silu(gate[i]) * up[i] for i < count.
+VEER_STRUCT(VeerSwigluPush) {
+    uint32_t count;
+} VEER_END(VeerSwigluPush)
+
+// Per row: out = softmax(x) or, with logMode = 1, log-softmax(x).
+VEER_STRUCT(VeerSoftmaxPush) {
+    uint32_t rows;
+    uint32_t width;
+    uint32_t logMode;
+} VEER_END(VeerSoftmaxPush)
+
+// KV caches are [slots, ctx, kvWidth] f32, kvWidth = nKVHeads * headDim. Row r of a batch belongs to cache slot
+// slot[r] and sits at position pos[r] of that slot's sequence.
+// kv_store: kCache[slot[r], pos[r], :] = k[r, :], likewise v. k and v are read at kOffset/vOffset + r*rowStride.
+VEER_STRUCT(VeerKVStorePush) {
+    uint32_t rows;
+    uint32_t kvWidth;
+    uint32_t ctx;
+    uint32_t rowStride;
+    uint32_t kOffset;
+    uint32_t vOffset;
+} VEER_END(VeerKVStorePush)
+
+// Causal grouped-query attention over the KV cache: query row r (head h, read at qOffset + r*qRowStride + h*headDim)
+// attends to positions 0...pos[r] of slot slot[r], KV head h / (nHeads / nKVHeads). out is [rows, nHeads*headDim].
+VEER_STRUCT(VeerAttentionPush) {
+    uint32_t rows;
+    uint32_t nHeads;
+    uint32_t nKVHeads;
+    uint32_t headDim;
+    uint32_t ctx;
+    uint32_t qRowStride;
+    uint32_t qOffset;
+    float scale;
+} VEER_END(VeerAttentionPush)
+
+// argmax / topk over each row of x[rows, width]. Ties go to the lowest id. A row holding NaN or +-inf yields id -1
+// (and, for topk, -1 ids with NaN values): such a row is reported, never silently picked.
+VEER_STRUCT(VeerSelectPush) {
+    uint32_t rows;
+    uint32_t width;
+    uint32_t k;
+} VEER_END(VeerSelectPush)
+
+// out[r] = logits[r, target[r]] - logsumexp(logits[r, :]).
+VEER_STRUCT(VeerTokenLogprobsPush) {
+    uint32_t rows;
+    uint32_t width;
+} VEER_END(VeerTokenLogprobsPush)
+
+// Fused residual update with steering (one launch), see docs/kernels.md and steering-methods.md sections 0, 2, 4:
+//   every row:          x += f(delta)            (f applies only where rowFlags & VEER_ROW_EDIT_DELTA)
+//   rows with G flag:   x = g(x)                 (add, then unit scaling, then Spherical rotation, per the sequence)
+// heads_edit uses the same tables with no delta (hasDelta = 0): x = g(x) with add and unit scaling only.
+#define VEER_ROW_EDIT_DELTA 1u
+#define VEER_ROW_STEER 2u
+
+#define VEER_STEER_DELTA_UNITS 1u
+#define VEER_STEER_ADD 2u
+#define VEER_STEER_UNITS 4u
+#define VEER_STEER_SPHERICAL 8u
+
+VEER_STRUCT(VeerResidualSteerPush) {
+    uint32_t rows;
+    uint32_t width;
+    uint32_t hasDelta;
+    uint32_t writeTrace;
+} VEER_END(VeerResidualSteerPush)
+
+// One entry per sequence of a batch (table `seqParams`, indexed by rowSeq[r]). 16 words = 64 bytes, std430 stride 64.
+VEER_STRUCT(VeerSteerSeqParams) {
+    uint32_t flags;            // VEER_STEER_* bits
+    float addAlpha;            // g: x += addAlpha * vectors[addVector]
+    uint32_t addVector;
+    float unitAlpha;           // g: x[i] *= 1 + unitAlpha * b  for (i, b) in units[unitOffset ..< unitOffset+unitCount]
+    uint32_t unitOffset;
+    uint32_t unitCount;
+    float deltaUnitAlpha;      // f: delta[i] *= 1 + deltaUnitAlpha * b  over units[deltaUnitOffset ..< +deltaUnitCount]
+    uint32_t deltaUnitOffset;
+    uint32_t deltaUnitCount;
+    float sphAlpha;            // g: Slerp toward unit mu = vectors[sphMu] with the vMF gate (kappa, beta)
+    float sphKappa;
+    float sphBeta;
+    uint32_t sphMu;
+    uint32_t reserved0;
+    uint32_t reserved1;
+    uint32_t reserved2;
+} VEER_END(VeerSteerSeqParams)
+
+// Trace row written by residual_steer when writeTrace = 1: [t, normBefore, normAfter, cosine], one per row
+// (t = 0 and equal norms on rows that were not rotated).
+#define VEER_TRACE_WIDTH 4u
+
+#endif

@@ -1,0 +1,1 @@
+// KernelCases: filled in by the issue-2 work.

@@ -1,0 +1,74 @@
+import KernelABI
+
+/// A buffer owned by a backend. Its contents are only read or written through the backend.
+public protocol DeviceBuffer: AnyObject {
+    var byteCount: Int { get }
+}
+
+/// What every backend (CPU, Vulkan) does. Ops are issued in order; a backend may run them at once (CPU) or record them
+/// and run them at the next `synchronize()` or `read` (Vulkan). Results never depend on other rows of a batch or on
+/// the thread count: each row's reductions run in a fixed order, so a sequence is bit-identical alone or in a batch.
+///
+/// Every op validates its operand sizes first (the op structs' `validate`) and throws `KernelError` on a mismatch.
+public protocol ComputeBackend: AnyObject {
+    associatedtype Buffer: DeviceBuffer
+
+    /// A one-line description: backend, device, precision.
+    var name: String { get }
+
+    func makeBuffer(byteCount: Int, label: String) throws -> Buffer
+    /// Copies bytes into a buffer at a byte offset. Ordered after every op already issued.
+    func write(_ bytes: UnsafeRawBufferPointer, to buffer: Buffer, at byteOffset: Int) throws
+    /// Waits for every issued op, then copies bytes out.
+    func read(_ buffer: Buffer, at byteOffset: Int, into bytes: UnsafeMutableRawBufferPointer) throws
+    /// Waits until every issued op has finished.
+    func synchronize() throws
+
+    func matmul(_ op: MatmulOp, x: Buffer, weights: Buffer, y: Buffer) throws
+    func embed(_ op: EmbedOp, ids: Buffer, table: Buffer, out: Buffer) throws
+    func rmsnorm(_ op: RMSNormOp, x: Buffer, weight: Buffer, out: Buffer) throws
+    func rope(_ op: RopeOp, x: Buffer, positions: Buffer) throws
+    func swiglu(_ op: SwigluOp, gate: Buffer, up: Buffer, out: Buffer) throws
+    func softmax(_ op: SoftmaxOp, x: Buffer, out: Buffer) throws
+    func kvStore(_ op: KVStoreOp, k: Buffer, v: Buffer, kCache: Buffer, vCache: Buffer, rows: RowPlacement<Buffer>) throws
+    func attention(_ op: AttentionOp, q: Buffer, kCache: Buffer, vCache: Buffer, rows: RowPlacement<Buffer>,
+                   out: Buffer) throws
+    func argmax(_ op: ArgmaxOp, x: Buffer, ids: Buffer) throws
+    func topk(_ op: TopKOp, x: Buffer, ids: Buffer, values: Buffer) throws
+    func tokenLogprobs(_ op: TokenLogprobsOp, logits: Buffer, targets: Buffer, out: Buffer) throws
+    func residualSteer(_ op: ResidualSteerOp, x: Buffer, delta: Buffer, tables: SteerTables<Buffer>,
+                       trace: Buffer?) throws
+    func headsEdit(_ op: HeadsEditOp, x: Buffer, tables: SteerTables<Buffer>) throws
+}
+
+extension ComputeBackend {
+    /// A new buffer holding `values`.
+    public func makeBuffer<T>(_ values: [T], label: String) throws -> Buffer {
+        let buffer = try makeBuffer(byteCount: max(1, values.count) * MemoryLayout<T>.stride, label: label)
+        try values.withUnsafeBytes { try write($0, to: buffer, at: 0) }
+        return buffer
+    }
+
+    /// Reads `count` values of type T from the start of a buffer.
+    public func read<T>(_ buffer: Buffer, as type: T.Type = T.self, count: Int) throws -> [T] {
+        try [T](unsafeUninitializedCapacity: count) { storage, initialized in
+            try read(buffer, at: 0, into: UnsafeMutableRawBufferPointer(storage))
+            initialized = count
+        }
+    }
+
+    /// Validates a steering plan and uploads it as device tables.
+    public func makeSteerTables(_ plan: SteerPlan, op: String = "residual_steer", allowSpherical: Bool = true)
+        throws -> SteerTables<Buffer>
+    {
+        try plan.validate(op: op, allowSpherical: allowSpherical)
+        return SteerTables(
+            rowSeq: try makeBuffer(plan.rowSeq, label: "steer.rowSeq"),
+            rowFlags: try makeBuffer(plan.rowFlags, label: "steer.rowFlags"),
+            seqParams: try makeBuffer(plan.seqParams, label: "steer.seqParams"),
+            vectors: try makeBuffer(plan.vectors.isEmpty ? [Float(0)] : plan.vectors, label: "steer.vectors"),
+            unitIndex: try makeBuffer(plan.unitIndex.isEmpty ? [UInt32(0)] : plan.unitIndex, label: "steer.unitIndex"),
+            unitCoef: try makeBuffer(plan.unitCoef.isEmpty ? [Float(0)] : plan.unitCoef, label: "steer.unitCoef"),
+            rows: plan.rows, width: plan.width)
+    }
+}

@@ -1,0 +1,134 @@
+import KernelABI
+
+// Parameters of every kernel, shared by all backends. Each op knows its shape, the bytes each operand needs
+// (`validate`), and the push-constant block the Vulkan shader reads (`push`, from KernelABI: one layout for both).
+// Buffers are row-major; shapes in comments are [rows, width] in elements of the operand's type.
+
+/// y[rows, n] = x[rows, k] · Wᵀ with W stored as [n, k] in `weightType`. Rows never interact: each output element is
+/// one dot product whose reduction order depends on k only, so a row's result is the same alone or in a batch.
+public struct MatmulOp: Sendable, Equatable {
+    public var rows: Int, k: Int, n: Int
+    public var weightType: DType
+    /// Offsets in floats into x and y, so one buffer can hold several activations.
+    public var xOffset: Int, yOffset: Int
+
+    public init(rows: Int, k: Int, n: Int, weightType: DType, xOffset: Int = 0, yOffset: Int = 0) {
+        self.rows = rows; self.k = k; self.n = n; self.weightType = weightType
+        self.xOffset = xOffset; self.yOffset = yOffset
+    }
+
+    public var push: VeerMatmulPush {
+        VeerMatmulPush(rows: UInt32(rows), k: UInt32(k), n: UInt32(n), xOffset: UInt32(xOffset), yOffset: UInt32(yOffset))
+    }
+
+    public var flops: Double { 2 * Double(rows) * Double(k) * Double(n) }
+    public var weightBytes: Int { n * weightType.rowBytes(k) }
+
+    public func validate(x: Int, weights: Int, y: Int) throws {
+        let op = "matmul"
+        try requirePositive(rows, "rows", op: op); try requirePositive(n, "n", op: op)
+        try weightType.checkRowLength(k, op: op)
+        try requireBytes(x, 4 * (xOffset + rows * k), op: op, operand: "x")
+        try requireBytes(weights, weightBytes, op: op, operand: "weights")
+        try requireBytes(y, 4 * (yOffset + rows * n), op: op, operand: "y")
+    }
+}
+
+/// out[rows, width] = dequant(table[ids[r], :]); ids: int32 [rows]; table: [vocab, width] in `tableType`.
+/// An id outside [0, vocab) is a contract violation the host checks (`validateIds`) before launch.
+public struct EmbedOp: Sendable, Equatable {
+    public var rows: Int, width: Int, vocab: Int
+    public var tableType: DType
+    public init(rows: Int, width: Int, vocab: Int, tableType: DType) {
+        self.rows = rows; self.width = width; self.vocab = vocab; self.tableType = tableType
+    }
+    public var push: VeerEmbedPush { VeerEmbedPush(rows: UInt32(rows), width: UInt32(width), vocab: UInt32(vocab)) }
+    public func validate(ids: Int, table: Int, out: Int) throws {
+        let op = "embed"
+        try requirePositive(rows, "rows", op: op); try requirePositive(vocab, "vocab", op: op)
+        try tableType.checkRowLength(width, op: op)
+        try requireBytes(ids, 4 * rows, op: op, operand: "ids")
+        try requireBytes(table, vocab * tableType.rowBytes(width), op: op, operand: "table")
+        try requireBytes(out, 4 * rows * width, op: op, operand: "out")
+    }
+    public func validateIds(_ ids: [Int32]) throws {
+        if let bad = ids.first(where: { $0 < 0 || Int($0) >= vocab }) {
+            throw KernelError.invalidShape(op: "embed", detail: "token id \(bad) is outside the vocabulary [0, \(vocab))")
+        }
+    }
+}
+
+/// out[r, i] = x[r, i] / sqrt(mean(x[r, :]²) + eps) · weight[i]; x, out: [rows, width]; weight: [width]. out may be x.
+public struct RMSNormOp: Sendable, Equatable {
+    public var rows: Int, width: Int
+    public var eps: Float
+    public init(rows: Int, width: Int, eps: Float) { self.rows = rows; self.width = width; self.eps = eps }
+    public var push: VeerRMSNormPush { VeerRMSNormPush(rows: UInt32(rows), width: UInt32(width), eps: eps) }
+    public func validate(x: Int, weight: Int, out: Int) throws {
+        let op = "rmsnorm"
+        try requirePositive(rows, "rows", op: op); try requirePositive(width, "width", op: op)
+        try requireBytes(x, 4 * rows * width, op: op, operand: "x")
+        try requireBytes(weight, 4 * width, op: op, operand: "weight")
+        try requireBytes(out, 4 * rows * width, op: op, operand: "out")
+    }
+}
+
+/// In-place rotary embedding, GGUF `llama` convention (adjacent pairs). x: [rows, rowStride] floats with nHeads
+/// heads of headDim starting at headOffset; positions: int32 [rows]. Pair i of a head turns by
+/// pos · freqScale · freqBase^(−2i/nRot), for 2i < nRot; dims at or beyond nRot are left alone.
+public struct RopeOp: Sendable, Equatable {
+    public var rows: Int, nHeads: Int, headDim: Int, nRot: Int
+    public var rowStride: Int, headOffset: Int
+    public var freqBase: Float, freqScale: Float
+    public init(rows: Int, nHeads: Int, headDim: Int, nRot: Int? = nil, rowStride: Int? = nil, headOffset: Int = 0,
+                freqBase: Float, freqScale: Float = 1) {
+        self.rows = rows; self.nHeads = nHeads; self.headDim = headDim; self.nRot = nRot ?? headDim
+        self.rowStride = rowStride ?? nHeads * headDim; self.headOffset = headOffset
+        self.freqBase = freqBase; self.freqScale = freqScale
+    }
+    public var push: VeerRopePush {
+        VeerRopePush(rows: UInt32(rows), nHeads: UInt32(nHeads), headDim: UInt32(headDim), nRot: UInt32(nRot),
+                     rowStride: UInt32(rowStride), headOffset: UInt32(headOffset), freqBase: freqBase,
+                     freqScale: freqScale)
+    }
+    public func validate(x: Int, positions: Int) throws {
+        let op = "rope"
+        try requirePositive(rows, "rows", op: op); try requirePositive(nHeads, "nHeads", op: op)
+        guard headDim > 0, headDim % 2 == 0, nRot > 0, nRot % 2 == 0, nRot <= headDim else {
+            throw KernelError.invalidShape(op: op, detail: "headDim \(headDim) and nRot \(nRot) must be even, 0 < nRot <= headDim")
+        }
+        guard headOffset + nHeads * headDim <= rowStride else {
+            throw KernelError.invalidShape(op: op, detail: "heads end at \(headOffset + nHeads * headDim), past rowStride \(rowStride)")
+        }
+        try requireBytes(x, 4 * rows * rowStride, op: op, operand: "x")
+        try requireBytes(positions, 4 * rows, op: op, operand: "positions")
+    }
+}
+
+/// out[i] = silu(gate[i]) · up[i], i < count. out may be gate or up.
+public struct SwigluOp: Sendable, Equatable {
+    public var count: Int
+    public init(count: Int) { self.count = count }
+    public var push: VeerSwigluPush { VeerSwigluPush(count: UInt32(count)) }
+    public func validate(gate: Int, up: Int, out: Int) throws {
+        let op = "swiglu"
+        try requirePositive(count, "count", op: op)
+        for (name, bytes) in [("gate", gate), ("up", up), ("out", out)] {
+            try requireBytes(bytes, 4 * count, op: op, operand: name)
+        }
+    }
+}
+
+/// Per row of x[rows, width]: out = softmax(x), or log-softmax(x) when `log`. out may be x.
+public struct SoftmaxOp: Sendable, Equatable {
+    public var rows: Int, width: Int
+    public var log: Bool
+    public init(rows: Int, width: Int, log: Bool = false) { self.rows = rows; self.width = width; self.log = log }
+    public var push: VeerSoftmaxPush { VeerSoftmaxPush(rows: UInt32(rows), width: UInt32(width), logMode: log ? 1 : 0) }
+    public func validate(x: Int, out: Int) throws {
+        let op = log ? "log_softmax" : "softmax"
+        try requirePositive(rows, "rows", op: op); try requirePositive(width, "width", op: op)
+        try requireBytes(x, 4 * rows * width, op: op, operand: "x")
+        try requireBytes(out, 4 * rows * width, op: op, operand: "out")
+    }
+}

@@ -1,0 +1,1 @@
+// KernelsCPU: filled in by the issue-2 work.

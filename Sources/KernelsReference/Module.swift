@@ -1,0 +1,1 @@
+// KernelsReference: filled in by the issue-2 work.

@@ -1,0 +1,1 @@
+// KernelsVulkan: filled in by the issue-2 work.

@@ -1,0 +1,1 @@
+// TestSupport: filled in by the issue-2 work.

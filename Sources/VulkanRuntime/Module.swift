@@ -1,0 +1,1 @@
+// VulkanRuntime: filled in by the issue-2 work.
