@@ -46,6 +46,7 @@ let package = Package(
         .target(name: "Llama", dependencies: ["Kernels", "KernelABI"], swiftSettings: swiftSettings),
         // GGUF reads model files (and writes small ones); it needs Kernels only for DType.
         .target(name: "GGUF", dependencies: ["Kernels"], swiftSettings: swiftSettings),
+        .target(name: "Tokenizers", dependencies: ["GGUF"], swiftSettings: swiftSettings),
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
         .target(name: "TestSupport", dependencies: ["Kernels", "VulkanRuntime"], swiftSettings: swiftSettings),
         .executableTarget(
@@ -77,6 +78,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "GGUFTests", dependencies: ["GGUF", "Kernels"], exclude: ["FuzzCorpus"], swiftSettings: swiftSettings),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF"], swiftSettings: swiftSettings),
         .testTarget(name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )
