@@ -18,25 +18,26 @@ struct BPEModel: Sendable {
 
     /// `merges` are "left right" strings in rank order, split at the first space after the first byte (a merge may
     /// start with a space character).
-    init(tokens: [String], ids: [String: Int32], merges mergeRules: [String]) {
+    init(tokens: [String], ids: [TokenKey: Int32], merges mergeRules: [String]) {
         vocabularySize = tokens.count
-        var symbols = ids
-        var nextSymbol = Int32(tokens.count)
-        func symbol(_ text: Substring) -> Int32 {
-            let key = String(text)
-            if let id = symbols[key] { return id }
-            symbols[key] = nextSymbol
-            nextSymbol += 1
-            return nextSymbol - 1
+        // Strings that are not tokens: few in a well-formed vocabulary.
+        var intermediates: [TokenKey: Int32] = [:]
+        func symbol(_ text: String) -> Int32 {
+            let key = TokenKey(text)
+            if let id = ids[key] ?? intermediates[key] { return id }
+            let id = Int32(tokens.count + intermediates.count)
+            intermediates[key] = id
+            return id
         }
-        byteSymbols = ByteLevel.characterForByte.map { symbol(Substring(String($0))) }
+        byteSymbols = ByteLevel.characterForByte.map { symbol(String($0)) }
         var table: [UInt64: Merge] = [:]
         table.reserveCapacity(mergeRules.count)
         for (rank, rule) in mergeRules.enumerated() {
+            // Sliced as UTF-8, not as Characters: no grapheme breaking for 48900 rules.
             let utf8 = rule.utf8
             guard utf8.count > 1, let split = utf8.dropFirst().firstIndex(of: UInt8(ascii: " ")) else { continue }
-            let left = Substring(rule[..<split])
-            let right = Substring(rule[rule.utf8.index(after: split)...])
+            let left = String(decoding: utf8[..<split], as: UTF8.self)
+            let right = String(decoding: utf8[utf8.index(after: split)...], as: UTF8.self)
             guard !right.isEmpty else { continue }
             let key = UInt64(UInt32(symbol(left))) << 32 | UInt64(UInt32(symbol(right)))
             if table[key] == nil {
@@ -44,7 +45,7 @@ struct BPEModel: Sendable {
             }
         }
         self.merges = table
-        singleByteTokens = (0..<128).map { ids[String(UnicodeScalar(UInt8($0)))] ?? -1 }
+        singleByteTokens = (0..<128).map { ids[TokenKey(String(UnicodeScalar(UInt8($0))))] ?? -1 }
     }
 
     @inline(__always)

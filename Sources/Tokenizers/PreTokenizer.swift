@@ -50,9 +50,7 @@ public struct PreTokenizer: Sendable, Equatable {
 
     /// The words BPE would merge within, for inspection and tests (special tokens are not split out here).
     public func words(in text: String) -> [String] {
-        var utf8 = Array(text.utf8)
-        return utf8.withUnsafeMutableBufferPointer { mutable in
-            let bytes = UnsafeBufferPointer(mutable)
+        Array(text.utf8).withUnsafeBufferPointer { bytes in
             let scalars = ScalarText(utf8: bytes, range: 0..<bytes.count)
             return split(scalars).map { word in
                 String(decoding: bytes[scalars.byteOffsets[word.lowerBound]..<scalars.byteOffsets[word.upperBound]],

@@ -31,6 +31,7 @@ extension Tokenizer {
     /// drop the space before "'s", "'m", "'re", "'ve".
     static func cleanUpSpaces(_ input: [UInt8]) -> [UInt8] {
         let space = UInt8(ascii: " "), quote = UInt8(ascii: "'")
+        let punctuation: [UInt8] = [UInt8(ascii: "?"), UInt8(ascii: "!"), UInt8(ascii: "."), UInt8(ascii: ",")]
         var text = input
         var total = text.count
         // Each pass reads text[i] and writes it back at `total` <= i, so reads see the pass's input.
@@ -45,7 +46,7 @@ extension Tokenizer {
         }
         pass { text, total, i, _ in
             let x = text[i]
-            if text[i - 1] == space && [UInt8(ascii: "?"), UInt8(ascii: "!"), UInt8(ascii: "."), UInt8(ascii: ",")].contains(x) {
+            if text[i - 1] == space && punctuation.contains(x) {
                 total -= 1
             }
             text[total] = x

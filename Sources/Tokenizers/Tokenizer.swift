@@ -44,7 +44,8 @@ public final class Tokenizer: Sendable {
     public init(metadata: GGUFMetadata) throws {
         let modelName = try metadata.string("tokenizer.ggml.model")
         guard modelName == "gpt2" else { throw TokenizerError.unsupportedModel(file: metadata.file, model: modelName) }
-        let preName = try metadata.ifPresent("tokenizer.ggml.pre", metadata.string) ?? "default"
+        // Without the key llama.cpp uses its "default" regexes, which this tokenizer does not implement.
+        let preName = try metadata.ifPresent("tokenizer.ggml.pre", metadata.string) ?? "default (key missing)"
         guard let preTokenizer = PreTokenizer(name: preName) else {
             throw TokenizerError.unknownPreTokenizer(file: metadata.file, name: preName)
         }
@@ -117,7 +118,7 @@ public final class Tokenizer: Sendable {
             let start = text.byteOffsets[word.lowerBound], end = text.byteOffsets[word.upperBound]
             let wordBytes = UnsafeBufferPointer(rebasing: bytes[start..<end])
             // Llama 3 takes a word that is itself a token as is, without merging.
-            if preTokenizer.ignoresMerges, let id = vocabulary.ids[ByteLevel.encode(wordBytes)] {
+            if preTokenizer.ignoresMerges, let id = vocabulary.ids[TokenKey(ByteLevel.encode(wordBytes))] {
                 encoding.ids.append(id)
                 encoding.byteRanges.append(start..<end)
                 continue

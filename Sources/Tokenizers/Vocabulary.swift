@@ -36,7 +36,8 @@ public struct Vocabulary: Sendable {
     /// [vocabulary] token strings in byte-level spelling ("Ġthe"); an empty string is replaced by "[EMPTY_<id>]".
     public let tokens: [String]
     public let attributes: [TokenAttributes]
-    let ids: [String: Int32]
+    /// Token string (by bytes) -> id.
+    let ids: [TokenKey: Int32]
 
     public let bos: Int32?
     public let eos: Int32?
@@ -55,7 +56,7 @@ public struct Vocabulary: Sendable {
 
     public var count: Int { tokens.count }
 
-    public func id(of text: String) -> Int32? { ids[text] }
+    public func id(of text: String) -> Int32? { ids[TokenKey(text)] }
 
     public func isEndOfGeneration(_ id: Int32) -> Bool { endOfGeneration.contains(id) }
 }
@@ -101,11 +102,11 @@ extension Vocabulary {
         guard !tokens.isEmpty, tokens.count < Int(Int32.max) else {
             throw TokenizerError.invalidVocabulary(file: file, detail: "\(tokens.count) tokens")
         }
-        var ids: [String: Int32] = [:]
+        var ids: [TokenKey: Int32] = [:]
         ids.reserveCapacity(tokens.count)
         for i in tokens.indices {
             if tokens[i].isEmpty { tokens[i] = "[EMPTY_\(i)]" }
-            if let earlier = ids.updateValue(Int32(i), forKey: tokens[i]) {
+            if let earlier = ids.updateValue(Int32(i), forKey: TokenKey(tokens[i])) {
                 throw TokenizerError.invalidVocabulary(file: file, detail:
                     "token '\(tokens[i])' has ids \(earlier) and \(i)")
             }
@@ -121,9 +122,9 @@ extension Vocabulary {
         var detected: [Int32] = []
         func detect(_ key: String, _ texts: Set<String>) throws -> Int32? {
             if let id = try special(key, default: nil) { return id }
-            guard let index = tokens.indices.first(where: { texts.contains(tokens[$0]) }) else { return nil }
-            detected.append(Int32(index))
-            return Int32(index)
+            guard let id = texts.compactMap({ ids[TokenKey($0)] }).min() else { return nil }
+            detected.append(id)
+            return id
         }
         bos = try special("tokenizer.ggml.bos_token_id", default: 11)
         eos = try special("tokenizer.ggml.eos_token_id", default: 11)
@@ -137,9 +138,9 @@ extension Vocabulary {
         let fimSeparator = try detect("tokenizer.ggml.fim_sep_token_id", Self.fimSeparatorTexts)
 
         var endOfGeneration = Set([fimPad, fimRepo, fimSeparator, eos, eot, eom].compactMap { $0 })
-        for i in tokens.indices where Self.endOfGenerationTexts.contains(tokens[i]) {
-            endOfGeneration.insert(Int32(i))
-            detected.append(Int32(i))
+        for id in Self.endOfGenerationTexts.compactMap({ ids[TokenKey($0)] }) {
+            endOfGeneration.insert(id)
+            detected.append(id)
         }
         for id in detected { attributes[Int(id)].insert(.control) }
 

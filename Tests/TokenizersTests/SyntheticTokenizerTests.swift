@@ -101,6 +101,28 @@ import Testing
         #expect(message.contains("'tekken'") && message.contains("smollm"))
     }
 
+    @Test func tokensDifferingOnlyInBytesAreDistinct() throws {
+        // Canonically equivalent in Swift's String comparison, different bytes: two tokens, as in llama.cpp.
+        let tokenizer = try Tokenizer(metadata: try Self.metadata(tokens: ["\u{E9}x", "e\u{301}x"]))
+        let composed = try #require(tokenizer.vocabulary.id(of: "\u{E9}x"))
+        let decomposed = try #require(tokenizer.vocabulary.id(of: "e\u{301}x"))
+        #expect(composed != decomposed)
+    }
+
+    @Test func streamingWaitsForTheRestOfACharacter() throws {
+        let tokenizer = try Tokenizer(metadata: try Self.metadata())
+        let ids = tokenizer.encode("é\u{FF}!").ids  // C3 A9, then C3 BF, "!": one byte token each
+        #expect(ids.count == 5)
+        var stream = StreamingDetokenizer(tokenizer: tokenizer)
+        #expect(ids.map { stream.append($0) } == ["", "é", "", "\u{FF}", "!"])
+        // A lone continuation byte or an impossible lead byte can never complete: replaced at once.
+        let ff = try #require(tokenizer.vocabulary.id(of: String(Self.byteCharacter(0xFF))))
+        let a9 = try #require(tokenizer.vocabulary.id(of: String(Self.byteCharacter(0xA9))))
+        var broken = StreamingDetokenizer(tokenizer: tokenizer)
+        #expect(broken.append(ff) == "\u{FFFD}" && broken.append(a9) == "\u{FFFD}")
+        #expect(broken.heldBackByteCount == 0 && broken.finish() == "")
+    }
+
     @Test func byteRangesCoverTheInput() throws {
         let tokenizer = try Tokenizer(metadata: try Self.metadata())
         let text = "ab<s> abc é\n\n xyz"
