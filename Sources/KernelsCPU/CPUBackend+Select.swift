@@ -4,21 +4,23 @@ import Kernels
 extension CPUBackend {
     /// ids[r] = index of the row's largest value, lowest index on ties; -1 when the row holds NaN or ±inf.
     public func argmax(_ op: ArgmaxOp, x: CPUBuffer, ids: CPUBuffer) throws {
-        try op.validate(x: x.byteCount, ids: ids.byteCount)
-        let input = UnsafePointer(x.floats()), output = ids.int32s(), width = op.width
-        pool.forEachRange(count: op.rows, itemsPerChunk: rowsPerChunk(width: width),
-                          minimumItems: 2 * rowsPerChunk(width: width)) { rows, _ in
-            for r in rows {
-                let row = input + r * width
-                guard VectorMath.allFinite(row, count: width) else {
-                    output[r] = -1
-                    continue
+        try serialized {
+            try op.validate(x: x.byteCount, ids: ids.byteCount)
+            let input = UnsafePointer(x.floats()), output = ids.int32s(), width = op.width
+            pool.forEachRange(count: op.rows, itemsPerChunk: rowsPerChunk(width: width),
+                              minimumItems: 2 * rowsPerChunk(width: width)) { rows, _ in
+                for r in rows {
+                    let row = input + r * width
+                    guard VectorMath.allFinite(row, count: width) else {
+                        output[r] = -1
+                        continue
+                    }
+                    // The maximum first (vectorised), then its first occurrence: ties go to the lowest index.
+                    let top = VectorMath.maximum(row, count: width)
+                    var i = 0
+                    while row[i] != top { i += 1 }
+                    output[r] = Int32(i)
                 }
-                // The maximum first (vectorised), then its first occurrence: ties go to the lowest index.
-                let top = VectorMath.maximum(row, count: width)
-                var i = 0
-                while row[i] != top { i += 1 }
-                output[r] = Int32(i)
             }
         }
     }
@@ -26,48 +28,52 @@ extension CPUBackend {
     /// Per row, the k largest values, descending, equal values by lower id first; a row holding NaN or ±inf gives
     /// ids -1 and NaN values. A k-entry min-heap ordered by (value, −id) keeps the best seen; one pass, then a sort.
     public func topk(_ op: TopKOp, x: CPUBuffer, ids: CPUBuffer, values: CPUBuffer) throws {
-        try op.validate(x: x.byteCount, ids: ids.byteCount, values: values.byteCount)
-        let input = UnsafePointer(x.floats()), outIds = ids.int32s(), outValues = values.floats()
-        let width = op.width, k = op.k
-        let scratches = workerScratch
-        for arena in scratches { _ = arena.floats(2 * k) }
-        pool.forEachRange(count: op.rows, itemsPerChunk: rowsPerChunk(width: width),
-                          minimumItems: 2 * rowsPerChunk(width: width)) { rows, worker in
-            // [k] values then [k] ids (as Int32 bit patterns) of the heap.
-            let heapStorage = scratches[worker].floats(2 * k)
-            let heap = TopKHeap(values: heapStorage,
-                                ids: UnsafeMutableRawPointer(heapStorage + k).assumingMemoryBound(to: Int32.self),
-                                capacity: k)
-            for r in rows {
-                let row = input + r * width
-                let ids = outIds + r * k, vals = outValues + r * k
-                guard VectorMath.allFinite(row, count: width) else {
-                    ids.update(repeating: -1, count: k)
-                    vals.update(repeating: .nan, count: k)
-                    continue
+        try serialized {
+            try op.validate(x: x.byteCount, ids: ids.byteCount, values: values.byteCount)
+            let input = UnsafePointer(x.floats()), outIds = ids.int32s(), outValues = values.floats()
+            let width = op.width, k = op.k
+            let scratches = workerScratch
+            for arena in scratches { _ = arena.floats(2 * k) }
+            pool.forEachRange(count: op.rows, itemsPerChunk: rowsPerChunk(width: width),
+                              minimumItems: 2 * rowsPerChunk(width: width)) { rows, worker in
+                // [k] values then [k] ids (as Int32 bit patterns) of the heap.
+                let heapStorage = scratches[worker].floats(2 * k)
+                let heap = TopKHeap(values: heapStorage,
+                                    ids: UnsafeMutableRawPointer(heapStorage + k).assumingMemoryBound(to: Int32.self),
+                                    capacity: k)
+                for r in rows {
+                    let row = input + r * width
+                    let ids = outIds + r * k, vals = outValues + r * k
+                    guard VectorMath.allFinite(row, count: width) else {
+                        ids.update(repeating: -1, count: k)
+                        vals.update(repeating: .nan, count: k)
+                        continue
+                    }
+                    heap.select(row, count: width)
+                    heap.drainDescending(ids: ids, values: vals)
                 }
-                heap.select(row, count: width)
-                heap.drainDescending(ids: ids, values: vals)
             }
         }
     }
 
     /// out[r] = logits[r, targets[r]] − (max + log Σ exp(logits − max)), the sum in f64 in index order.
     public func tokenLogprobs(_ op: TokenLogprobsOp, logits: CPUBuffer, targets: CPUBuffer, out: CPUBuffer) throws {
-        try op.validate(logits: logits.byteCount, targets: targets.byteCount, out: out.byteCount)
-        let input = UnsafePointer(logits.floats()), target = targets.int32s(), output = out.floats()
-        let width = op.width
-        for r in 0..<op.rows where target[r] < 0 || Int(target[r]) >= width {
-            throw KernelError.invalidShape(op: "token_logprobs", detail: "target \(target[r]) of row \(r) is outside [0, \(width))")
-        }
-        pool.forEachRange(count: op.rows, itemsPerChunk: rowsPerChunk(width: width),
-                          minimumItems: 2 * rowsPerChunk(width: width)) { rows, _ in
-            for r in rows {
-                let row = input + r * width
-                let top = VectorMath.maximum(row, count: width)
-                var sum = 0.0
-                for i in 0..<width { sum += Double(Foundation.exp(row[i] - top)) }
-                output[r] = Float(Double(row[Int(target[r])]) - Double(top) - Foundation.log(sum))
+        try serialized {
+            try op.validate(logits: logits.byteCount, targets: targets.byteCount, out: out.byteCount)
+            let input = UnsafePointer(logits.floats()), target = targets.int32s(), output = out.floats()
+            let width = op.width
+            for r in 0..<op.rows where target[r] < 0 || Int(target[r]) >= width {
+                throw KernelError.invalidShape(op: "token_logprobs", detail: "target \(target[r]) of row \(r) is outside [0, \(width))")
+            }
+            pool.forEachRange(count: op.rows, itemsPerChunk: rowsPerChunk(width: width),
+                              minimumItems: 2 * rowsPerChunk(width: width)) { rows, _ in
+                for r in rows {
+                    let row = input + r * width
+                    let top = VectorMath.maximum(row, count: width)
+                    var sum = 0.0
+                    for i in 0..<width { sum += Double(Foundation.exp(row[i] - top)) }
+                    output[r] = Float(Double(row[Int(target[r])]) - Double(top) - Foundation.log(sum))
+                }
             }
         }
     }

@@ -9,11 +9,14 @@ import Kernels
 /// dequantize whole matrices: each block is decoded in registers and used at once. Scratch memory is kept between
 /// calls, so decoding allocates nothing in steady state.
 ///
-/// Ops run synchronously on the calling thread (plus workers). One thread issues ops at a time.
+/// Ops run synchronously on the calling thread (plus workers). Ops issued from several threads at once run one
+/// after another: the worker pool and the scratch arenas belong to the backend, so each op holds them exclusively.
 public final class CPUBackend: ComputeBackend, @unchecked Sendable {
     public typealias Buffer = CPUBuffer
 
     let pool: WorkerPool
+    /// Held for the whole of each op (see the type's comment).
+    private let opLock = NSLock()
     /// Per-call scratch: q4_1 block sums, steering tables and other small working sets.
     let scratch = ScratchArena()
     /// Per-worker scratch (attention scores, rope tables), one arena per worker so they never share memory.
@@ -24,6 +27,13 @@ public final class CPUBackend: ComputeBackend, @unchecked Sendable {
         let count = threads ?? Self.threadsFromEnvironment() ?? ProcessInfo.processInfo.activeProcessorCount
         pool = WorkerPool(threads: max(1, count))
         workerScratch = (0..<max(1, count)).map { _ in ScratchArena() }
+    }
+
+    /// Runs one op with the pool and scratch to itself.
+    func serialized<T>(_ body: () throws -> T) rethrows -> T {
+        opLock.lock()
+        defer { opLock.unlock() }
+        return try body()
     }
 
     /// `VEER_THREADS` as a positive integer, or nil when unset or malformed.

@@ -56,7 +56,7 @@ enum MatmulKernel<Format: WeightFormat> {
         for r in 0..<rows {
             for b in 0..<blocks {
                 let start = x + r * k + 32 * b
-                blockSums[r * blocks + b] = (loadFloats(start) + loadFloats(start + 16)).sum()
+                blockSums[r * blocks + b] = horizontalSum(loadFloats(start) + loadFloats(start + 16))
             }
         }
     }

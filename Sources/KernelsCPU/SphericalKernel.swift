@@ -42,7 +42,7 @@ enum SphericalKernel {
                 lanes.addProduct(v, v)
                 i += 16
             }
-            normAfterSquared = lanes.sum()
+            normAfterSquared = horizontalSum(lanes)
             while i < width {
                 x[i] = a * mu[i] + b * x[i]
                 normAfterSquared.addProduct(x[i], x[i])
@@ -63,7 +63,7 @@ enum SphericalKernel {
             lanes.addProduct(p, p)
             i += 16
         }
-        var total = lanes.sum()
+        var total = horizontalSum(lanes)
         while i < width {
             let p = x[i] * inverseNorm - cosine * mu[i]
             total.addProduct(p, p)

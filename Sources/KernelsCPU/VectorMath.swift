@@ -18,7 +18,7 @@ enum VectorMath {
             s0.addProduct(loadFloats(a + i), loadFloats(b + i))
             i += 16
         }
-        var total = ((s0 + s1) + (s2 + s3)).sum()
+        var total = horizontalSum((s0 + s1) + (s2 + s3))
         while i < count {
             total.addProduct(a[i], b[i])
             i += 1
@@ -39,7 +39,8 @@ enum VectorMath {
             var lanes = loadFloats(a)
             i = 16
             while i + 16 <= count {
-                lanes = pointwiseMax(lanes, loadFloats(a + i))
+                let v = loadFloats(a + i)
+                lanes.replace(with: v, where: v .> lanes)
                 i += 16
             }
             best = lanes.max()
@@ -66,7 +67,7 @@ enum VectorMath {
             tail += a[i] - a[i]
             i += 1
         }
-        return lanes.sum() + tail == 0
+        return horizontalSum(lanes) + tail == 0
     }
 
     /// y[i] += alpha·x[i].

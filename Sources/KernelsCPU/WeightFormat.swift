@@ -34,7 +34,7 @@ struct DotAccumulator {
     var scalar: Float = 0
 
     /// The finished dot product. Fixed order: lanes, then the scalar.
-    @inline(__always) var total: Float { (low + high).sum() + scalar }
+    @inline(__always) var total: Float { horizontalSum(low + high) + scalar }
 }
 
 /// A block's integers as floats with its scale: what the quantized formats decode to.
@@ -56,12 +56,25 @@ func loadFloats(_ x: UnsafePointer<Float>) -> SIMD16<Float> {
     UnsafeRawPointer(x).loadUnaligned(as: SIMD16<Float>.self)
 }
 
-/// Small unsigned integers (< 2^22) as exact floats: OR them into the mantissa of 2^23, then subtract 2^23 + bias.
-/// Two vector instructions, where a generic int->float conversion may not vectorise.
+/// Small unsigned integers as exact floats: OR them into the mantissa of 2^23, then subtract 2^23 + bias.
+/// The widening is spelled lane by lane because the stdlib's generic SIMD conversions compile to out-of-line
+/// calls; LLVM turns this form into one vpmovzxbd.
 @inline(__always)
 func exactFloats(_ q: SIMD16<UInt8>, minus bias: Float) -> SIMD16<Float> {
-    let bits = SIMD16<UInt32>(truncatingIfNeeded: q) | 0x4B00_0000
-    return unsafeBitCast(bits, to: SIMD16<Float>.self) - (8_388_608 + bias)
+    let wide = SIMD16<UInt32>(
+        UInt32(q[0]), UInt32(q[1]), UInt32(q[2]), UInt32(q[3]), UInt32(q[4]), UInt32(q[5]), UInt32(q[6]), UInt32(q[7]),
+        UInt32(q[8]), UInt32(q[9]), UInt32(q[10]), UInt32(q[11]), UInt32(q[12]), UInt32(q[13]), UInt32(q[14]), UInt32(q[15]))
+    return unsafeBitCast(wide | 0x4B00_0000, to: SIMD16<Float>.self) - (8_388_608 + bias)
+}
+
+/// Signed bytes as exact floats: sign-extend (one vpmovsxbd), add them to the bits of 1.5·2^23 (whose mantissa has
+/// room for ±2^22), subtract 1.5·2^23.
+@inline(__always)
+func exactFloats(_ q: SIMD16<Int8>) -> SIMD16<Float> {
+    let wide = SIMD16<Int32>(
+        Int32(q[0]), Int32(q[1]), Int32(q[2]), Int32(q[3]), Int32(q[4]), Int32(q[5]), Int32(q[6]), Int32(q[7]),
+        Int32(q[8]), Int32(q[9]), Int32(q[10]), Int32(q[11]), Int32(q[12]), Int32(q[13]), Int32(q[14]), Int32(q[15]))
+    return unsafeBitCast(wide &+ 0x4B40_0000, to: SIMD16<Float>.self) - 12_582_912
 }
 
 /// Accumulates d·(low·x₀ + high·x₁) for the quantized formats.
@@ -124,10 +137,8 @@ enum Q8_0Weights: WeightFormat {
     static var blockBytes: Int { 34 }
     static var needsBlockSums: Bool { false }
     @inline(__always) static func decode(_ block: UnsafeRawPointer) -> ScaledBlock {
-        // Flip the sign bit: int8 q becomes the unsigned q + 128, which `exactFloats` converts; then remove the 128.
-        let low = block.loadUnaligned(fromByteOffset: 2, as: SIMD16<UInt8>.self) ^ 0x80
-        let high = block.loadUnaligned(fromByteOffset: 18, as: SIMD16<UInt8>.self) ^ 0x80
-        return ScaledBlock(low: exactFloats(low, minus: 128), high: exactFloats(high, minus: 128),
+        ScaledBlock(low: exactFloats(block.loadUnaligned(fromByteOffset: 2, as: SIMD16<Int8>.self)),
+                    high: exactFloats(block.loadUnaligned(fromByteOffset: 18, as: SIMD16<Int8>.self)),
                            d: halfToFloat(block.loadUnaligned(as: UInt16.self)), m: 0)
     }
     @inline(__always) static func accumulate(_ block: ScaledBlock, x: UnsafePointer<Float>, xBlockSum: Float,

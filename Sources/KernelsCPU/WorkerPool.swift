@@ -6,7 +6,7 @@ import Synchronization
 /// Workers take chunk numbers from a shared counter until none are left, so a busy core slows nobody down; which
 /// worker runs a chunk never changes its result, because every kernel computes each output element in one code
 /// path whose arithmetic order depends only on the op's shape. That is what keeps results bit-identical for any
-/// thread count. Not reentrant: one backend issues one op at a time.
+/// thread count. Not reentrant: the owning backend runs one op at a time (`CPUBackend.serialized`).
 final class WorkerPool: @unchecked Sendable {
     let threads: Int
     private let nextChunk = Atomic<Int>(0)

@@ -68,4 +68,25 @@ import Testing
         }
         #expect(try run(Self.one) == run(Self.two))
     }
+
+    /// Ops issued from several threads at once on one backend run one after another (they share its worker pool
+    /// and scratch), so each gets exactly the result it gets alone.
+    @Test func concurrentCallersOnOneBackendGetTheirOwnResults() async throws {
+        var rng = SeededRandom(seed: 4)
+        let k = 576, n = 1536
+        let w = rng.weights(.q4_1, n: n, k: k)
+        let inputs = (0..<6).map { _ in rng.floats(3 * k) }
+        let op = MatmulOp(rows: 3, k: k, n: n, weightType: .q4_1)
+        let shared = Self.two
+        let alone = try inputs.map { try CPUBackend(threads: 2).runMatmul(op, x: $0, weights: w) }
+        let together = try await withThrowingTaskGroup(of: (Int, [Float]).self) { group in
+            for (i, x) in inputs.enumerated() {
+                group.addTask { (i, try shared.runMatmul(op, x: x, weights: w)) }
+            }
+            var results = [[Float]](repeating: [], count: inputs.count)
+            for try await (i, y) in group { results[i] = y }
+            return results
+        }
+        for i in inputs.indices { #expect(bits(together[i]) == bits(alone[i]), "caller \(i)") }
+    }
 }
