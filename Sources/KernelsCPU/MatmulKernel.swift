@@ -6,8 +6,10 @@
 /// per block per row in block order, so an output's arithmetic, and so its bits, depend only on k: a row gives
 /// the same result alone, in any batch, and on any number of threads.
 enum MatmulKernel<Format: WeightFormat> {
-    /// Output columns per chunk: small enough to balance two cores at n = 576, big enough to amortise the handoff.
-    static var columnsPerChunk: Int { 16 }
+    /// Output columns per chunk: about 64 chunks per call (enough to balance the cores, few enough that handing
+    /// out chunks costs nothing), at least 16. It depends on n only, never on the thread count (and results do
+    /// not depend on it at all: each output is computed whole inside one chunk).
+    static func columnsPerChunk(n: Int) -> Int { max(16, ((n + 63) / 64 + 15) / 16 * 16) }
     /// x rows per tile in `dot4`.
     static var tileRows: Int { 4 }
 
@@ -29,7 +31,7 @@ enum MatmulKernel<Format: WeightFormat> {
         // Tiny products run inline: waking a worker costs more than a few thousand multiply-adds.
         let work = rows * n * k
         let minimumColumns = work < 1 << 16 ? n : 1
-        pool.forEachRange(count: n, itemsPerChunk: columnsPerChunk, minimumItems: minimumColumns) { columns, _ in
+        pool.forEachRange(count: n, itemsPerChunk: columnsPerChunk(n: n), minimumItems: minimumColumns) { columns, _ in
             var r = 0
             while r + tileRows <= rows {
                 let x0 = x + r * k, s0 = sums + r * sumStride

@@ -67,7 +67,8 @@ extension Reference {
                         row[i] = Float(Double(row[i]) * (1 + Double(params.unitAlpha) * b))
                     }
                 }
-                if params.flags & VEER_STEER_SPHERICAL != 0 {
+                // heads_edit (no delta) never rotates, whatever the tables say.
+                if delta != nil, params.flags & VEER_STEER_SPHERICAL != 0 {
                     outcome = spherical(row, mu: vector(plan, Int(params.sphMu)), alpha: params.sphAlpha,
                                         kappa: params.sphKappa, beta: params.sphBeta)
                     row = outcome!.x
