@@ -56,25 +56,18 @@ func loadFloats(_ x: UnsafePointer<Float>) -> SIMD16<Float> {
     UnsafeRawPointer(x).loadUnaligned(as: SIMD16<Float>.self)
 }
 
-/// Small unsigned integers as exact floats: OR them into the mantissa of 2^23, then subtract 2^23 + bias.
-/// The widening is spelled lane by lane because the stdlib's generic SIMD conversions compile to out-of-line
-/// calls; LLVM turns this form into one vpmovzxbd.
+/// Bytes as floats, lane by lane: LLVM turns this form into one widening move and one vcvtdq2ps, where the
+/// stdlib's generic SIMD conversions compile to out-of-line calls.
 @inline(__always)
-func exactFloats(_ q: SIMD16<UInt8>, minus bias: Float) -> SIMD16<Float> {
-    let wide = SIMD16<UInt32>(
-        UInt32(q[0]), UInt32(q[1]), UInt32(q[2]), UInt32(q[3]), UInt32(q[4]), UInt32(q[5]), UInt32(q[6]), UInt32(q[7]),
-        UInt32(q[8]), UInt32(q[9]), UInt32(q[10]), UInt32(q[11]), UInt32(q[12]), UInt32(q[13]), UInt32(q[14]), UInt32(q[15]))
-    return unsafeBitCast(wide | 0x4B00_0000, to: SIMD16<Float>.self) - (8_388_608 + bias)
+func floats(_ q: SIMD16<UInt8>) -> SIMD16<Float> {
+    SIMD16<Float>(Float(q[0]), Float(q[1]), Float(q[2]), Float(q[3]), Float(q[4]), Float(q[5]), Float(q[6]), Float(q[7]),
+                  Float(q[8]), Float(q[9]), Float(q[10]), Float(q[11]), Float(q[12]), Float(q[13]), Float(q[14]), Float(q[15]))
 }
 
-/// Signed bytes as exact floats: sign-extend (one vpmovsxbd), add them to the bits of 1.5·2^23 (whose mantissa has
-/// room for ±2^22), subtract 1.5·2^23.
 @inline(__always)
-func exactFloats(_ q: SIMD16<Int8>) -> SIMD16<Float> {
-    let wide = SIMD16<Int32>(
-        Int32(q[0]), Int32(q[1]), Int32(q[2]), Int32(q[3]), Int32(q[4]), Int32(q[5]), Int32(q[6]), Int32(q[7]),
-        Int32(q[8]), Int32(q[9]), Int32(q[10]), Int32(q[11]), Int32(q[12]), Int32(q[13]), Int32(q[14]), Int32(q[15]))
-    return unsafeBitCast(wide &+ 0x4B40_0000, to: SIMD16<Float>.self) - 12_582_912
+func floats(_ q: SIMD16<Int8>) -> SIMD16<Float> {
+    SIMD16<Float>(Float(q[0]), Float(q[1]), Float(q[2]), Float(q[3]), Float(q[4]), Float(q[5]), Float(q[6]), Float(q[7]),
+                  Float(q[8]), Float(q[9]), Float(q[10]), Float(q[11]), Float(q[12]), Float(q[13]), Float(q[14]), Float(q[15]))
 }
 
 /// Accumulates d·(low·x₀ + high·x₁) for the quantized formats.
@@ -137,8 +130,8 @@ enum Q8_0Weights: WeightFormat {
     static var blockBytes: Int { 34 }
     static var needsBlockSums: Bool { false }
     @inline(__always) static func decode(_ block: UnsafeRawPointer) -> ScaledBlock {
-        ScaledBlock(low: exactFloats(block.loadUnaligned(fromByteOffset: 2, as: SIMD16<Int8>.self)),
-                    high: exactFloats(block.loadUnaligned(fromByteOffset: 18, as: SIMD16<Int8>.self)),
+        ScaledBlock(low: floats(block.loadUnaligned(fromByteOffset: 2, as: SIMD16<Int8>.self)),
+                    high: floats(block.loadUnaligned(fromByteOffset: 18, as: SIMD16<Int8>.self)),
                            d: halfToFloat(block.loadUnaligned(as: UInt16.self)), m: 0)
     }
     @inline(__always) static func accumulate(_ block: ScaledBlock, x: UnsafePointer<Float>, xBlockSum: Float,
@@ -159,7 +152,7 @@ enum Q4_0Weights: WeightFormat {
     static var needsBlockSums: Bool { false }
     @inline(__always) static func decode(_ block: UnsafeRawPointer) -> ScaledBlock {
         let packed = block.loadUnaligned(fromByteOffset: 2, as: SIMD16<UInt8>.self)
-        return ScaledBlock(low: exactFloats(packed & 0x0F, minus: 8), high: exactFloats(packed &>> 4, minus: 8),
+        return ScaledBlock(low: floats(packed & 0x0F) - 8, high: floats(packed &>> 4) - 8,
                            d: halfToFloat(block.loadUnaligned(as: UInt16.self)), m: 0)
     }
     @inline(__always) static func accumulate(_ block: ScaledBlock, x: UnsafePointer<Float>, xBlockSum: Float,
@@ -180,7 +173,7 @@ enum Q4_1Weights: WeightFormat {
     static var needsBlockSums: Bool { true }
     @inline(__always) static func decode(_ block: UnsafeRawPointer) -> ScaledBlock {
         let packed = block.loadUnaligned(fromByteOffset: 4, as: SIMD16<UInt8>.self)
-        return ScaledBlock(low: exactFloats(packed & 0x0F, minus: 0), high: exactFloats(packed &>> 4, minus: 0),
+        return ScaledBlock(low: floats(packed & 0x0F), high: floats(packed &>> 4),
                            d: halfToFloat(block.loadUnaligned(as: UInt16.self)),
                            m: halfToFloat(block.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))
     }
