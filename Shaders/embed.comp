@@ -2,12 +2,15 @@
 // out[r, :] = dequant(table[ids[r], :]) for a table in WEIGHT_TYPE (weights.glsl).
 //
 // A table larger than one binding is split by the host into dispatches over id ranges: this one handles ids in
-// [idBase, idBase + idCount), its binding starting at row idBase, and leaves other rows alone. A row whose id lies
+// [idBase, idBase + idCount), its binding holding those rows, and leaves other rows alone. A row whose id lies
 // outside [0, vocab) (e.g. argmax's -1 for a non-finite row) becomes NaN, so a bad id is visible, never a read
 // out of bounds. Grid: x = ceil(width / workgroup size), y = rows.
 #include "veer_kernel_abi.h"
 
 layout(local_size_x_id = 0) in;
+// minStorageBufferOffsetAlignment: a split table's binding starts at the aligned address at or below row idBase
+// (see matmul.comp).
+layout(constant_id = 1) const uint BINDING_ALIGN = 16u;
 
 layout(push_constant) uniform Push { VeerEmbedPush p; };
 
@@ -31,5 +34,6 @@ void main() {
     }
     uint local = uint(id) - p.idBase;   // wraps to a huge value for ids below idBase
     if (local >= p.idCount) return;
-    outValues[row * p.width + i] = weightAt(local * weightRowBytes(p.width), i);
+    uint rowBytes = weightRowBytes(p.width);
+    outValues[row * p.width + i] = weightAt((p.idBase * rowBytes) % BINDING_ALIGN + local * rowBytes, i);
 }

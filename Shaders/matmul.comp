@@ -16,11 +16,14 @@
 
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint LANES = 32u;   // lanes per output column; fixes the reduction tree
+// minStorageBufferOffsetAlignment (a power of two). A split weight's binding starts at the aligned address at or
+// below row colBase; the run's first row sits (colBase * rowBytes) % BINDING_ALIGN bytes into it.
+layout(constant_id = 2) const uint BINDING_ALIGN = 16u;
 
 layout(push_constant) uniform Push { VeerMatmulPush p; };
 
 layout(std430, binding = 0) readonly buffer XBuf { float x[]; };           // [rows, k] at xOffset
-layout(std430, binding = 1) readonly buffer WBuf { uint weightWords[]; };  // rows colBase ..< colBase+colCount of W
+layout(std430, binding = 1) readonly buffer WBuf { uint weightWords[]; };  // W rows colBase ..< colBase+colCount
 layout(std430, binding = 2) writeonly buffer YBuf { float y[]; };          // [rows, n] at yOffset
 
 #define VEER_WORDS weightWords
@@ -43,7 +46,8 @@ void main() {
     uint column = firstColumn + lid / LANES;
     bool columnValid = column < p.colCount;
     // Lanes of a missing column (last group) recompute the last column and store nothing: barriers stay uniform.
-    uint rowByte = min(column, p.colCount - 1u) * weightRowBytes(p.k);
+    uint rowBytes = weightRowBytes(p.k);
+    uint rowByte = (p.colBase * rowBytes) % BINDING_ALIGN + min(column, p.colCount - 1u) * rowBytes;
 
     uint rowTile = gl_WorkGroupID.z * ROWS;
     uint xRow[ROWS];
