@@ -28,6 +28,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // The Vulkan C headers and loader (pkg-config vulkan; Debian: libvulkan-dev).
@@ -43,6 +44,10 @@ let package = Package(
             dependencies: ["Kernels", "KernelABI", "VulkanRuntime"],
             swiftSettings: swiftSettings,
             plugins: ["GLSLCompilerPlugin"]),
+        .target(
+            name: "ModelStore", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
+        .target(name: "Llama", dependencies: ["Kernels", "KernelABI"], swiftSettings: swiftSettings),
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
         .target(name: "TestSupport", dependencies: ["Kernels", "VulkanRuntime"], swiftSettings: swiftSettings),
         .executableTarget(
