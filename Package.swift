@@ -68,6 +68,7 @@ let package = Package(
         .testTarget(
             name: "KernelsReferenceTests",
             dependencies: ["KernelsReference", "Kernels", "TestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KernelsCPUTests",
