@@ -28,6 +28,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // The Vulkan C headers and loader (pkg-config vulkan; Debian: libvulkan-dev).
@@ -43,7 +44,10 @@ let package = Package(
             dependencies: ["Kernels", "KernelABI", "VulkanRuntime"],
             swiftSettings: swiftSettings,
             plugins: ["GLSLCompilerPlugin"]),
-        .target(name: "Llama", dependencies: ["Kernels", "KernelABI"], swiftSettings: swiftSettings),
+        .target(
+            name: "ModelStore", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
+        .target(name: "Llama", dependencies: ["Kernels", "KernelABI", "GGUF"], swiftSettings: swiftSettings),
         // GGUF reads model files (and writes small ones); it needs Kernels only for DType.
         .target(name: "GGUF", dependencies: ["Kernels"], swiftSettings: swiftSettings),
         .target(name: "Tokenizers", dependencies: ["GGUF"], swiftSettings: swiftSettings),
@@ -67,6 +71,7 @@ let package = Package(
         .testTarget(
             name: "KernelsReferenceTests",
             dependencies: ["KernelsReference", "Kernels", "TestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KernelsCPUTests",
@@ -79,6 +84,10 @@ let package = Package(
         .testTarget(
             name: "GGUFTests", dependencies: ["GGUF", "Kernels"], exclude: ["FuzzCorpus"], swiftSettings: swiftSettings),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LlamaTests",
+            dependencies: ["Llama", "GGUF", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )
