@@ -46,3 +46,23 @@ enum ModelFixture {
         }
     }
 }
+
+/// The Vulkan model (lavapipe in CI), with validation and synchronization validation on, as in every Vulkan test.
+enum VulkanModelFixture {
+    static let context: VulkanContext? = try? VulkanContext.make(VulkanOptions(validation: true))
+
+    static var enabled: Bool { ModelFixture.enabled && context != nil }
+
+    nonisolated(unsafe) static let backend: VulkanBackend = VulkanBackend(context: context!)
+
+    nonisolated(unsafe) static let model: LlamaModel<VulkanBackend> =
+        try! LlamaModel(source: ModelFixture.file, backend: backend, slots: 6, contextSize: 256, maxRows: 160)
+}
+
+@Suite("Vulkan availability for model tests") struct VulkanModelAvailabilityTests {
+    @Test func vulkanPresentUnderCI() {
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            #expect(VulkanModelFixture.context != nil, "CI=true but no Vulkan device: install mesa-vulkan-drivers")
+        }
+    }
+}
