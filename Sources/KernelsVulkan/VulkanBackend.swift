@@ -64,6 +64,7 @@ public final class VulkanBackend: ComputeBackend {
         try requireNotRecordingReplay("write to '\(buffer.label)'")
         // Issue order: work recorded before this write that uses the buffer must run before the bytes change.
         if pendingBuffers.contains(ObjectIdentifier(buffer.storage)) { try synchronize() }
+        // A replay in flight may use it as well; one step at a time, so simply let it finish.
         try waitInFlight()
         try buffer.storage.write(bytes, at: byteOffset)
     }
