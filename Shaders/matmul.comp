@@ -9,7 +9,8 @@
 //     with explicit fma (so no compiler contraction can differ between variants);
 //   * the LANES partial sums meet in the fixed tree of reduce.glsl.
 // ROWS only decides how many rows share one pass over the weights; rows never mix. LANES is a specialization
-// constant that the backend keeps fixed for all variants.
+// constant that the backend keeps fixed for all variants: 32 on GPUs (coalesced loads, short sums per lane), 1 on
+// CPU implementations such as lavapipe (one invocation per column, no barriers).
 //
 // Workgroup: LANES * (columns per group) invocations; grid: (column groups folded over x, y) x (row tiles on z).
 #include "veer_kernel_abi.h"
@@ -85,7 +86,10 @@ void main() {
     }
 
     for (uint r0 = 0u; r0 < PADDED_ROWS; r0 += 4u) {
-        vec4 sums = veerSegmentReduce(vec4(acc[r0], acc[r0 + 1u], acc[r0 + 2u], acc[r0 + 3u]), LANES, VEER_OP_SUM);
+        vec4 sums = vec4(acc[r0], acc[r0 + 1u], acc[r0 + 2u], acc[r0 + 3u]);
+        // LANES = 1 (CPU devices): one invocation per column, nothing to reduce. The condition is a specialization
+        // constant, so the driver drops the barriers, which CPU implementations pay dearly for.
+        if (LANES > 1u) sums = veerSegmentReduce(sums, LANES, VEER_OP_SUM);
         if (lane == 0u && columnValid) {
             for (uint j = 0u; j < 4u; j++) {
                 uint row = rowTile + r0 + j;

@@ -27,9 +27,14 @@ public final class VulkanBackend: ComputeBackend {
     /// Bound to bindings that a kernel declares but does not touch in this call (e.g. no trace requested).
     var placeholder: Buffer?
 
-    public init(context: VulkanContext) {
+    public convenience init(context: VulkanContext) {
+        self.init(context: context, matmulLanes: nil)
+    }
+
+    /// `matmulLanes` overrides the device-type default (tests run the GPU reduction tree on lavapipe with it).
+    init(context: VulkanContext, matmulLanes: Int?) {
         self.context = context
-        geometry = KernelGeometry(limits: context.device.limits)
+        geometry = KernelGeometry(limits: context.device.limits, type: context.device.info.type, matmulLanes: matmulLanes)
         pipelines = PipelineCache(device: context.device)
         usesSubgroups = context.device.features.has(.subgroups)
     }
