@@ -47,7 +47,9 @@ let package = Package(
         .target(
             name: "ModelStore", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
-        .target(name: "Llama", dependencies: ["Kernels", "KernelABI"], swiftSettings: swiftSettings),
+        .target(name: "Llama", dependencies: ["Kernels", "KernelABI", "GGUF"], swiftSettings: swiftSettings),
+        // GGUF reads model files (and writes small ones); it needs Kernels only for DType.
+        .target(name: "GGUF", dependencies: ["Kernels"], swiftSettings: swiftSettings),
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
         .target(name: "TestSupport", dependencies: ["Kernels", "VulkanRuntime"], swiftSettings: swiftSettings),
         .executableTarget(
@@ -68,6 +70,7 @@ let package = Package(
         .testTarget(
             name: "KernelsReferenceTests",
             dependencies: ["KernelsReference", "Kernels", "TestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KernelsCPUTests",
@@ -76,6 +79,12 @@ let package = Package(
         .testTarget(
             name: "KernelParityTests",
             dependencies: ["KernelsCPU", "KernelsVulkan", "KernelsReference", "KernelCases", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GGUFTests", dependencies: ["GGUF", "Kernels"], exclude: ["FuzzCorpus"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LlamaTests",
+            dependencies: ["Llama", "GGUF", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport"], swiftSettings: swiftSettings),
     ]
