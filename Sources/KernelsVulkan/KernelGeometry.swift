@@ -10,7 +10,10 @@ struct KernelGeometry {
     /// switches, which made the 32-lane matvec 20x slower there than one invocation per column: they get 1 lane.
     let matmulLanes: Int
     let matmulGroup = 128
-    var matmulColumnsPerGroup: Int { matmulGroup / matmulLanes }
+    /// Columns each lane group computes, sharing its loads of x (COLUMNS_PER_LANE in Shaders/matmul.comp): on CPU
+    /// implementations loads are the bottleneck; on GPUs one column per lane group keeps registers free.
+    let matmulColumnsPerLane: Int
+    var matmulColumnsPerGroup: Int { matmulGroup / matmulLanes * matmulColumnsPerLane }
     /// Rows per workgroup of the multi-row matmul variants (ROWS in Shaders/variants.txt).
     let matmulRowsPerGroup = 8
     /// Row reductions (rmsnorm, softmax, argmax, topk, token_logprobs, residual_steer): one workgroup per row.
@@ -24,8 +27,10 @@ struct KernelGeometry {
     /// minStorageBufferOffsetAlignment: split weights are bound from aligned offsets (BindingRuns).
     let bindingAlignment: Int
 
-    init(limits: DeviceLimits, type: DeviceType, matmulLanes: Int? = nil) {
+    /// `matmulLanes` and `matmulColumnsPerLane` override the defaults for the device type (tests).
+    init(limits: DeviceLimits, type: DeviceType, matmulLanes: Int? = nil, matmulColumnsPerLane: Int? = nil) {
         self.matmulLanes = matmulLanes ?? (type == .cpu ? 1 : 32)
+        self.matmulColumnsPerLane = matmulColumnsPerLane ?? (type == .cpu ? 4 : 1)
         // Powers of two (the reduction trees need them), within the 256 invocations every target device allows.
         let cap = Self.powerOfTwo(atMost: min(256, limits.maxWorkgroupInvocations, limits.maxWorkgroupSize[0]))
         rowGroup = cap
@@ -36,8 +41,10 @@ struct KernelGeometry {
     }
 
     /// Specialization constants: constant 0 is the workgroup size (local_size_x_id = 0); matmul's constant 1 its
-    /// lanes per column, 2 the binding alignment (embed's 1).
-    var matmulSpecialization: [UInt32] { [UInt32(matmulGroup), UInt32(matmulLanes), UInt32(bindingAlignment)] }
+    /// lanes per column, 2 the binding alignment (embed's 1), 3 its columns per lane group.
+    var matmulSpecialization: [UInt32] {
+        [UInt32(matmulGroup), UInt32(matmulLanes), UInt32(bindingAlignment), UInt32(matmulColumnsPerLane)]
+    }
     var embedSpecialization: [UInt32] { [UInt32(elementGroup), UInt32(bindingAlignment)] }
     var rowSpecialization: [UInt32] { [UInt32(rowGroup)] }
     var elementSpecialization: [UInt32] { [UInt32(elementGroup)] }

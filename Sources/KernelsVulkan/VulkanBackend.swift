@@ -31,10 +31,11 @@ public final class VulkanBackend: ComputeBackend {
         self.init(context: context, matmulLanes: nil)
     }
 
-    /// `matmulLanes` overrides the device-type default (tests run the GPU reduction tree on lavapipe with it).
-    init(context: VulkanContext, matmulLanes: Int?) {
+    /// The matmul shape overrides the device-type defaults: tests run the GPU geometry on lavapipe with them.
+    init(context: VulkanContext, matmulLanes: Int?, matmulColumnsPerLane: Int? = nil) {
         self.context = context
-        geometry = KernelGeometry(limits: context.device.limits, type: context.device.info.type, matmulLanes: matmulLanes)
+        geometry = KernelGeometry(limits: context.device.limits, type: context.device.info.type,
+                                  matmulLanes: matmulLanes, matmulColumnsPerLane: matmulColumnsPerLane)
         pipelines = PipelineCache(device: context.device)
         usesSubgroups = context.device.features.has(.subgroups)
     }
