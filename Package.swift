@@ -50,6 +50,7 @@ let package = Package(
         .target(name: "Llama", dependencies: ["Kernels", "KernelABI", "GGUF"], swiftSettings: swiftSettings),
         // GGUF reads model files (and writes small ones); it needs Kernels only for DType.
         .target(name: "GGUF", dependencies: ["Kernels"], swiftSettings: swiftSettings),
+        .target(name: "Tokenizers", dependencies: ["GGUF"], swiftSettings: swiftSettings),
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
         .target(name: "TestSupport", dependencies: ["Kernels", "VulkanRuntime"], swiftSettings: swiftSettings),
         .executableTarget(
@@ -82,6 +83,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "GGUFTests", dependencies: ["GGUF", "Kernels"], exclude: ["FuzzCorpus"], swiftSettings: swiftSettings),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LlamaTests",
             dependencies: ["Llama", "GGUF", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],
