@@ -8,10 +8,13 @@
 //   * lane l of column j's LANES lanes accumulates units l, l + LANES, l + 2*LANES, ... of row j, in that order,
 //     with explicit fma (so no compiler contraction can differ between variants);
 //   * the LANES partial sums meet in the fixed tree of reduce.glsl.
-// ROWS only decides how many rows share one pass over the weights; rows never mix. LANES is a specialization
-// constant that the backend keeps fixed for all variants.
+// ROWS only decides how many rows share one pass over the weights and COLUMNS_PER_LANE how many columns share the
+// loads of x; neither changes any element's order. LANES is a specialization constant that the backend keeps fixed
+// for all variants: 32 on GPUs (coalesced loads, short sums per lane), 1 on CPU implementations such as lavapipe
+// (one invocation per column group, no barriers).
 //
-// Workgroup: LANES * (columns per group) invocations; grid: (column groups folded over x, y) x (row tiles on z).
+// Workgroup: LANES * (lane groups) invocations, each lane group computing COLUMNS_PER_LANE columns; grid: (column
+// groups folded over x, y) x (row tiles on z).
 #include "veer_kernel_abi.h"
 
 layout(local_size_x_id = 0) in;
@@ -19,6 +22,10 @@ layout(constant_id = 1) const uint LANES = 32u;   // lanes per output column; fi
 // minStorageBufferOffsetAlignment (a power of two). A split weight's binding starts at the aligned address at or
 // below row colBase; the run's first row sits (colBase * rowBytes) % BINDING_ALIGN bytes into it.
 layout(constant_id = 2) const uint BINDING_ALIGN = 16u;
+// Columns one lane group computes side by side, sharing each x load: 1 on GPUs, 4 on CPU implementations, where
+// loads, not memory bandwidth, limit the speed. At most MAX_COLUMNS_PER_LANE.
+layout(constant_id = 3) const uint COLUMNS_PER_LANE = 1u;
+const uint MAX_COLUMNS_PER_LANE = 4u;
 
 layout(push_constant) uniform Push { VeerMatmulPush p; };
 
@@ -38,58 +45,76 @@ layout(std430, binding = 2) writeonly buffer YBuf { float y[]; };          // [r
 const uint PADDED_ROWS = (ROWS + 3u) / 4u * 4u;   // partial sums are reduced four at a time (vec4)
 
 void main() {
-    const uint columnsPerGroup = gl_WorkGroupSize.x / LANES;
+    const uint columnsPerGroup = gl_WorkGroupSize.x / LANES * COLUMNS_PER_LANE;
     uint lid = gl_LocalInvocationID.x;
     uint lane = lid % LANES;
     uint firstColumn = veerFlatGroup() * columnsPerGroup;
     if (firstColumn >= p.colCount) return;   // surplus group of the folded grid (uniform: no barrier skipped)
-    uint column = firstColumn + lid / LANES;
-    bool columnValid = column < p.colCount;
+    uint ownColumn = firstColumn + (lid / LANES) * COLUMNS_PER_LANE;
     // Lanes of a missing column (last group) recompute the last column and store nothing: barriers stay uniform.
     uint rowBytes = weightRowBytes(p.k);
-    uint rowByte = (p.colBase * rowBytes) % BINDING_ALIGN + min(column, p.colCount - 1u) * rowBytes;
+    uint skew = (p.colBase * rowBytes) % BINDING_ALIGN;
+    uint rowByte[MAX_COLUMNS_PER_LANE];
+    for (uint c = 0u; c < COLUMNS_PER_LANE; c++) rowByte[c] = skew + min(ownColumn + c, p.colCount - 1u) * rowBytes;
 
     uint rowTile = gl_WorkGroupID.z * ROWS;
     uint xRow[ROWS];
     for (uint r = 0u; r < ROWS; r++) xRow[r] = p.xOffset + min(rowTile + r, p.rows - 1u) * p.k;
 
-    float acc[PADDED_ROWS];
-    for (uint r = 0u; r < PADDED_ROWS; r++) acc[r] = 0.0;
+    float acc[MAX_COLUMNS_PER_LANE * PADDED_ROWS];   // [column][row]
+    for (uint i = 0u; i < COLUMNS_PER_LANE * PADDED_ROWS; i++) acc[i] = 0.0;
 
     uint units = weightUnits(p.k);
     for (uint u = lane; u < units; u += LANES) {
-        WeightUnit w = loadWeightUnit(rowByte, u, p.k);
+        WeightUnit w[MAX_COLUMNS_PER_LANE];
+        for (uint c = 0u; c < COLUMNS_PER_LANE; c++) w[c] = loadWeightUnit(rowByte[c], u, p.k);
 #ifdef VEER_FLOAT_WEIGHTS
         for (uint e = 0u; e < UNIT_WEIGHTS; e++) {
             uint kk = weightUnitK(u, e);
             if (kk < p.k) {
-                for (uint r = 0u; r < ROWS; r++) acc[r] = fma(w.q[e], x[xRow[r] + kk], acc[r]);
+                for (uint r = 0u; r < ROWS; r++) {
+                    float xv = x[xRow[r] + kk];
+                    for (uint c = 0u; c < COLUMNS_PER_LANE; c++) {
+                        acc[c * PADDED_ROWS + r] = fma(w[c].q[e], xv, acc[c * PADDED_ROWS + r]);
+                    }
+                }
             }
         }
 #else
         // sum_e (scale*q_e + bias) * x_e = scale * sum_e q_e*x_e + bias * sum_e x_e
         for (uint r = 0u; r < ROWS; r++) {
-            float dot = 0.0;
+            float xs[UNIT_WEIGHTS];
             float xSum = 0.0;
             for (uint e = 0u; e < UNIT_WEIGHTS; e++) {
-                float xv = x[xRow[r] + weightUnitK(u, e)];
-                dot = fma(w.q[e], xv, dot);
-                xSum += xv;
+                xs[e] = x[xRow[r] + weightUnitK(u, e)];
+                xSum += xs[e];
             }
-            acc[r] = fma(w.scale, dot, acc[r]);
+            for (uint c = 0u; c < COLUMNS_PER_LANE; c++) {
+                float dot = 0.0;
+                for (uint e = 0u; e < UNIT_WEIGHTS; e++) dot = fma(w[c].q[e], xs[e], dot);
+                uint at = c * PADDED_ROWS + r;
+                acc[at] = fma(w[c].scale, dot, acc[at]);
 #if WEIGHT_TYPE == VEER_DTYPE_Q4_1
-            acc[r] = fma(w.bias, xSum, acc[r]);
+                acc[at] = fma(w[c].bias, xSum, acc[at]);
 #endif
+            }
         }
 #endif
     }
 
-    for (uint r0 = 0u; r0 < PADDED_ROWS; r0 += 4u) {
-        vec4 sums = veerSegmentReduce(vec4(acc[r0], acc[r0 + 1u], acc[r0 + 2u], acc[r0 + 3u]), LANES, VEER_OP_SUM);
-        if (lane == 0u && columnValid) {
-            for (uint j = 0u; j < 4u; j++) {
-                uint row = rowTile + r0 + j;
-                if (r0 + j < ROWS && row < p.rows) y[p.yOffset + row * p.n + p.colBase + column] = sums[j];
+    for (uint c = 0u; c < COLUMNS_PER_LANE; c++) {
+        uint column = ownColumn + c;
+        for (uint r0 = 0u; r0 < PADDED_ROWS; r0 += 4u) {
+            uint at = c * PADDED_ROWS + r0;
+            vec4 sums = vec4(acc[at], acc[at + 1u], acc[at + 2u], acc[at + 3u]);
+            // LANES = 1 (CPU devices): nothing to reduce. The condition is a specialization constant, so the driver
+            // drops the barriers, which CPU implementations pay dearly for.
+            if (LANES > 1u) sums = veerSegmentReduce(sums, LANES, VEER_OP_SUM);
+            if (lane == 0u && column < p.colCount) {
+                for (uint j = 0u; j < 4u; j++) {
+                    uint row = rowTile + r0 + j;
+                    if (r0 + j < ROWS && row < p.rows) y[p.yOffset + row * p.n + p.colBase + column] = sums[j];
+                }
             }
         }
     }

@@ -5,9 +5,15 @@ import VulkanRuntime
 /// every reduction's tree is as wide as its workgroup (or, for matmul, `matmulLanes`), so changing one changes the
 /// last bits of the results. One backend keeps one geometry, so a row is bit-identical alone or in a batch.
 struct KernelGeometry {
-    /// Lanes that share one output column of matmul (the reduction width), and columns per workgroup.
-    let matmulLanes = 32
-    let matmulColumnsPerGroup = 4
+    /// Lanes that share one output column of matmul (the reduction width), and columns per workgroup. GPUs: 32
+    /// lanes, so a warp reads a row's blocks side by side. CPU implementations (lavapipe) run barriers as coroutine
+    /// switches, which made the 32-lane matvec 20x slower there than one invocation per column: they get 1 lane.
+    let matmulLanes: Int
+    let matmulGroup = 128
+    /// Columns each lane group computes, sharing its loads of x (COLUMNS_PER_LANE in Shaders/matmul.comp): on CPU
+    /// implementations loads are the bottleneck; on GPUs one column per lane group keeps registers free.
+    let matmulColumnsPerLane: Int
+    var matmulColumnsPerGroup: Int { matmulGroup / matmulLanes * matmulColumnsPerLane }
     /// Rows per workgroup of the multi-row matmul variants (ROWS in Shaders/variants.txt).
     let matmulRowsPerGroup = 8
     /// Row reductions (rmsnorm, softmax, argmax, topk, token_logprobs, residual_steer): one workgroup per row.
@@ -21,7 +27,10 @@ struct KernelGeometry {
     /// minStorageBufferOffsetAlignment: split weights are bound from aligned offsets (BindingRuns).
     let bindingAlignment: Int
 
-    init(limits: DeviceLimits) {
+    /// `matmulLanes` and `matmulColumnsPerLane` override the defaults for the device type (tests).
+    init(limits: DeviceLimits, type: DeviceType, matmulLanes: Int? = nil, matmulColumnsPerLane: Int? = nil) {
+        self.matmulLanes = matmulLanes ?? (type == .cpu ? 1 : 32)
+        self.matmulColumnsPerLane = matmulColumnsPerLane ?? (type == .cpu ? 4 : 1)
         // Powers of two (the reduction trees need them), within the 256 invocations every target device allows.
         let cap = Self.powerOfTwo(atMost: min(256, limits.maxWorkgroupInvocations, limits.maxWorkgroupSize[0]))
         rowGroup = cap
@@ -31,11 +40,11 @@ struct KernelGeometry {
         bindingAlignment = max(4, limits.minStorageBufferOffsetAlignment)
     }
 
-    var matmulGroup: Int { matmulLanes * matmulColumnsPerGroup }
-
     /// Specialization constants: constant 0 is the workgroup size (local_size_x_id = 0); matmul's constant 1 its
-    /// lanes per column, 2 the binding alignment (embed's 1).
-    var matmulSpecialization: [UInt32] { [UInt32(matmulGroup), UInt32(matmulLanes), UInt32(bindingAlignment)] }
+    /// lanes per column, 2 the binding alignment (embed's 1), 3 its columns per lane group.
+    var matmulSpecialization: [UInt32] {
+        [UInt32(matmulGroup), UInt32(matmulLanes), UInt32(bindingAlignment), UInt32(matmulColumnsPerLane)]
+    }
     var embedSpecialization: [UInt32] { [UInt32(elementGroup), UInt32(bindingAlignment)] }
     var rowSpecialization: [UInt32] { [UInt32(rowGroup)] }
     var elementSpecialization: [UInt32] { [UInt32(elementGroup)] }

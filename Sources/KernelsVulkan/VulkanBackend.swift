@@ -27,9 +27,15 @@ public final class VulkanBackend: ComputeBackend {
     /// Bound to bindings that a kernel declares but does not touch in this call (e.g. no trace requested).
     var placeholder: Buffer?
 
-    public init(context: VulkanContext) {
+    public convenience init(context: VulkanContext) {
+        self.init(context: context, matmulLanes: nil)
+    }
+
+    /// The matmul shape overrides the device-type defaults: tests run the GPU geometry on lavapipe with them.
+    init(context: VulkanContext, matmulLanes: Int?, matmulColumnsPerLane: Int? = nil) {
         self.context = context
-        geometry = KernelGeometry(limits: context.device.limits)
+        geometry = KernelGeometry(limits: context.device.limits, type: context.device.info.type,
+                                  matmulLanes: matmulLanes, matmulColumnsPerLane: matmulColumnsPerLane)
         pipelines = PipelineCache(device: context.device)
         usesSubgroups = context.device.features.has(.subgroups)
     }
@@ -64,6 +70,7 @@ public final class VulkanBackend: ComputeBackend {
         try requireNotRecordingReplay("write to '\(buffer.label)'")
         // Issue order: work recorded before this write that uses the buffer must run before the bytes change.
         if pendingBuffers.contains(ObjectIdentifier(buffer.storage)) { try synchronize() }
+        // A replay in flight may use it as well; one step at a time, so simply let it finish.
         try waitInFlight()
         try buffer.storage.write(bytes, at: byteOffset)
     }

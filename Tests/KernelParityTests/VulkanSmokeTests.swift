@@ -26,9 +26,20 @@ enum Smoke {
     static let hasDevice = !devices.isEmpty
     static let hasSubgroups = (try? VulkanContext.make(options()).device.features.has(.subgroups)) ?? false
 
-    static func backend(_ options: VulkanOptions = options()) throws -> VulkanBackend {
-        try VulkanBackend(options: options)
+    static func backend(_ options: VulkanOptions = options(), matmul shape: MatmulShape? = nil) throws -> VulkanBackend {
+        VulkanBackend(context: try VulkanContext.make(options), matmulLanes: shape?.lanes,
+                      matmulColumnsPerLane: shape?.columnsPerLane)
     }
+}
+
+/// Matmul geometries: the GPU default (a 32-lane reduction tree per column), the CPU-device default (one lane,
+/// four columns per invocation) and a mix. Whatever the device, each is exercised here.
+struct MatmulShape: Sendable, CustomStringConvertible {
+    var lanes: Int
+    var columnsPerLane: Int
+    static let gpu = MatmulShape(lanes: 32, columnsPerLane: 1)
+    static let all = [gpu, MatmulShape(lanes: 1, columnsPerLane: 4), MatmulShape(lanes: 32, columnsPerLane: 4)]
+    var description: String { "\(lanes) lanes x \(columnsPerLane) columns" }
 }
 
 /// SplitMix64: a seeded generator, so every run sees the same inputs.
@@ -101,9 +112,9 @@ func expectNoValidationMessages(_ backend: VulkanBackend, sourceLocation: Source
 @Suite("Vulkan backend smoke tests", .enabled(if: Smoke.hasDevice))
 struct VulkanSmokeTests {
     @Test("matmul matches a Double loop; each row is bit-identical alone (matvec) and in a batch",
-          arguments: DType.allCases)
-    func matmul(type: DType) throws {
-        let backend = try Smoke.backend()
+          arguments: DType.allCases, MatmulShape.all)
+    func matmul(type: DType, shape: MatmulShape) throws {
+        let backend = try Smoke.backend(matmul: shape)
         var rng = SplitMix(state: 7 + UInt64(type.rawValue))
         let (rows, k, n) = (11, type.isQuantized ? 96 : 37, 13)
         let (bytes, w) = makeWeights(type, n: n, k: k, rng: &rng)
@@ -120,7 +131,7 @@ struct VulkanSmokeTests {
                 scale.append((0..<k).reduce(1e-3) { $0 + abs(w[j * k + $1] * Double(x[r * k + $1])) })
             }
         }
-        expectClose(batched, want, scale: scale, tolerance: 1e-6, "matmul \(type)")
+        expectClose(batched, want, scale: scale, tolerance: 1e-6, "matmul \(type), \(shape)")
         for r in [0, 5, 10] {
             let alone = try backend.makeBuffer(byteCount: 4 * n, label: "y1")
             try backend.matmul(MatmulOp(rows: 1, k: k, n: n, weightType: type, xOffset: r * k), x: xBuffer, weights: weights, y: alone)
@@ -130,10 +141,11 @@ struct VulkanSmokeTests {
         expectNoValidationMessages(backend)
     }
 
-    @Test("weights and tables split over several bindings give the same bits", arguments: DType.allCases)
-    func splitBindings(type: DType) throws {
-        let whole = try Smoke.backend()
-        let split = try Smoke.backend(Smoke.options(maxBindingBytes: 256))
+    @Test("weights and tables split over several bindings give the same bits",
+          arguments: DType.allCases, MatmulShape.all)
+    func splitBindings(type: DType, shape: MatmulShape) throws {
+        let whole = try Smoke.backend(matmul: shape)
+        let split = try Smoke.backend(Smoke.options(maxBindingBytes: 256), matmul: shape)
         var rng = SplitMix(state: 99)
         let (rows, k, n) = (2, 32, 30)
         let (bytes, _) = makeWeights(type, n: n, k: k, rng: &rng)
@@ -352,8 +364,8 @@ struct VulkanSmokeTests {
 
     @Test("subgroup variants give the same bits as the plain ones", .enabled(if: Smoke.hasSubgroups))
     func subgroupVariants() throws {
-        let plain = try Smoke.backend(Smoke.options(disabled: [.subgroups]))
-        let fast = try Smoke.backend()
+        let plain = try Smoke.backend(Smoke.options(disabled: [.subgroups]), matmul: .gpu)
+        let fast = try Smoke.backend(matmul: .gpu)
         #expect(!plain.usesSubgroups && fast.usesSubgroups)
         var results: [[Float]] = []
         for backend in [plain, fast] {
