@@ -58,7 +58,8 @@ let package = Package(
         .plugin(name: "GLSLCompilerPlugin", capability: .buildTool(), dependencies: ["spv2swift"]),
 
         .testTarget(
-            name: "VulkanRuntimeTests", dependencies: ["VulkanRuntime", "TestSupport"], swiftSettings: swiftSettings),
+            name: "VulkanRuntimeTests", dependencies: ["VulkanRuntime", "TestSupport"],
+            exclude: ["Shaders"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KernelsReferenceTests",
             dependencies: ["KernelsReference", "Kernels", "TestSupport"],

@@ -1,1 +1,0 @@
-// VulkanRuntime: filled in by the issue-2 work.

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Optional device capabilities a shader variant may use. Each has a scalar fallback; `VEER_VK_DISABLE` turns any
+/// of them off so CI exercises the fallbacks on lavapipe, which exposes them all.
+public enum DeviceFeature: String, Sendable, CaseIterable {
+    case fp16, int8, storage8, storage16, subgroups, integerDot
+}
+
+/// How the runtime starts. `fromEnvironment()` reads the documented VEER_* variables.
+public struct VulkanOptions: Sendable {
+    /// Khronos validation plus synchronization validation; messages are collected (`VEER_VALIDATION=1`, tests).
+    public var validation: Bool
+    /// A device index or a case-insensitive name substring (`VEER_DEVICE`). nil: discrete > integrated > CPU.
+    public var deviceSelector: String?
+    /// Never map device memory; move every upload and readback through staging buffers (`VEER_VK_FORCE_STAGING=1`).
+    public var forceStaging: Bool
+    /// Lowers the per-binding range limit to force tensor splitting (`VEER_VK_MAX_BINDING_BYTES=N`).
+    public var maxBindingBytes: Int?
+    /// Optional features treated as absent (`VEER_VK_DISABLE=fp16,int8,subgroups`).
+    public var disabled: Set<DeviceFeature>
+
+    public init(validation: Bool = false, deviceSelector: String? = nil, forceStaging: Bool = false,
+                maxBindingBytes: Int? = nil, disabled: Set<DeviceFeature> = []) {
+        self.validation = validation; self.deviceSelector = deviceSelector; self.forceStaging = forceStaging
+        self.maxBindingBytes = maxBindingBytes; self.disabled = disabled
+    }
+
+    /// Reads VEER_VALIDATION, VEER_DEVICE, VEER_VK_FORCE_STAGING, VEER_VK_MAX_BINDING_BYTES and VEER_VK_DISABLE.
+    /// An unparsable value is an error naming the variable.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> VulkanOptions {
+        var options = VulkanOptions()
+        options.validation = try flag(env, "VEER_VALIDATION")
+        options.forceStaging = try flag(env, "VEER_VK_FORCE_STAGING")
+        if let selector = env["VEER_DEVICE"], !selector.isEmpty { options.deviceSelector = selector }
+        if let raw = env["VEER_VK_MAX_BINDING_BYTES"], !raw.isEmpty {
+            guard let bytes = Int(raw), bytes >= 256 else {
+                throw VulkanError.invalidUse("VEER_VK_MAX_BINDING_BYTES=\(raw): expected a byte count >= 256")
+            }
+            options.maxBindingBytes = bytes
+        }
+        if let raw = env["VEER_VK_DISABLE"], !raw.isEmpty {
+            for name in raw.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+                switch name {
+                // `int8` disables both 8-bit arithmetic and 8-bit storage; `fp16` both halves of 16-bit support.
+                case "fp16": options.disabled.formUnion([.fp16, .storage16])
+                case "int8": options.disabled.formUnion([.int8, .storage8, .integerDot])
+                default:
+                    guard let feature = DeviceFeature(rawValue: name) else {
+                        throw VulkanError.invalidUse(
+                            "VEER_VK_DISABLE: unknown feature '\(name)'; known: fp16, int8, subgroups, storage8, storage16, integerDot")
+                    }
+                    options.disabled.insert(feature)
+                }
+            }
+        }
+        return options
+    }
+
+    private static func flag(_ env: [String: String], _ name: String) throws -> Bool {
+        guard let raw = env[name], !raw.isEmpty else { return false }
+        switch raw.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw VulkanError.invalidUse("\(name)=\(raw): expected 1 or 0")
+        }
+    }
+}
