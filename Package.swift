@@ -44,7 +44,7 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: ["GLSLCompilerPlugin"]),
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
-        .target(name: "TestSupport", dependencies: ["Kernels", "VulkanRuntime"], swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["Kernels", "KernelCases", "KernelsVulkan", "VulkanRuntime"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "VeerCLI",
             dependencies: [

@@ -30,7 +30,8 @@ public struct KVStoreCase: KernelCase {
         let cacheFloats = op.cache.bytes / 4
         let (slots, positions) = random.distinctPlacements(rows: op.rows, cache: op.cache)   // [rows] int32 each
         let sourceFloats = (op.rows - 1) * op.rowStride + op.cache.kvWidth
-        let k = random.floats(op.kOffset + sourceFloats)   // [kOffset + (rows-1)*rowStride + kvWidth] f32
+        // [kOffset + (rows-1)*rowStride + kvWidth] f32, or when fused the whole [rows, rowStride] QKV block
+        let k = random.floats(max(op.kOffset, op.vOffset) + sourceFloats)
         let kBuffer = try backend.makeBuffer(k, label: fused ? "qkv" : "k")
         let vBuffer = fused ? kBuffer : try backend.makeBuffer(random.floats(sourceFloats), label: "v")
         let kCache = try backend.makeBuffer(random.floats(cacheFloats), label: "kCache")   // [slots, ctx, kvWidth] f32
