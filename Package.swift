@@ -43,6 +43,7 @@ let package = Package(
             dependencies: ["Kernels", "KernelABI", "VulkanRuntime"],
             swiftSettings: swiftSettings,
             plugins: ["GLSLCompilerPlugin"]),
+        .target(name: "Llama", dependencies: ["Kernels", "KernelABI"], swiftSettings: swiftSettings),
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
         .target(name: "TestSupport", dependencies: ["Kernels", "KernelCases", "KernelsVulkan", "VulkanRuntime"], swiftSettings: swiftSettings),
         .executableTarget(

@@ -27,9 +27,10 @@ public struct SteerTables<Buffer> {
         self.rows = rows; self.width = width
     }
 
-    /// Throws unless these tables were built for an op of this many rows and this width.
+    /// Throws unless these tables cover an op of this many rows (they may describe more: a model keeps one set
+    /// for its largest batch and uses its first rows) and this width.
     public func check(rows: Int, width: Int, op: String) throws {
-        guard rows == self.rows, width == self.width else {
+        guard rows <= self.rows, width == self.width else {
             throw KernelError.invalidTable(op: op, detail: "tables describe \(self.rows) rows of width \(self.width), the op has \(rows) of \(width)")
         }
     }

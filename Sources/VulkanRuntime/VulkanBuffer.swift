@@ -5,6 +5,8 @@ import Foundation
 /// host-visible (lavapipe, integrated GPUs, ReBAR) and staging is not forced; otherwise device-local, with uploads
 /// and readbacks through the device's staging area.
 ///
+/// A new buffer's contents are undefined (not zeroed): uploading weights must not pay for a clear first.
+///
 /// `write` and `read` are synchronous with respect to the host but do not wait for queued GPU work: the caller
 /// (the backend) orders them against its submissions.
 public final class VulkanBuffer: @unchecked Sendable {

@@ -1,0 +1,95 @@
+import Foundation
+import Kernels
+
+/// What one generation produced, with its speed.
+public struct GenerationResult: Sendable {
+    public var promptTokens: [Int32]
+    public var tokens: [Int32]
+    /// Why it stopped: "eog" (an end-of-generation token), "max_tokens", "stop" (the caller asked).
+    public var stopReason: String
+    public var prefillSeconds: Double
+    public var decodeSeconds: Double
+    public var prefillTokensPerSecond: Double { prefillSeconds > 0 ? Double(promptTokens.count) / prefillSeconds : 0 }
+    /// Decode steps are the tokens after the first (the first comes from the prefill's logits).
+    public var decodeTokensPerSecond: Double {
+        decodeSeconds > 0 ? Double(max(0, tokens.count - 1)) / decodeSeconds : 0
+    }
+}
+
+/// Prefill then token-by-token decode of one sequence (slot 0) on any backend. Selection happens on the device
+/// (argmax, or topk candidates for sampling), so only a handful of numbers cross to the host per token.
+public final class Generator<B: ComputeBackend> {
+    public let model: LlamaModel<B>
+    private let ids: B.Buffer       // int32 [256]
+    private let values: B.Buffer    // f32 [256]
+
+    public init(model: LlamaModel<B>) throws {
+        self.model = model
+        ids = try model.backend.makeBuffer(byteCount: 4 * TopKOp.maxK, label: "gen.ids")
+        values = try model.backend.makeBuffer(byteCount: 4 * TopKOp.maxK, label: "gen.values")
+    }
+
+    /// Generates up to `maxTokens` tokens after `prompt`. Stops at a token of `stopTokens` (kept in the output)
+    /// unless `ignoreEOS`; `onToken` sees each token as it comes and returns false to stop early.
+    public func generate(prompt: [Int32], maxTokens: Int, sampling: SamplerSettings, stopTokens: Set<Int32>,
+                         ignoreEOS: Bool = false, steering: ForwardSteering<B.Buffer>? = nil,
+                         onToken: (Int32) throws -> Bool = { _ in true }) throws -> GenerationResult {
+        try sampling.validate()
+        guard !prompt.isEmpty else { throw ModelError.input("the prompt is empty: nothing to condition on") }
+        let ctx = model.cache.shape.ctx
+        guard prompt.count <= ctx else {
+            throw ModelError.input("the prompt has \(prompt.count) tokens but the context holds \(ctx) (raise --ctx-size)")
+        }
+        var sampler = Sampler(sampling)
+        var result = GenerationResult(promptTokens: prompt, tokens: [], stopReason: "max_tokens", prefillSeconds: 0, decodeSeconds: 0)
+        var history = prompt
+
+        // Prefill in blocks of the model's row capacity; logits only for the last prompt row.
+        let start = Date()
+        var done = 0
+        while done < prompt.count {
+            let n = min(model.maxRows, prompt.count - done)
+            var batch = ForwardBatch.prefill(Array(prompt[done..<done + n]), start: Int32(done))
+            if done + n < prompt.count { batch.logitRows = [] }
+            try model.forward(batch, steering: steering)
+            done += n
+        }
+        var next = try select(&sampler, history: history)
+        result.prefillSeconds = Date().timeIntervalSince(start)
+
+        let decodeStart = Date()
+        while result.tokens.count < maxTokens {
+            result.tokens.append(next)
+            history.append(next)
+            if !ignoreEOS, stopTokens.contains(next) { result.stopReason = "eog"; break }
+            if try !onToken(next) { result.stopReason = "stop"; break }
+            if result.tokens.count == maxTokens { break }
+            let position = prompt.count + result.tokens.count - 1
+            guard position < ctx else { result.stopReason = "context_full"; break }
+            try model.forward(ForwardBatch(tokens: [next], slots: [0], positions: [Int32(position)], logitRows: [0]),
+                              steering: steering)
+            next = try select(&sampler, history: history)
+        }
+        result.decodeSeconds = Date().timeIntervalSince(decodeStart)
+        return result
+    }
+
+    /// Picks the next token from the logits of the last forward pass (row 0).
+    private func select(_ sampler: inout Sampler, history: [Int32]) throws -> Int32 {
+        let backend = model.backend, vocab = model.config.vocab
+        let settings = sampler.settings
+        if settings.isGreedy, settings.repetitionPenalty == 1 {
+            try backend.argmax(ArgmaxOp(rows: 1, width: vocab), x: model.state.logits, ids: ids)
+            let id: [Int32] = try backend.read(ids, count: 1)
+            guard id[0] >= 0 else { throw ModelError.input("the logits hold NaN or infinity: the forward pass diverged") }
+            return id[0]
+        }
+        let recent = history.suffix(settings.penaltyWindow)
+        let k = settings.candidateCount(penalized: Set(recent).count, vocab: vocab)
+        try backend.topk(TopKOp(rows: 1, width: vocab, k: k), x: model.state.logits, ids: ids, values: values)
+        let topIds: [Int32] = try backend.read(ids, count: k)
+        let topValues: [Float] = try backend.read(values, count: k)
+        guard topIds[0] >= 0 else { throw ModelError.input("the logits hold NaN or infinity: the forward pass diverged") }
+        return sampler.sample(candidates: zip(topIds, topValues).map { (id: $0, logit: $1) }, recent: recent[...])
+    }
+}

@@ -1,0 +1,23 @@
+import Kernels
+
+/// The KV cache of every layer: per layer one K and one V buffer of f32 [slots, ctx, kvWidth], so no single binding
+/// grows past the per-binding limit (a 2048-position cache of SmolLM2 is 1.5 MB per layer and slot). Slot s holds
+/// the s-th independent sequence of a batch.
+public final class KVCache<B: ComputeBackend> {
+    public let shape: KVCacheShape
+    public let keys: [B.Buffer]
+    public let values: [B.Buffer]
+
+    public init(backend: B, config: LlamaConfig, slots: Int, contextSize: Int) throws {
+        guard contextSize >= 1, contextSize <= config.contextLength else {
+            throw ModelError.input("context size \(contextSize) must be in 1...\(config.contextLength) (the model's context_length)")
+        }
+        guard slots >= 1 else { throw ModelError.input("a KV cache needs at least one sequence slot") }
+        let shape = KVCacheShape(slots: slots, ctx: contextSize, nKVHeads: config.kvHeads, headDim: config.headDim)
+        self.shape = shape
+        keys = try (0..<config.layers).map { try backend.makeBuffer(byteCount: shape.bytes, label: "kv.k.\($0)") }
+        values = try (0..<config.layers).map { try backend.makeBuffer(byteCount: shape.bytes, label: "kv.v.\($0)") }
+    }
+
+    public var bytes: Int { 2 * keys.count * shape.bytes }
+}

@@ -1,0 +1,93 @@
+import KernelABI
+import Kernels
+
+/// Steering applied during one forward pass: per layer, tables for the fused residual update after attention and
+/// after the FFN (nil: a plain add), and for the heads edit before the attention output projection.
+public struct ForwardSteering<Buffer> {
+    public var attentionResidual: [Int: SteerTables<Buffer>] = [:]
+    public var ffnResidual: [Int: SteerTables<Buffer>] = [:]
+    public var heads: [Int: SteerTables<Buffer>] = [:]
+    public init() {}
+}
+
+extension LlamaModel {
+    /// Runs the batch through every block and returns the logits buffer, f32 [batch.logitRows.count, vocab], in
+    /// the order of `logitRows`. The buffer is reused by the next call; read it (or argmax/topk it) first.
+    @discardableResult
+    public func forward(_ batch: ForwardBatch, steering: ForwardSteering<B.Buffer>? = nil,
+                        observer: ActivationObserver? = nil) throws -> B.Buffer {
+        try validate(batch)
+        let c = config, s = state, rows = batch.rows
+        try batch.tokens.withUnsafeBytes { try backend.write($0, to: s.tokens, at: 0) }
+        try batch.slots.withUnsafeBytes { try backend.write($0, to: s.slots, at: 0) }
+        try batch.positions.withUnsafeBytes { try backend.write($0, to: s.positions, at: 0) }
+        let placement = RowPlacement(slots: s.slots, positions: s.positions)
+        func report(_ site: HookSite, _ layer: Int, _ buffer: B.Buffer, width: Int) throws {
+            if let observer, observer.wants(site, layer: layer) {
+                try observer.observe(site, layer: layer, buffer: buffer, rows: rows, width: width, backend: backend)
+            }
+        }
+        func matmul(_ x: B.Buffer, _ w: B.Buffer, _ type: DType, k: Int, n: Int, into y: B.Buffer) throws {
+            try backend.matmul(MatmulOp(rows: rows, k: k, n: n, weightType: type), x: x, weights: w, y: y)
+        }
+
+        try backend.embed(EmbedOp(rows: rows, width: c.width, vocab: c.vocab, tableType: weights.embeddingType),
+                          ids: s.tokens, table: weights.tokenEmbedding, out: s.x)
+        for (l, w) in weights.blocks.enumerated() {
+            // Attention: x -> RMSNorm -> Q, K, V -> RoPE -> cache -> causal GQA -> output projection.
+            try backend.rmsnorm(RMSNormOp(rows: rows, width: c.width, eps: c.rmsEps), x: s.x, weight: w.attnNorm, out: s.normed)
+            try report(.attnNorm, l, s.normed, width: c.width)
+            try matmul(s.normed, w.q, w.types["attn_q.weight"]!, k: c.width, n: c.qWidth, into: s.q)
+            try matmul(s.normed, w.k, w.types["attn_k.weight"]!, k: c.width, n: c.kvWidth, into: s.k)
+            try matmul(s.normed, w.v, w.types["attn_v.weight"]!, k: c.width, n: c.kvWidth, into: s.v)
+            try backend.rope(RopeOp(rows: rows, nHeads: c.heads, headDim: c.headDim, nRot: c.ropeDims,
+                                    freqBase: c.ropeBase, freqScale: c.ropeScale), x: s.q, positions: s.positions)
+            try backend.rope(RopeOp(rows: rows, nHeads: c.kvHeads, headDim: c.headDim, nRot: c.ropeDims,
+                                    freqBase: c.ropeBase, freqScale: c.ropeScale), x: s.k, positions: s.positions)
+            try backend.kvStore(KVStoreOp(rows: rows, cache: cache.shape), k: s.k, v: s.v,
+                                kCache: cache.keys[l], vCache: cache.values[l], rows: placement)
+            try backend.attention(AttentionOp(rows: rows, nHeads: c.heads, cache: cache.shape), q: s.q,
+                                  kCache: cache.keys[l], vCache: cache.values[l], rows: placement, out: s.heads)
+            if let tables = steering?.heads[l] {
+                try backend.headsEdit(HeadsEditOp(rows: rows, width: c.qWidth), x: s.heads, tables: tables)
+            }
+            try report(.headsConcat, l, s.heads, width: c.qWidth)
+            try matmul(s.heads, w.attnOutput, w.types["attn_output.weight"]!, k: c.qWidth, n: c.width, into: s.delta)
+            try backend.residualSteer(ResidualSteerOp(rows: rows, width: c.width), x: s.x, delta: s.delta,
+                                      tables: steering?.attentionResidual[l] ?? s.plain, trace: nil)
+            try report(.residMid, l, s.x, width: c.width)
+
+            // Feed-forward: x -> RMSNorm -> silu(gate) * up -> down projection.
+            try backend.rmsnorm(RMSNormOp(rows: rows, width: c.width, eps: c.rmsEps), x: s.x, weight: w.ffnNorm, out: s.normed)
+            try matmul(s.normed, w.gate, w.types["ffn_gate.weight"]!, k: c.width, n: c.ffWidth, into: s.gate)
+            try matmul(s.normed, w.up, w.types["ffn_up.weight"]!, k: c.width, n: c.ffWidth, into: s.up)
+            try backend.swiglu(SwigluOp(count: rows * c.ffWidth), gate: s.gate, up: s.up, out: s.gate)
+            try report(.mlpMid, l, s.gate, width: c.ffWidth)
+            try matmul(s.gate, w.down, w.types["ffn_down.weight"]!, k: c.ffWidth, n: c.width, into: s.delta)
+            try report(.mlpOut, l, s.delta, width: c.width)
+            try backend.residualSteer(ResidualSteerOp(rows: rows, width: c.width), x: s.x, delta: s.delta,
+                                      tables: steering?.ffnResidual[l] ?? s.plain, trace: nil)
+            try report(.residPost, l, s.x, width: c.width)
+        }
+        try backend.rmsnorm(RMSNormOp(rows: rows, width: c.width, eps: c.rmsEps), x: s.x, weight: weights.outputNorm, out: s.normed)
+        try report(.resultNorm, -1, s.normed, width: c.width)
+        // Output head only on the rows whose logits are wanted, contiguous runs in one matmul each. A row's logits
+        // do not depend on how rows are grouped (the matmul reduction order depends on k only).
+        var i = 0
+        while i < batch.logitRows.count {
+            var j = i + 1
+            while j < batch.logitRows.count, batch.logitRows[j] == batch.logitRows[j - 1] + 1 { j += 1 }
+            try backend.matmul(MatmulOp(rows: j - i, k: c.width, n: c.vocab, weightType: weights.outputType,
+                                        xOffset: batch.logitRows[i] * c.width, yOffset: i * c.vocab),
+                               x: s.normed, weights: weights.output, y: s.logits)
+            i = j
+        }
+        return s.logits
+    }
+
+    /// Reads the logits of the last forward pass: [rows][vocab].
+    public func readLogits(rows: Int) throws -> [[Float]] {
+        let flat: [Float] = try backend.read(state.logits, count: rows * config.vocab)
+        return (0..<rows).map { Array(flat[$0 * config.vocab ..< ($0 + 1) * config.vocab]) }
+    }
+}

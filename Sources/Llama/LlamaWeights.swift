@@ -1,0 +1,76 @@
+import Kernels
+
+/// One block's weights on the device. Matrices stay in their stored format (quantized blocks are read by the
+/// matmul kernels directly); norm weights are f32 [width].
+public struct LlamaBlockWeights<Buffer> {
+    public var attnNorm: Buffer      // f32 [width]
+    public var q: Buffer             // [qWidth, width] in qType
+    public var k: Buffer             // [kvWidth, width]
+    public var v: Buffer             // [kvWidth, width]
+    public var attnOutput: Buffer    // [width, qWidth]
+    public var ffnNorm: Buffer       // f32 [width]
+    public var gate: Buffer          // [ffWidth, width]
+    public var up: Buffer            // [ffWidth, width]
+    public var down: Buffer          // [width, ffWidth]
+    public var types: [String: DType]
+}
+
+/// All weights of a Llama model, uploaded once.
+public struct LlamaWeights<Buffer> {
+    public var tokenEmbedding: Buffer    // [vocab, width] in embeddingType
+    public var embeddingType: DType
+    public var outputNorm: Buffer        // f32 [width]
+    public var output: Buffer            // [vocab, width] in outputType (the embedding when tied)
+    public var outputType: DType
+    public var blocks: [LlamaBlockWeights<Buffer>]
+    /// Bytes uploaded to the device.
+    public var bytes: Int
+}
+
+extension LlamaWeights {
+    /// Uploads every tensor the config needs, checking its shape and format.
+    public static func load<B: ComputeBackend>(from source: ModelSource, config c: LlamaConfig, backend: B)
+        throws -> LlamaWeights<B.Buffer> where B.Buffer == Buffer
+    {
+        var bytes = 0
+        func upload(_ name: String, shape: [Int], f32Only: Bool = false) throws -> (B.Buffer, DType) {
+            let t = try source.tensor(name, shape: shape)
+            if f32Only, t.type != .f32 {
+                throw ModelError.unsupported(source: source.sourceName, detail: "tensor '\(name)' is \(t.type); norm weights must be f32")
+            }
+            let buffer = try backend.makeBuffer(byteCount: t.bytes.count, label: name)
+            try backend.write(t.bytes, to: buffer, at: 0)
+            bytes += t.bytes.count
+            return (buffer, t.type)
+        }
+        let (embedding, embeddingType) = try upload("token_embd.weight", shape: [c.width, c.vocab])
+        let (outputNorm, _) = try upload("output_norm.weight", shape: [c.width], f32Only: true)
+        var output = embedding, outputType = embeddingType
+        if source.hasTensor("output.weight") {
+            (output, outputType) = try upload("output.weight", shape: [c.width, c.vocab])
+        }
+        var blocks: [LlamaBlockWeights<B.Buffer>] = []
+        for l in 0..<c.layers {
+            let p = "blk.\(l)."
+            var types: [String: DType] = [:]
+            func matrix(_ name: String, _ k: Int, _ n: Int) throws -> B.Buffer {
+                let (buffer, type) = try upload(p + name, shape: [k, n])
+                types[name] = type
+                return buffer
+            }
+            blocks.append(LlamaBlockWeights(
+                attnNorm: try upload(p + "attn_norm.weight", shape: [c.width], f32Only: true).0,
+                q: try matrix("attn_q.weight", c.width, c.qWidth),
+                k: try matrix("attn_k.weight", c.width, c.kvWidth),
+                v: try matrix("attn_v.weight", c.width, c.kvWidth),
+                attnOutput: try matrix("attn_output.weight", c.qWidth, c.width),
+                ffnNorm: try upload(p + "ffn_norm.weight", shape: [c.width], f32Only: true).0,
+                gate: try matrix("ffn_gate.weight", c.width, c.ffWidth),
+                up: try matrix("ffn_up.weight", c.width, c.ffWidth),
+                down: try matrix("ffn_down.weight", c.ffWidth, c.width),
+                types: types))
+        }
+        return LlamaWeights(tokenEmbedding: embedding, embeddingType: embeddingType, outputNorm: outputNorm,
+                            output: output, outputType: outputType, blocks: blocks, bytes: bytes)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// Token selection on the host, over candidates the device returns (topk), so one seed draws the same tokens on
+/// every backend wherever their logits agree. Defaults are llama.cpp's: temperature 0.8, top-k 40, top-p 0.95,
+/// min-p 0.05, no repetition penalty. Temperature 0 is greedy (argmax, ties to the lowest id).
+public struct SamplerSettings: Sendable, Equatable {
+    public var temperature: Float = 0.8
+    public var topK: Int = 40
+    public var topP: Float = 0.95
+    public var minP: Float = 0.05
+    public var repetitionPenalty: Float = 1
+    /// How many recent tokens the repetition penalty looks at (llama.cpp's `penalty_last_n`).
+    public var penaltyWindow: Int = 64
+    public var seed: UInt64 = 0
+
+    public init(temperature: Float = 0.8, topK: Int = 40, topP: Float = 0.95, minP: Float = 0.05,
+                repetitionPenalty: Float = 1, penaltyWindow: Int = 64, seed: UInt64 = 0) {
+        self.temperature = temperature; self.topK = topK; self.topP = topP; self.minP = minP
+        self.repetitionPenalty = repetitionPenalty; self.penaltyWindow = penaltyWindow; self.seed = seed
+    }
+
+    public var isGreedy: Bool { temperature <= 0 }
+
+    /// How many candidates to ask the device for: top-k, widened by the tokens a penalty may push down, since a
+    /// penalized candidate can let the next one in.
+    public func candidateCount(penalized: Int, vocab: Int) -> Int {
+        let k = topK <= 0 ? 256 : topK
+        return min(vocab, 256, k + (repetitionPenalty == 1 ? 0 : penalized))
+    }
+
+    public func validate() throws {
+        guard temperature.isFinite, temperature >= 0 else { throw ModelError.input("temperature \(temperature) must be >= 0") }
+        guard topK >= 0 else { throw ModelError.input("top-k \(topK) must be >= 0 (0: off)") }
+        guard topP > 0, topP <= 1 else { throw ModelError.input("top-p \(topP) must be in (0, 1]") }
+        guard minP >= 0, minP < 1 else { throw ModelError.input("min-p \(minP) must be in [0, 1)") }
+        guard repetitionPenalty > 0, repetitionPenalty.isFinite else { throw ModelError.input("repetition penalty \(repetitionPenalty) must be > 0") }
+    }
+}
+
+/// xoshiro256** seeded through SplitMix64: small, fast, the same sequence on every platform.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var s: (UInt64, UInt64, UInt64, UInt64)
+    public init(seed: UInt64) {
+        var x = seed
+        func splitmix() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s = (splitmix(), splitmix(), splitmix(), splitmix())
+    }
+    public mutating func next() -> UInt64 {
+        let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0; s.3 ^= s.1; s.1 ^= s.2; s.0 ^= s.3; s.2 ^= t
+        s.3 = (s.3 << 45) | (s.3 >> 19)
+        return result
+    }
+    /// A uniform double in [0, 1) from the top 53 bits.
+    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
+}
+
+/// The host half of sampling: penalties, top-k, top-p, min-p, temperature, then one draw.
+public struct Sampler: Sendable {
+    public let settings: SamplerSettings
+    private var rng: SeededGenerator
+
+    public init(_ settings: SamplerSettings) {
+        self.settings = settings
+        self.rng = SeededGenerator(seed: settings.seed)
+    }
+
+    /// Picks a token from candidates sorted by descending logit (ties by lower id), as the device's topk returns
+    /// them. `recent` are the last generated/prompt tokens for the repetition penalty.
+    public mutating func sample(candidates: [(id: Int32, logit: Float)], recent: ArraySlice<Int32>) -> Int32 {
+        precondition(!candidates.isEmpty, "sampling needs at least one candidate")
+        var c = candidates
+        if settings.repetitionPenalty != 1 {
+            let penalized = Set(recent.suffix(settings.penaltyWindow))
+            for i in c.indices where penalized.contains(c[i].id) {
+                // llama.cpp: divide positive logits, multiply negative ones.
+                c[i].logit = c[i].logit > 0 ? c[i].logit / settings.repetitionPenalty : c[i].logit * settings.repetitionPenalty
+            }
+            c.sort { $0.logit != $1.logit ? $0.logit > $1.logit : $0.id < $1.id }
+        }
+        if settings.isGreedy { return c[0].id }
+        if settings.topK > 0, c.count > settings.topK { c.removeLast(c.count - settings.topK) }
+        // Probabilities over the remaining candidates (unit temperature), for top-p and min-p.
+        func softmax(_ logits: [Float], temperature: Float) -> [Double] {
+            let m = Double(logits[0]) / Double(temperature)
+            let e = logits.map { exp(Double($0) / Double(temperature) - m) }
+            let sum = e.reduce(0, +)
+            return e.map { $0 / sum }
+        }
+        var p = softmax(c.map(\.logit), temperature: 1)
+        if settings.topP < 1 {
+            var cumulative = 0.0, keep = c.count
+            for (i, pi) in p.enumerated() {
+                cumulative += pi
+                if cumulative >= Double(settings.topP) { keep = i + 1; break }
+            }
+            c.removeLast(c.count - keep); p.removeLast(p.count - keep)
+        }
+        if settings.minP > 0 {
+            let threshold = p[0] * Double(settings.minP)
+            let keep = max(1, p.prefix { $0 >= threshold }.count)
+            c.removeLast(c.count - keep)
+        }
+        let probabilities = softmax(c.map(\.logit), temperature: settings.temperature)
+        let u = rng.nextUnit()
+        var cumulative = 0.0
+        for (i, pi) in probabilities.enumerated() {
+            cumulative += pi
+            if u < cumulative { return c[i].id }
+        }
+        return c[c.count - 1].id
+    }
+}
