@@ -12,7 +12,7 @@ struct BenchTable {
             record.medianMs.map { (record.name, $0) }
         }, uniquingKeysWith: { first, _ in first })
         var rows = [header]
-        for record in records {
+        for record in groupedByCase {
             var ratio = ""
             if record.backend == "vulkan", let vk = record.medianMs, let cpu = cpuMs[record.name], vk > 0 {
                 ratio = format(cpu / vk, digits: 3) + "x"
@@ -37,6 +37,17 @@ struct BenchTable {
             lines.append("FAILED \(record.name) on \(record.backend): \(record.error ?? "")")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Each case's rows together (cpu, then vulkan), cases in the order they ran.
+    private var groupedByCase: [BenchRecord] {
+        var order: [String] = []
+        var byName: [String: [BenchRecord]] = [:]
+        for record in records {
+            if byName[record.name] == nil { order.append(record.name) }
+            byName[record.name, default: []].append(record)
+        }
+        return order.flatMap { byName[$0] ?? [] }
     }
 
     private func scientific(_ value: Double) -> String {
