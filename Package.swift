@@ -28,6 +28,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // The Vulkan C headers and loader (pkg-config vulkan; Debian: libvulkan-dev).
@@ -43,7 +44,12 @@ let package = Package(
             dependencies: ["Kernels", "KernelABI", "VulkanRuntime"],
             swiftSettings: swiftSettings,
             plugins: ["GLSLCompilerPlugin"]),
+        .target(
+            name: "ModelStore", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .target(name: "Llama", dependencies: ["Kernels", "KernelABI"], swiftSettings: swiftSettings),
+        // GGUF reads model files (and writes small ones); it needs Kernels only for DType.
+        .target(name: "GGUF", dependencies: ["Kernels"], swiftSettings: swiftSettings),
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
         .target(name: "TestSupport", dependencies: ["Kernels", "KernelCases", "KernelsVulkan", "VulkanRuntime"], swiftSettings: swiftSettings),
         .executableTarget(
@@ -64,6 +70,7 @@ let package = Package(
         .testTarget(
             name: "KernelsReferenceTests",
             dependencies: ["KernelsReference", "Kernels", "TestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KernelsCPUTests",
@@ -73,6 +80,8 @@ let package = Package(
             name: "KernelParityTests",
             dependencies: ["KernelsCPU", "KernelsVulkan", "KernelsReference", "KernelCases", "TestSupport"],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GGUFTests", dependencies: ["GGUF", "Kernels"], exclude: ["FuzzCorpus"], swiftSettings: swiftSettings),
         .testTarget(name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

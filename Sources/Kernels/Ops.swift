@@ -18,7 +18,8 @@ public struct MatmulOp: Sendable, Equatable {
     }
 
     public var push: VeerMatmulPush {
-        VeerMatmulPush(rows: UInt32(rows), k: UInt32(k), n: UInt32(n), xOffset: UInt32(xOffset), yOffset: UInt32(yOffset))
+        VeerMatmulPush(rows: UInt32(rows), k: UInt32(k), n: UInt32(n), xOffset: UInt32(xOffset), yOffset: UInt32(yOffset),
+                       colBase: 0, colCount: UInt32(n))
     }
 
     public var flops: Double { 2 * Double(rows) * Double(k) * Double(n) }
@@ -42,7 +43,9 @@ public struct EmbedOp: Sendable, Equatable {
     public init(rows: Int, width: Int, vocab: Int, tableType: DType) {
         self.rows = rows; self.width = width; self.vocab = vocab; self.tableType = tableType
     }
-    public var push: VeerEmbedPush { VeerEmbedPush(rows: UInt32(rows), width: UInt32(width), vocab: UInt32(vocab)) }
+    public var push: VeerEmbedPush {
+        VeerEmbedPush(rows: UInt32(rows), width: UInt32(width), vocab: UInt32(vocab), idBase: 0, idCount: UInt32(vocab))
+    }
     public func validate(ids: Int, table: Int, out: Int) throws {
         let op = "embed"
         try requirePositive(rows, "rows", op: op); try requirePositive(vocab, "vocab", op: op)

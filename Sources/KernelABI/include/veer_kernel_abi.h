@@ -28,19 +28,28 @@
 
 // y[rows, n] = x[rows, k] . W^T, with W stored row-major as [n, k] in the weight type (GGUF: ne0 = k, ne1 = n).
 // Offsets in floats let one buffer hold several activations (e.g. Q, K and V of one block).
+// One dispatch computes output columns [colBase, colBase + colCount) and its weight binding holds those rows (from
+// the aligned address at or below row colBase): a weight tensor larger than one binding may cover is split over
+// several dispatches (colBase = 0 and colCount = n when it fits).
 VEER_STRUCT(VeerMatmulPush) {
     uint32_t rows;
     uint32_t k;
     uint32_t n;
     uint32_t xOffset;
     uint32_t yOffset;
+    uint32_t colBase;
+    uint32_t colCount;
 } VEER_END(VeerMatmulPush)
 
-// out[r, :] = dequant(table[ids[r], :]); ids are int32 in [0, vocab).
+// out[r, :] = dequant(table[ids[r], :]); ids are int32 in [0, vocab). One dispatch handles the ids in
+// [idBase, idBase + idCount) and its table binding holds those rows (a table larger than one binding is split;
+// idBase = 0 and idCount = vocab when it fits). Rows with an id outside [0, vocab) become NaN.
 VEER_STRUCT(VeerEmbedPush) {
     uint32_t rows;
     uint32_t width;
     uint32_t vocab;
+    uint32_t idBase;
+    uint32_t idCount;
 } VEER_END(VeerEmbedPush)
 
 // out[r, i] = x[r, i] / sqrt(mean_i(x[r, :]^2) + eps) * weight[i]

@@ -1,0 +1,86 @@
+import Foundation
+import Kernels
+
+extension CPUBackend {
+    /// Reads the placement of every row and checks it against the cache: a bad slot or position is an error,
+    /// never a write outside the cache.
+    func checkPlacement(_ rows: RowPlacement<CPUBuffer>, count: Int, cache: KVCacheShape, op: String) throws {
+        let slots = rows.slots.int32s(), positions = rows.positions.int32s()
+        for r in 0..<count {
+            guard slots[r] >= 0, Int(slots[r]) < cache.slots else {
+                throw KernelError.invalidShape(op: op, detail: "row \(r): slot \(slots[r]) outside [0, \(cache.slots))")
+            }
+            guard positions[r] >= 0, Int(positions[r]) < cache.ctx else {
+                throw KernelError.invalidShape(op: op, detail: "row \(r): position \(positions[r]) outside the context [0, \(cache.ctx))")
+            }
+        }
+    }
+
+    /// kCache[slot[r], pos[r], :] = k[kOffset + r·rowStride ..< +kvWidth], likewise v.
+    public func kvStore(_ op: KVStoreOp, k: CPUBuffer, v: CPUBuffer, kCache: CPUBuffer, vCache: CPUBuffer,
+                        rows: RowPlacement<CPUBuffer>) throws {
+        try serialized {
+            try op.validate(k: k.byteCount, v: v.byteCount, kCache: kCache.byteCount, vCache: vCache.byteCount,
+                            slots: rows.slots.byteCount, positions: rows.positions.byteCount)
+            try checkPlacement(rows, count: op.rows, cache: op.cache, op: "kv_store")
+            let slots = rows.slots.int32s(), positions = rows.positions.int32s()
+            let width = op.cache.kvWidth
+            for r in 0..<op.rows {
+                let cacheRow = (Int(slots[r]) * op.cache.ctx + Int(positions[r])) * width
+                kCache.floats(at: cacheRow).update(from: k.floats(at: op.kOffset + r * op.rowStride), count: width)
+                vCache.floats(at: cacheRow).update(from: v.floats(at: op.vOffset + r * op.rowStride), count: width)
+            }
+        }
+    }
+
+    /// Causal grouped-query attention, two passes per (row, head) in f32: scores q·k·scale for positions
+    /// 0...pos[r] into per-worker scratch, then exp(s − max) and the weighted sum of v, divided by Σ exp once.
+    /// Decode and prefill rows run the same per-(row, head) code, so a row's output is independent of its batch.
+    public func attention(_ op: AttentionOp, q: CPUBuffer, kCache: CPUBuffer, vCache: CPUBuffer,
+                          rows: RowPlacement<CPUBuffer>, out: CPUBuffer) throws {
+        try serialized {
+            try op.validate(q: q.byteCount, kCache: kCache.byteCount, vCache: vCache.byteCount,
+                            slots: rows.slots.byteCount, positions: rows.positions.byteCount, out: out.byteCount)
+            try checkPlacement(rows, count: op.rows, cache: op.cache, op: "attention")
+            let slots = rows.slots.int32s(), positions = rows.positions.int32s()
+            let queries = UnsafePointer(q.floats()), keys = UnsafePointer(kCache.floats())
+            let values = UnsafePointer(vCache.floats()), output = out.floats()
+            let headDim = op.cache.headDim, kvWidth = op.cache.kvWidth, ctx = op.cache.ctx
+            let group = op.nHeads / op.cache.nKVHeads, nHeads = op.nHeads
+            let scale = op.scale, qRowStride = op.qRowStride, qOffset = op.qOffset, outWidth = op.outWidth
+            let scratches = workerScratch
+            for arena in scratches { _ = arena.floats(ctx) }   // grow before the workers start
+
+            // One item per (row, head); tiny contexts run inline.
+            let items = op.rows * nHeads
+            let work = (0..<op.rows).reduce(0) { $0 + (Int(positions[$1]) + 1) } * nHeads * headDim
+            pool.forEachRange(count: items, itemsPerChunk: 1, minimumItems: work < 1 << 15 ? items : 1) { range, worker in
+                let scores = scratches[worker].floats(ctx)   // [pos + 1] f32
+                for item in range {
+                    let r = item / nHeads, h = item % nHeads
+                    let query = queries + qOffset + r * qRowStride + h * headDim
+                    let base = Int(slots[r]) * ctx * kvWidth + (h / group) * headDim
+                    let last = Int(positions[r])
+                    let target = output + r * outWidth + h * headDim
+
+                    var top = -Float.infinity
+                    for p in 0...last {
+                        let s = VectorMath.dot(query, keys + base + p * kvWidth, count: headDim) * scale
+                        scores[p] = s
+                        top = max(top, s)
+                    }
+                    var sum: Float = 0
+                    for p in 0...last {
+                        let e = Foundation.exp(scores[p] - top)
+                        scores[p] = e
+                        sum += e
+                    }
+                    target.update(repeating: 0, count: headDim)
+                    for p in 0...last { VectorMath.addScaled(scores[p], values + base + p * kvWidth, to: target, count: headDim) }
+                    let inverse = 1 / sum
+                    for d in 0..<headDim { target[d] *= inverse }
+                }
+            }
+        }
+    }
+}

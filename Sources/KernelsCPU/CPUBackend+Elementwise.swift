@@ -1,0 +1,115 @@
+import Foundation
+import Kernels
+
+/// Per-row ops are split over rows in chunks sized for ~32K values; below that they run on the calling thread.
+let rowChunkValues = 32_768
+
+extension CPUBackend {
+    /// Rows per chunk so one chunk holds about `rowChunkValues` values.
+    func rowsPerChunk(width: Int) -> Int { max(1, rowChunkValues / max(1, width)) }
+
+    /// out[r, i] = x[r, i] · (1 / sqrt(mean(x[r, :]²) + eps)) · weight[i]. out may be x.
+    public func rmsnorm(_ op: RMSNormOp, x: CPUBuffer, weight: CPUBuffer, out: CPUBuffer) throws {
+        try serialized {
+            try op.validate(x: x.byteCount, weight: weight.byteCount, out: out.byteCount)
+            let input = UnsafePointer(x.floats()), gains = UnsafePointer(weight.floats()), output = out.floats()
+            let width = op.width, eps = op.eps
+            pool.forEachRange(count: op.rows, itemsPerChunk: rowsPerChunk(width: width),
+                              minimumItems: 2 * rowsPerChunk(width: width)) { rows, _ in
+                for r in rows {
+                    let row = input + r * width, target = output + r * width
+                    let scale = 1 / (VectorMath.sumOfSquares(row, count: width) / Float(width) + eps).squareRoot()
+                    var i = 0
+                    while i + 16 <= width {
+                        storeFloats(loadFloats(row + i) * scale * loadFloats(gains + i), to: target + i)
+                        i += 16
+                    }
+                    while i < width {
+                        target[i] = row[i] * scale * gains[i]
+                        i += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// In-place RoPE, GGML NORM mode. The angles of a row depend on its position only, so cos/sin are computed
+    /// once per row (in f64, then rounded: an f32 angle at position 10⁴ would be off by ~10⁻³ rad) and reused
+    /// for every head.
+    public func rope(_ op: RopeOp, x: CPUBuffer, positions: CPUBuffer) throws {
+        try serialized {
+            try op.validate(x: x.byteCount, positions: positions.byteCount)
+            let values = x.floats(), pos = positions.int32s()
+            let pairs = op.nRot / 2
+            // freqBase^(−2i/nRot) per pair, shared by every row: [pairs] f64 in scratch reinterpreted as 2 floats each.
+            let inverseFrequencies = (0..<pairs).map { pow(Double(op.freqBase), -2 * Double($0) / Double(op.nRot)) }
+            let scratches = workerScratch
+            pool.forEachRange(count: op.rows, itemsPerChunk: rowsPerChunk(width: op.rowStride),
+                              minimumItems: 2 * rowsPerChunk(width: op.rowStride)) { rows, worker in
+                let table = scratches[worker].floats(2 * pairs)   // [pairs] cos, then [pairs] sin
+                for r in rows {
+                    let scaledPosition = Double(pos[r]) * Double(op.freqScale)
+                    for i in 0..<pairs {
+                        let angle = scaledPosition * inverseFrequencies[i]
+                        table[i] = Float(cos(angle))
+                        table[pairs + i] = Float(sin(angle))
+                    }
+                    for h in 0..<op.nHeads {
+                        let head = values + r * op.rowStride + op.headOffset + h * op.headDim
+                        for i in 0..<pairs {
+                            let x0 = head[2 * i], x1 = head[2 * i + 1]
+                            let c = table[i], s = table[pairs + i]
+                            head[2 * i] = x0 * c - x1 * s
+                            head[2 * i + 1] = x0 * s + x1 * c
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// out[i] = gate[i] / (1 + exp(−gate[i])) · up[i]. out may be gate or up.
+    public func swiglu(_ op: SwigluOp, gate: CPUBuffer, up: CPUBuffer, out: CPUBuffer) throws {
+        try serialized {
+            try op.validate(gate: gate.byteCount, up: up.byteCount, out: out.byteCount)
+            let g = UnsafePointer(gate.floats()), u = UnsafePointer(up.floats()), output = out.floats()
+            pool.forEachRange(count: op.count, itemsPerChunk: 8192, minimumItems: 16_384) { range, _ in
+                for i in range {
+                    let value = g[i]
+                    output[i] = value / (1 + Foundation.exp(-value)) * u[i]
+                }
+            }
+        }
+    }
+
+    /// Per row: softmax, or log-softmax, with max subtraction. The normaliser is summed in f64 in index order
+    /// (a vocabulary-sized f32 sum would lose digits). out may be x.
+    public func softmax(_ op: SoftmaxOp, x: CPUBuffer, out: CPUBuffer) throws {
+        try serialized {
+            try op.validate(x: x.byteCount, out: out.byteCount)
+            let input = UnsafePointer(x.floats()), output = out.floats()
+            let width = op.width, logMode = op.log
+            pool.forEachRange(count: op.rows, itemsPerChunk: rowsPerChunk(width: width),
+                              minimumItems: 2 * rowsPerChunk(width: width)) { rows, _ in
+                for r in rows {
+                    let row = input + r * width, target = output + r * width
+                    let top = VectorMath.maximum(row, count: width)
+                    var sum = 0.0
+                    if logMode {
+                        for i in 0..<width { sum += Double(Foundation.exp(row[i] - top)) }
+                        let shift = top + Float(Foundation.log(sum))
+                        for i in 0..<width { target[i] = row[i] - shift }
+                    } else {
+                        for i in 0..<width {
+                            let e = Foundation.exp(row[i] - top)
+                            target[i] = e
+                            sum += Double(e)
+                        }
+                        let inverse = Float(1 / sum)
+                        for i in 0..<width { target[i] *= inverse }
+                    }
+                }
+            }
+        }
+    }
+}

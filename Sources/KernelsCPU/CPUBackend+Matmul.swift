@@ -1,0 +1,62 @@
+import Kernels
+
+extension CPUBackend {
+    /// y[rows, n] = x[rows, k] · Wᵀ; see `MatmulKernel` for the work split and why it is batch invariant.
+    public func matmul(_ op: MatmulOp, x: CPUBuffer, weights: CPUBuffer, y: CPUBuffer) throws {
+        try serialized {
+            try op.validate(x: x.byteCount, weights: weights.byteCount, y: y.byteCount)
+            let input = UnsafePointer(x.floats(at: op.xOffset))
+            let output = y.floats(at: op.yOffset)
+            let sums = scratch.floats(op.rows * (op.k / 32))   // [rows, k/32], used by q4_1
+            let rowBytes = op.weightType.rowBytes(op.k)
+            switch op.weightType {
+            case .f32:
+                MatmulKernel<F32Weights>.run(rows: op.rows, k: op.k, n: op.n, rowBytes: rowBytes, x: input,
+                                             weights: weights.base, y: output, blockSums: sums, pool: pool)
+            case .f16:
+                MatmulKernel<F16Weights>.run(rows: op.rows, k: op.k, n: op.n, rowBytes: rowBytes, x: input,
+                                             weights: weights.base, y: output, blockSums: sums, pool: pool)
+            case .q8_0:
+                MatmulKernel<Q8_0Weights>.run(rows: op.rows, k: op.k, n: op.n, rowBytes: rowBytes, x: input,
+                                              weights: weights.base, y: output, blockSums: sums, pool: pool)
+            case .q4_0:
+                MatmulKernel<Q4_0Weights>.run(rows: op.rows, k: op.k, n: op.n, rowBytes: rowBytes, x: input,
+                                              weights: weights.base, y: output, blockSums: sums, pool: pool)
+            case .q4_1:
+                MatmulKernel<Q4_1Weights>.run(rows: op.rows, k: op.k, n: op.n, rowBytes: rowBytes, x: input,
+                                              weights: weights.base, y: output, blockSums: sums, pool: pool)
+            }
+        }
+    }
+
+    /// out[rows, width] = dequant(table[ids[r], :]). Ids are checked first: a bad id is an error, never a read
+    /// outside the table.
+    public func embed(_ op: EmbedOp, ids: CPUBuffer, table: CPUBuffer, out: CPUBuffer) throws {
+        try serialized {
+            try op.validate(ids: ids.byteCount, table: table.byteCount, out: out.byteCount)
+            let tokenIds = ids.int32s()
+            for r in 0..<op.rows where tokenIds[r] < 0 || Int(tokenIds[r]) >= op.vocab {
+                throw KernelError.invalidShape(op: "embed", detail: "token id \(tokenIds[r]) of row \(r) is outside the vocabulary [0, \(op.vocab))")
+            }
+            let rowBytes = op.tableType.rowBytes(op.width)
+            let output = out.floats()
+            for r in 0..<op.rows {
+                let row = UnsafeRawPointer(table.base + Int(tokenIds[r]) * rowBytes)
+                let target = output + r * op.width
+                switch op.tableType {
+                case .f32: target.update(from: row.assumingMemoryBound(to: Float.self), count: op.width)
+                case .f16:
+                    for i in 0..<op.width { target[i] = halfToFloat(row.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+                case .q8_0: dequantizeRow(Q8_0Weights.self, row, width: op.width, into: target)
+                case .q4_0: dequantizeRow(Q4_0Weights.self, row, width: op.width, into: target)
+                case .q4_1: dequantizeRow(Q4_1Weights.self, row, width: op.width, into: target)
+                }
+            }
+        }
+    }
+
+    private func dequantizeRow<Format: WeightFormat>(_ format: Format.Type, _ row: UnsafeRawPointer, width: Int,
+                                                     into out: UnsafeMutablePointer<Float>) {
+        for b in 0 ..< width / 32 { Format.dequantize(row + b * Format.blockBytes, into: out + 32 * b) }
+    }
+}

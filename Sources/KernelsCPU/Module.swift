@@ -1,1 +1,0 @@
-// KernelsCPU: filled in by the issue-2 work.

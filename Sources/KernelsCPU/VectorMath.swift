@@ -1,0 +1,107 @@
+/// Row reductions and updates shared by the kernels. Each reduces in a fixed order that depends only on `count`
+/// (four SIMD16 lane sets over 64-float steps, one SIMD16 step, then a scalar tail), so the same row gives the same
+/// bits wherever it sits in a batch.
+enum VectorMath {
+    /// Σ a[i]·b[i].
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
+        var i = 0
+        while i + 64 <= count {
+            s0.addProduct(loadFloats(a + i), loadFloats(b + i))
+            s1.addProduct(loadFloats(a + i + 16), loadFloats(b + i + 16))
+            s2.addProduct(loadFloats(a + i + 32), loadFloats(b + i + 32))
+            s3.addProduct(loadFloats(a + i + 48), loadFloats(b + i + 48))
+            i += 64
+        }
+        while i + 16 <= count {
+            s0.addProduct(loadFloats(a + i), loadFloats(b + i))
+            i += 16
+        }
+        var total = horizontalSum((s0 + s1) + (s2 + s3))
+        while i < count {
+            total.addProduct(a[i], b[i])
+            i += 1
+        }
+        return total
+    }
+
+    /// Σ a[i]².
+    @inline(__always)
+    static func sumOfSquares(_ a: UnsafePointer<Float>, count: Int) -> Float { dot(a, a, count: count) }
+
+    /// The largest value (NaN-free input assumed by callers that care; a NaN may or may not win).
+    @inline(__always)
+    static func maximum(_ a: UnsafePointer<Float>, count: Int) -> Float {
+        var i = 0
+        var best = -Float.infinity
+        if count >= 16 {
+            var lanes = loadFloats(a)
+            i = 16
+            while i + 16 <= count {
+                let v = loadFloats(a + i)
+                lanes.replace(with: v, where: v .> lanes)
+                i += 16
+            }
+            best = lanes.max()
+        }
+        while i < count {
+            best = Swift.max(best, a[i])
+            i += 1
+        }
+        return best
+    }
+
+    /// Whether every value is finite (no NaN, no ±inf): x − x is 0 exactly for finite x and NaN otherwise.
+    @inline(__always)
+    static func allFinite(_ a: UnsafePointer<Float>, count: Int) -> Bool {
+        var i = 0
+        var lanes = SIMD16<Float>()
+        while i + 16 <= count {
+            let v = loadFloats(a + i)
+            lanes += v - v
+            i += 16
+        }
+        var tail: Float = 0
+        while i < count {
+            tail += a[i] - a[i]
+            i += 1
+        }
+        return horizontalSum(lanes) + tail == 0
+    }
+
+    /// y[i] += alpha·x[i].
+    @inline(__always)
+    static func addScaled(_ alpha: Float, _ x: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        while i + 16 <= count {
+            var v = loadFloats(y + i)
+            v.addProduct(alpha, loadFloats(x + i))
+            storeFloats(v, to: y + i)
+            i += 16
+        }
+        while i < count {
+            y[i].addProduct(alpha, x[i])
+            i += 1
+        }
+    }
+
+    /// y[i] += x[i].
+    @inline(__always)
+    static func add(_ x: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        while i + 16 <= count {
+            storeFloats(loadFloats(y + i) + loadFloats(x + i), to: y + i)
+            i += 16
+        }
+        while i < count {
+            y[i] += x[i]
+            i += 1
+        }
+    }
+}
+
+@inline(__always)
+func storeFloats(_ v: SIMD16<Float>, to p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+}

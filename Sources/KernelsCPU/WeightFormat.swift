@@ -1,0 +1,198 @@
+/// How one weight format feeds a dot product, 32 weights (one block) at a time.
+///
+/// `decode` unpacks a block once into two SIMD16 halves (weights 0..<16 and 16..<32) plus per-block scales;
+/// `accumulate` adds that block's contribution to x·w for one x row. The matmul kernels decode each block once and
+/// accumulate it into 1 or 4 rows with the same `accumulate`, so a row's arithmetic, and its result bits, are the
+/// same whether it runs alone or inside a batch.
+///
+/// The quantized formats keep the small integers as floats and apply the scale once per block:
+///   q8_0, q4_0:  x·w = d·Σ q·x                 (q4_0: q − 8 decoded directly)
+///   q4_1:        x·w = d·Σ q·x + m·Σ x          (Σ x per block is precomputed once per x row: `needsBlockSums`)
+/// Float weights accumulate w·x directly. All sums stay in f32 (precision mode f32: no reduced accumulators).
+protocol WeightFormat {
+    /// Whether a row may end in a partial block (f32, f16: any k) handled by `accumulateTail`.
+    static var hasTail: Bool { get }
+    associatedtype Block
+    /// Bytes of one block of 32 weights.
+    static var blockBytes: Int { get }
+    /// Whether `accumulate` reads the per-block sums of x.
+    static var needsBlockSums: Bool { get }
+    static func decode(_ block: UnsafeRawPointer) -> Block
+    static func accumulate(_ block: Block, x: UnsafePointer<Float>, xBlockSum: Float, into acc: inout DotAccumulator)
+    /// Adds weights first..<last of a row that ends in a partial block (float formats only: a quantized row is
+    /// always whole blocks) to the scalar sum, in index order.
+    static func accumulateTail(row: UnsafeRawPointer, x: UnsafePointer<Float>, range: Range<Int>,
+                               into acc: inout DotAccumulator)
+    /// The 32 weights of a block as f32, bit-equal to the reference (gguf) dequantization: d·q + m in two roundings.
+    static func dequantize(_ block: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>)
+}
+
+/// The running sums of one output element: two vector lanes sets (halves of a block) and one scalar (q4_1's m·Σx).
+struct DotAccumulator {
+    var low = SIMD16<Float>()
+    var high = SIMD16<Float>()
+    var scalar: Float = 0
+
+    /// The finished dot product. Fixed order: lanes, then the scalar.
+    @inline(__always) var total: Float { horizontalSum(low + high) + scalar }
+}
+
+/// A block's integers as floats with its scale: what the quantized formats decode to.
+struct ScaledBlock {
+    var low: SIMD16<Float>
+    var high: SIMD16<Float>
+    var d: Float
+    var m: Float
+}
+
+/// Two halves of a float block (f32 or f16 weights).
+struct FloatBlock {
+    var low: SIMD16<Float>
+    var high: SIMD16<Float>
+}
+
+@inline(__always)
+func loadFloats(_ x: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(x).loadUnaligned(as: SIMD16<Float>.self)
+}
+
+/// Bytes as floats, lane by lane: LLVM turns this form into one widening move and one vcvtdq2ps, where the
+/// stdlib's generic SIMD conversions compile to out-of-line calls.
+@inline(__always)
+func floats(_ q: SIMD16<UInt8>) -> SIMD16<Float> {
+    SIMD16<Float>(Float(q[0]), Float(q[1]), Float(q[2]), Float(q[3]), Float(q[4]), Float(q[5]), Float(q[6]), Float(q[7]),
+                  Float(q[8]), Float(q[9]), Float(q[10]), Float(q[11]), Float(q[12]), Float(q[13]), Float(q[14]), Float(q[15]))
+}
+
+@inline(__always)
+func floats(_ q: SIMD16<Int8>) -> SIMD16<Float> {
+    SIMD16<Float>(Float(q[0]), Float(q[1]), Float(q[2]), Float(q[3]), Float(q[4]), Float(q[5]), Float(q[6]), Float(q[7]),
+                  Float(q[8]), Float(q[9]), Float(q[10]), Float(q[11]), Float(q[12]), Float(q[13]), Float(q[14]), Float(q[15]))
+}
+
+/// Accumulates d·(low·x₀ + high·x₁) for the quantized formats.
+@inline(__always)
+func accumulateScaled(_ block: ScaledBlock, x: UnsafePointer<Float>, into acc: inout DotAccumulator) {
+    var partial = block.low * loadFloats(x)
+    partial.addProduct(block.high, loadFloats(x + 16))
+    acc.low.addProduct(block.d, partial)
+}
+
+enum F32Weights: WeightFormat {
+    static var hasTail: Bool { true }
+    static var blockBytes: Int { 128 }
+    static var needsBlockSums: Bool { false }
+    @inline(__always) static func decode(_ block: UnsafeRawPointer) -> FloatBlock {
+        FloatBlock(low: block.loadUnaligned(as: SIMD16<Float>.self),
+                   high: block.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
+    }
+    @inline(__always) static func accumulate(_ block: FloatBlock, x: UnsafePointer<Float>, xBlockSum: Float,
+                                             into acc: inout DotAccumulator) {
+        acc.low.addProduct(block.low, loadFloats(x))
+        acc.high.addProduct(block.high, loadFloats(x + 16))
+    }
+    static func accumulateTail(row: UnsafeRawPointer, x: UnsafePointer<Float>, range: Range<Int>,
+                               into acc: inout DotAccumulator) {
+        let w = row.assumingMemoryBound(to: Float.self)
+        for i in range { acc.scalar.addProduct(w[i], x[i]) }
+    }
+    static func dequantize(_ block: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(out).copyMemory(from: block, byteCount: 128)
+    }
+}
+
+enum F16Weights: WeightFormat {
+    static var hasTail: Bool { true }
+    static var blockBytes: Int { 64 }
+    static var needsBlockSums: Bool { false }
+    @inline(__always) static func decode(_ block: UnsafeRawPointer) -> FloatBlock {
+        FloatBlock(low: halfToFloat(block.loadUnaligned(as: SIMD16<UInt16>.self)),
+                   high: halfToFloat(block.loadUnaligned(fromByteOffset: 32, as: SIMD16<UInt16>.self)))
+    }
+    @inline(__always) static func accumulate(_ block: FloatBlock, x: UnsafePointer<Float>, xBlockSum: Float,
+                                             into acc: inout DotAccumulator) {
+        F32Weights.accumulate(block, x: x, xBlockSum: xBlockSum, into: &acc)
+    }
+    static func accumulateTail(row: UnsafeRawPointer, x: UnsafePointer<Float>, range: Range<Int>,
+                               into acc: inout DotAccumulator) {
+        for i in range { acc.scalar.addProduct(halfToFloat(row.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)), x[i]) }
+    }
+    static func dequantize(_ block: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>) {
+        let decoded = decode(block)
+        UnsafeMutableRawPointer(out).storeBytes(of: decoded.low, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(out + 16).storeBytes(of: decoded.high, as: SIMD16<Float>.self)
+    }
+}
+
+/// [f16 d][32 × int8]: w = d·q.
+enum Q8_0Weights: WeightFormat {
+    static var hasTail: Bool { false }
+    static var blockBytes: Int { 34 }
+    static var needsBlockSums: Bool { false }
+    @inline(__always) static func decode(_ block: UnsafeRawPointer) -> ScaledBlock {
+        ScaledBlock(low: floats(block.loadUnaligned(fromByteOffset: 2, as: SIMD16<Int8>.self)),
+                    high: floats(block.loadUnaligned(fromByteOffset: 18, as: SIMD16<Int8>.self)),
+                           d: halfToFloat(block.loadUnaligned(as: UInt16.self)), m: 0)
+    }
+    @inline(__always) static func accumulate(_ block: ScaledBlock, x: UnsafePointer<Float>, xBlockSum: Float,
+                                             into acc: inout DotAccumulator) {
+        accumulateScaled(block, x: x, into: &acc)
+    }
+    static func dequantize(_ block: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>) {
+        let b = decode(block)
+        UnsafeMutableRawPointer(out).storeBytes(of: b.low * b.d, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(out + 16).storeBytes(of: b.high * b.d, as: SIMD16<Float>.self)
+    }
+}
+
+/// [f16 d][16 bytes: weight j in the low nibble of byte j, weight j+16 in the high nibble]: w = d·(q − 8).
+enum Q4_0Weights: WeightFormat {
+    static var hasTail: Bool { false }
+    static var blockBytes: Int { 18 }
+    static var needsBlockSums: Bool { false }
+    @inline(__always) static func decode(_ block: UnsafeRawPointer) -> ScaledBlock {
+        let packed = block.loadUnaligned(fromByteOffset: 2, as: SIMD16<UInt8>.self)
+        return ScaledBlock(low: floats(packed & 0x0F) - 8, high: floats(packed &>> 4) - 8,
+                           d: halfToFloat(block.loadUnaligned(as: UInt16.self)), m: 0)
+    }
+    @inline(__always) static func accumulate(_ block: ScaledBlock, x: UnsafePointer<Float>, xBlockSum: Float,
+                                             into acc: inout DotAccumulator) {
+        accumulateScaled(block, x: x, into: &acc)
+    }
+    static func dequantize(_ block: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>) {
+        let b = decode(block)
+        UnsafeMutableRawPointer(out).storeBytes(of: b.low * b.d, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(out + 16).storeBytes(of: b.high * b.d, as: SIMD16<Float>.self)
+    }
+}
+
+/// [f16 d][f16 m][16 bytes, nibbles as q4_0]: w = d·q + m.
+enum Q4_1Weights: WeightFormat {
+    static var hasTail: Bool { false }
+    static var blockBytes: Int { 20 }
+    static var needsBlockSums: Bool { true }
+    @inline(__always) static func decode(_ block: UnsafeRawPointer) -> ScaledBlock {
+        let packed = block.loadUnaligned(fromByteOffset: 4, as: SIMD16<UInt8>.self)
+        return ScaledBlock(low: floats(packed & 0x0F), high: floats(packed &>> 4),
+                           d: halfToFloat(block.loadUnaligned(as: UInt16.self)),
+                           m: halfToFloat(block.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))
+    }
+    @inline(__always) static func accumulate(_ block: ScaledBlock, x: UnsafePointer<Float>, xBlockSum: Float,
+                                             into acc: inout DotAccumulator) {
+        accumulateScaled(block, x: x, into: &acc)
+        acc.scalar.addProduct(block.m, xBlockSum)
+    }
+    static func dequantize(_ block: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>) {
+        let b = decode(block)
+        // (d·q) rounded, then + m: two roundings, as ggml and gguf do.
+        UnsafeMutableRawPointer(out).storeBytes(of: b.low * b.d + b.m, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(out + 16).storeBytes(of: b.high * b.d + b.m, as: SIMD16<Float>.self)
+    }
+}
+
+extension WeightFormat {
+    /// Quantized rows are whole blocks: nothing to add.
+    @inline(__always)
+    static func accumulateTail(row: UnsafeRawPointer, x: UnsafePointer<Float>, range: Range<Int>,
+                               into acc: inout DotAccumulator) {}
+}

@@ -1,1 +1,0 @@
-// KernelsReference: filled in by the issue-2 work.

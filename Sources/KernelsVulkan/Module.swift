@@ -1,1 +1,0 @@
-// KernelsVulkan: filled in by the issue-2 work.

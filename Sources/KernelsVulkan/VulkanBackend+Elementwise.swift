@@ -1,0 +1,45 @@
+import KernelABI
+import Kernels
+import VulkanRuntime
+
+extension VulkanBackend {
+    /// In-place rotary embedding; one invocation per rotated pair, rows on the grid's y axis.
+    public func rope(_ op: RopeOp, x: Buffer, positions: Buffer) throws {
+        try op.validate(x: x.byteCount, positions: positions.byteCount)
+        let pairs = op.nHeads * op.nRot / 2
+        try dispatch(
+            "rope", specialization: geometry.elementSpecialization,
+            bindings: [bind(x, .readWrite, bytes: 4 * op.rows * op.rowStride), bind(positions, .read, bytes: 4 * op.rows)],
+            push: op.push, groups: try geometry.grid(groups(pairs, of: geometry.elementGroup), op.rows, op: "rope"))
+    }
+
+    /// out = silu(gate) * up, element-wise; out may be gate or up.
+    public func swiglu(_ op: SwigluOp, gate: Buffer, up: Buffer, out: Buffer) throws {
+        try op.validate(gate: gate.byteCount, up: up.byteCount, out: out.byteCount)
+        let bytes = 4 * op.count
+        try dispatch(
+            "swiglu", specialization: geometry.elementSpecialization,
+            bindings: [bind(gate, .read, bytes: bytes), bind(up, .read, bytes: bytes), bind(out, .write, bytes: bytes)],
+            push: op.push, groups: try geometry.folded(groups(op.count, of: geometry.elementGroup), op: "swiglu"))
+    }
+
+    /// Writes each row's K and V into its cache slot and position.
+    public func kvStore(_ op: KVStoreOp, k: Buffer, v: Buffer, kCache: Buffer, vCache: Buffer,
+                        rows: RowPlacement<Buffer>) throws {
+        try op.validate(k: k.byteCount, v: v.byteCount, kCache: kCache.byteCount, vCache: vCache.byteCount,
+                        slots: rows.slots.byteCount, positions: rows.positions.byteCount)
+        let last = (op.rows - 1) * op.rowStride + op.cache.kvWidth
+        try dispatch(
+            "kv_store", specialization: geometry.elementSpecialization,
+            bindings: [
+                bind(k, .read, bytes: 4 * (op.kOffset + last)),
+                bind(v, .read, bytes: 4 * (op.vOffset + last)),
+                bind(kCache, .write, bytes: op.cache.bytes),
+                bind(vCache, .write, bytes: op.cache.bytes),
+                bind(rows.slots, .read, bytes: 4 * op.rows),
+                bind(rows.positions, .read, bytes: 4 * op.rows),
+            ],
+            push: op.push,
+            groups: try geometry.grid(groups(op.cache.kvWidth, of: geometry.elementGroup), op.rows, op: "kv_store"))
+    }
+}

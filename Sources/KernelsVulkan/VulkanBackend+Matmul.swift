@@ -1,0 +1,33 @@
+import KernelABI
+import Kernels
+import VulkanRuntime
+
+extension VulkanBackend {
+    /// y[rows, n] = x[rows, k] . W^T. One row: the matvec variant; more: the multi-row variant, which reads each
+    /// weight once per 8 rows. Both compute every output element in the same order (Shaders/matmul.comp), so a row
+    /// comes out bit-identical either way. Weights larger than one binding run as several dispatches over n.
+    public func matmul(_ op: MatmulOp, x: Buffer, weights: Buffer, y: Buffer) throws {
+        try op.validate(x: x.byteCount, weights: weights.byteCount, y: y.byteCount)
+        let rowsPerGroup = op.rows == 1 ? 1 : geometry.matmulRowsPerGroup
+        let variant = reductionVariant((op.rows == 1 ? "matvec_" : "matmul_") + op.weightType.description)
+        let rowBytes = op.weightType.rowBytes(op.k)
+        let runs = try BindingRuns.split(
+            rows: op.n, rowBytes: rowBytes, maxRange: device.limits.maxStorageBufferRange,
+            alignment: geometry.bindingAlignment, op: "matmul")
+        let xBinding = bind(x, .read, bytes: 4 * (op.xOffset + op.rows * op.k))
+        let yBinding = bind(y, .write, bytes: 4 * (op.yOffset + op.rows * op.n))
+        for run in runs {
+            var push = op.push
+            push.colBase = UInt32(run.rows.lowerBound)
+            push.colCount = UInt32(run.rows.count)
+            let columnGroups = groups(run.rows.count, of: geometry.matmulColumnsPerGroup)
+            var grid = try geometry.folded(columnGroups, op: "matmul")
+            grid.z = groups(op.rows, of: rowsPerGroup)
+            grid = try geometry.grid(grid.x, grid.y, grid.z, op: "matmul")
+            try dispatch(
+                variant, specialization: geometry.matmulSpecialization,
+                bindings: [xBinding, bind(weights, .read, bytes: run.bytes, offset: run.offset), yBinding],
+                push: push, groups: grid)
+        }
+    }
+}
