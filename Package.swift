@@ -51,7 +51,9 @@ let package = Package(
         // GGUF reads model files (and writes small ones); it needs Kernels only for DType.
         .target(name: "GGUF", dependencies: ["Kernels"], swiftSettings: swiftSettings),
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
-        .target(name: "TestSupport", dependencies: ["Kernels", "KernelCases", "KernelsVulkan", "VulkanRuntime"], swiftSettings: swiftSettings),
+        .target(
+            name: "TestSupport", dependencies: ["Kernels", "KernelCases", "KernelsVulkan", "VulkanRuntime"],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "VeerCLI",
             dependencies: [
