@@ -40,7 +40,7 @@ extension KernelCase {
     }
 
     /// A fresh generator for this case's inputs.
-    var inputs: SplitMix64 { SplitMix64(seed: name) }
+    var seededInputs: SplitMix64 { SplitMix64(seed: name) }
 }
 
 /// A case whose inputs live on a backend, ready to launch.

@@ -53,7 +53,7 @@ public struct AttentionCase: KernelCase {
 
     public func prepare<B: ComputeBackend>(on backend: B) throws -> PreparedCase {
         try op.cache.validatePlacement(slots: slots, positions: positions, op: "attention")
-        var random = inputs
+        var random = seededInputs
         let cacheFloats = op.cache.bytes / 4
         let q = random.floats(op.qOffset + (op.rows - 1) * op.qRowStride + op.outWidth)   // [rows, qRowStride] f32
         let qBuffer = try backend.makeBuffer(q, label: "q")

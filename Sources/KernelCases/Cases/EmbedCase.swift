@@ -17,7 +17,7 @@ public struct EmbedCase: KernelCase {
     public var bytes: Double { Double(op.rows * (op.tableType.rowBytes(op.width) + 4 * op.width + 4)) }
 
     public func prepare<B: ComputeBackend>(on backend: B) throws -> PreparedCase {
-        var random = inputs
+        var random = seededInputs
         let table = random.weights(op.tableType, rows: op.vocab, k: op.width)   // [vocab, width] in tableType
         var ids = (0..<op.rows).map { _ in Int32(random.index(op.vocab)) }      // [rows] int32
         ids[0] = 0

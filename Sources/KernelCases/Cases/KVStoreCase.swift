@@ -26,7 +26,7 @@ public struct KVStoreCase: KernelCase {
     public var bytes: Double { Double(16 * op.rows * op.cache.kvWidth + 8 * op.rows) }
 
     public func prepare<B: ComputeBackend>(on backend: B) throws -> PreparedCase {
-        var random = inputs
+        var random = seededInputs
         let cacheFloats = op.cache.bytes / 4
         let (slots, positions) = random.distinctPlacements(rows: op.rows, cache: op.cache)   // [rows] int32 each
         let sourceFloats = (op.rows - 1) * op.rowStride + op.cache.kvWidth

@@ -20,7 +20,7 @@ public struct RMSNormCase: KernelCase {
     public var bytes: Double { Double(4 * (2 * op.rows * op.width + op.width)) }
 
     public func prepare<B: ComputeBackend>(on backend: B) throws -> PreparedCase {
-        var random = inputs
+        var random = seededInputs
         let x = random.floats(op.rows * op.width, -3, 3)            // [rows, width] f32
         let weight = random.floats(op.width, 0.5, 1.5)              // [width] f32
         let xBuffer = try backend.makeBuffer(x, label: "x")

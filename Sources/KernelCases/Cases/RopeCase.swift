@@ -26,7 +26,7 @@ public struct RopeCase: KernelCase {
     public var bytes: Double { Double(8 * op.rows * op.nHeads * op.headDim + 4 * op.rows) }
 
     public func prepare<B: ComputeBackend>(on backend: B) throws -> PreparedCase {
-        var random = inputs
+        var random = seededInputs
         let x = random.floats(op.rows * op.rowStride)                        // [rows, rowStride] f32
         var positions = (0..<op.rows).map { _ in Int32(random.index(1024)) } // [rows] int32
         positions[0] = 0

@@ -14,7 +14,7 @@ public struct ArgmaxCase: KernelCase {
     public var bytes: Double { Double(4 * op.rows * (op.width + 1)) }
 
     public func prepare<B: ComputeBackend>(on backend: B) throws -> PreparedCase {
-        var random = inputs
+        var random = seededInputs
         let x = random.selectionRows(rows: op.rows, width: op.width)   // [rows, width] f32
         let xBuffer = try backend.makeBuffer(x, label: "x")
         let ids = try backend.makeBuffer(byteCount: 4 * op.rows, label: "ids")   // [rows] int32
@@ -38,7 +38,7 @@ public struct TopKCase: KernelCase {
     public var bytes: Double { Double(4 * op.rows * (op.width + 2 * op.k)) }
 
     public func prepare<B: ComputeBackend>(on backend: B) throws -> PreparedCase {
-        var random = inputs
+        var random = seededInputs
         let x = random.selectionRows(rows: op.rows, width: op.width)   // [rows, width] f32
         let xBuffer = try backend.makeBuffer(x, label: "x")
         let ids = try backend.makeBuffer(byteCount: 4 * op.rows * op.k, label: "ids")         // [rows, k] int32
@@ -66,7 +66,7 @@ public struct TokenLogprobsCase: KernelCase {
     public var bytes: Double { Double(4 * op.rows * (op.width + 2)) }
 
     public func prepare<B: ComputeBackend>(on backend: B) throws -> PreparedCase {
-        var random = inputs
+        var random = seededInputs
         var logits = random.floats(op.rows * op.width, -12, 12)   // [rows, width] f32
         var targets = (0..<op.rows).map { _ in Int32(random.index(op.width)) }   // [rows] int32
         targets[0] = 0

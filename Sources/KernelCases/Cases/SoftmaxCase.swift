@@ -14,7 +14,7 @@ public struct SoftmaxCase: KernelCase {
     public var bytes: Double { Double(8 * op.rows * op.width) }
 
     public func prepare<B: ComputeBackend>(on backend: B) throws -> PreparedCase {
-        var random = inputs
+        var random = seededInputs
         let x = random.floats(op.rows * op.width, -12, 12)   // [rows, width] f32
         let xBuffer = try backend.makeBuffer(x, label: "x")
         let out = try backend.makeBuffer(byteCount: 4 * x.count, label: "out")   // [rows, width] f32

@@ -22,7 +22,7 @@ public struct ResidualSteerCase: KernelCase {
     public var bytes: Double { Double(12 * op.rows * op.width) }
 
     public func prepare<B: ComputeBackend>(on backend: B) throws -> PreparedCase {
-        var random = inputs
+        var random = seededInputs
         let scenario = SteerScenario.make(variant, width: op.width, rows: op.rows, random: &random)
         let tables = try backend.makeSteerTables(scenario.plan)
         let x = try backend.makeBuffer(scenario.x, label: "x")            // [rows, width] f32
@@ -58,7 +58,7 @@ public struct HeadsEditCase: KernelCase {
     public var bytes: Double { Double(8 * op.rows * op.width) }
 
     public func prepare<B: ComputeBackend>(on backend: B) throws -> PreparedCase {
-        var random = inputs
+        var random = seededInputs
         let scenario = SteerScenario.heads(variant, nHeads: nHeads, headDim: headDim, rows: op.rows, random: &random)
         let tables = try backend.makeSteerTables(scenario.plan, op: "heads_edit", allowSpherical: false)
         let x = try backend.makeBuffer(scenario.x, label: "x")   // [rows, nHeads * headDim] f32

@@ -13,7 +13,7 @@ public struct SwigluCase: KernelCase {
     public var bytes: Double { Double(12 * op.count) }
 
     public func prepare<B: ComputeBackend>(on backend: B) throws -> PreparedCase {
-        var random = inputs
+        var random = seededInputs
         let gate = random.floats(op.count, -8, 8)   // [count] f32
         let up = random.floats(op.count, -2, 2)     // [count] f32
         let gateBuffer = try backend.makeBuffer(gate, label: "gate")
