@@ -47,9 +47,10 @@ let package = Package(
         .target(
             name: "ModelStore", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
-        .target(name: "Llama", dependencies: ["Kernels", "KernelABI"], swiftSettings: swiftSettings),
+        .target(name: "Llama", dependencies: ["Kernels", "KernelABI", "GGUF"], swiftSettings: swiftSettings),
         // GGUF reads model files (and writes small ones); it needs Kernels only for DType.
         .target(name: "GGUF", dependencies: ["Kernels"], swiftSettings: swiftSettings),
+        .target(name: "Tokenizers", dependencies: ["GGUF"], swiftSettings: swiftSettings),
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
         .target(
             name: "TestSupport", dependencies: ["Kernels", "KernelCases", "KernelsVulkan", "VulkanRuntime"],
@@ -84,6 +85,11 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "GGUFTests", dependencies: ["GGUF", "Kernels"], exclude: ["FuzzCorpus"], swiftSettings: swiftSettings),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LlamaTests",
+            dependencies: ["Llama", "GGUF", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

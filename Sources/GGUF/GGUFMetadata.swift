@@ -31,26 +31,26 @@ public struct GGUFMetadata: Sendable {
         return value
     }
 
-    /// Runs `getter` only if the key is present: `try metadata.ifPresent("tokenizer.ggml.add_bos_token", metadata.bool)`.
-    /// A present key of the wrong type still throws.
+    /// Runs `getter` only if the key is present; a present key of the wrong type still throws:
+    /// `try metadata.ifPresent("tokenizer.ggml.add_bos_token", metadata.bool)`.
     public func ifPresent<T>(_ key: String, _ getter: (String) throws -> T) rethrows -> T? {
         contains(key) ? try getter(key) : nil
     }
 
     // MARK: Scalars of one exact type
 
-    public func uint8(_ key: String) throws -> UInt8 { try typed(key, "uint8") { if case let .uint8(v) = $0 { v } else { nil } } }
-    public func int8(_ key: String) throws -> Int8 { try typed(key, "int8") { if case let .int8(v) = $0 { v } else { nil } } }
-    public func uint16(_ key: String) throws -> UInt16 { try typed(key, "uint16") { if case let .uint16(v) = $0 { v } else { nil } } }
-    public func int16(_ key: String) throws -> Int16 { try typed(key, "int16") { if case let .int16(v) = $0 { v } else { nil } } }
-    public func uint32(_ key: String) throws -> UInt32 { try typed(key, "uint32") { if case let .uint32(v) = $0 { v } else { nil } } }
-    public func int32(_ key: String) throws -> Int32 { try typed(key, "int32") { if case let .int32(v) = $0 { v } else { nil } } }
-    public func uint64(_ key: String) throws -> UInt64 { try typed(key, "uint64") { if case let .uint64(v) = $0 { v } else { nil } } }
-    public func int64(_ key: String) throws -> Int64 { try typed(key, "int64") { if case let .int64(v) = $0 { v } else { nil } } }
-    public func float32(_ key: String) throws -> Float { try typed(key, "float32") { if case let .float32(v) = $0 { v } else { nil } } }
-    public func float64(_ key: String) throws -> Double { try typed(key, "float64") { if case let .float64(v) = $0 { v } else { nil } } }
-    public func bool(_ key: String) throws -> Bool { try typed(key, "bool") { if case let .bool(v) = $0 { v } else { nil } } }
-    public func string(_ key: String) throws -> String { try typed(key, "string") { if case let .string(v) = $0 { v } else { nil } } }
+    public func uint8(_ key: String) throws -> UInt8 { try typed(key, "uint8", \.uint8Value) }
+    public func int8(_ key: String) throws -> Int8 { try typed(key, "int8", \.int8Value) }
+    public func uint16(_ key: String) throws -> UInt16 { try typed(key, "uint16", \.uint16Value) }
+    public func int16(_ key: String) throws -> Int16 { try typed(key, "int16", \.int16Value) }
+    public func uint32(_ key: String) throws -> UInt32 { try typed(key, "uint32", \.uint32Value) }
+    public func int32(_ key: String) throws -> Int32 { try typed(key, "int32", \.int32Value) }
+    public func uint64(_ key: String) throws -> UInt64 { try typed(key, "uint64", \.uint64Value) }
+    public func int64(_ key: String) throws -> Int64 { try typed(key, "int64", \.int64Value) }
+    public func float32(_ key: String) throws -> Float { try typed(key, "float32", \.float32Value) }
+    public func float64(_ key: String) throws -> Double { try typed(key, "float64", \.float64Value) }
+    public func bool(_ key: String) throws -> Bool { try typed(key, "bool", \.boolValue) }
+    public func string(_ key: String) throws -> String { try typed(key, "string", \.stringValue) }
 
     // MARK: Scalars of any width
 
@@ -60,7 +60,8 @@ public struct GGUFMetadata: Sendable {
         let value = try self.value(key)
         guard let wide = value.integerValue else {
             if case let .uint64(v) = value {
-                throw GGUFError(file: file, .valueOutOfRange(key: key, detail: "\(v) does not fit in a signed 64-bit integer"))
+                throw GGUFError(file: file, .valueOutOfRange(
+                    key: key, detail: "\(v) does not fit in a signed 64-bit integer"))
             }
             throw GGUFError(file: file, .typeMismatch(key: key, expected: "an integer", found: value.typeDescription))
         }
@@ -69,20 +70,12 @@ public struct GGUFMetadata: Sendable {
 
     /// A float32 or float64 value as a Double.
     public func floatingPoint(_ key: String) throws -> Double {
-        try typed(key, "float32 or float64") {
-            switch $0 {
-            case let .float32(v): Double(v)
-            case let .float64(v): v
-            default: nil
-            }
-        }
+        try typed(key, "float32 or float64") { $0.float64Value ?? $0.float32Value.map(Double.init) }
     }
 
     // MARK: Arrays
 
-    public func array(_ key: String) throws -> GGUFArray {
-        try typed(key, "an array") { if case let .array(v) = $0 { v } else { nil } }
-    }
+    public func array(_ key: String) throws -> GGUFArray { try typed(key, "an array", \.arrayValue) }
     public func stringArray(_ key: String) throws -> [String] {
         try typed(key, "array of string") { if case let .array(.string(v)) = $0 { v } else { nil } }
     }

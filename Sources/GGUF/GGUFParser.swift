@@ -81,7 +81,9 @@ struct GGUFParser {
 
     private mutating func readValueType(key: String, _ what: String) throws -> GGUFValueType {
         let raw = try cursor.read(UInt32.self, what)
-        guard let type = GGUFValueType(rawValue: raw) else { throw GGUFError(file: file, .invalidValueType(key: key, raw: raw)) }
+        guard let type = GGUFValueType(rawValue: raw) else {
+            throw GGUFError(file: file, .invalidValueType(key: key, raw: raw))
+        }
         return type
     }
 
@@ -106,10 +108,13 @@ struct GGUFParser {
     }
 
     private mutating func readArray(key: String, depth: Int) throws -> GGUFArray {
-        guard depth <= Self.maximumArrayDepth else { throw GGUFError(file: file, .arrayTooDeep(key: key, depth: depth)) }
+        guard depth <= Self.maximumArrayDepth else {
+            throw GGUFError(file: file, .arrayTooDeep(key: key, depth: depth))
+        }
         let elementType = try readValueType(key: key, "the element type of '\(key)'")
         let what = "the elements of '\(key)'"
-        let count = try cursor.readCount("the element count of '\(key)'", minimumItemSize: elementType.minimumEncodedSize)
+        let count = try cursor.readCount("the element count of '\(key)'",
+                                         minimumItemSize: elementType.minimumEncodedSize)
         switch elementType {
         case .uint8: return .uint8(try cursor.readArray(UInt8.self, count: count, what))
         case .int8: return .int8(try cursor.readArray(Int8.self, count: count, what))
@@ -119,8 +124,10 @@ struct GGUFParser {
         case .int32: return .int32(try cursor.readArray(Int32.self, count: count, what))
         case .uint64: return .uint64(try cursor.readArray(UInt64.self, count: count, what))
         case .int64: return .int64(try cursor.readArray(Int64.self, count: count, what))
-        case .float32: return .float32(try cursor.readArray(UInt32.self, count: count, what).map(Float.init(bitPattern:)))
-        case .float64: return .float64(try cursor.readArray(UInt64.self, count: count, what).map(Double.init(bitPattern:)))
+        case .float32:
+            return .float32(try cursor.readArray(UInt32.self, count: count, what).map(Float.init(bitPattern:)))
+        case .float64:
+            return .float64(try cursor.readArray(UInt64.self, count: count, what).map(Double.init(bitPattern:)))
         case .bool: return .bool(try cursor.readArray(UInt8.self, count: count, what).map { $0 != 0 })
         case .string:
             var strings: [String] = []

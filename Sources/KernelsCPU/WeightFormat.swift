@@ -19,7 +19,7 @@ protocol WeightFormat {
     static var needsBlockSums: Bool { get }
     static func decode(_ block: UnsafeRawPointer) -> Block
     static func accumulate(_ block: Block, x: UnsafePointer<Float>, xBlockSum: Float, into acc: inout DotAccumulator)
-    /// Adds weights first..<last of a row that ends in a partial block (float formats only: a quantized row is
+    /// Adds the weights in `range` of a row that ends in a partial block (float formats only: a quantized row is
     /// always whole blocks) to the scalar sum, in index order.
     static func accumulateTail(row: UnsafeRawPointer, x: UnsafePointer<Float>, range: Range<Int>,
                                into acc: inout DotAccumulator)
@@ -27,7 +27,7 @@ protocol WeightFormat {
     static func dequantize(_ block: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>)
 }
 
-/// The running sums of one output element: two vector lanes sets (halves of a block) and one scalar (q4_1's m·Σx).
+/// The running sums of one output element: two sets of 16 lanes (one per half block) and one scalar (q4_1: m·Σx).
 struct DotAccumulator {
     var low = SIMD16<Float>()
     var high = SIMD16<Float>()

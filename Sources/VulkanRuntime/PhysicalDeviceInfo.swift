@@ -13,6 +13,16 @@ public struct DeviceLimits: Sendable, Equatable {
     public var subgroupSize: Int
     public var timestampPeriodNs: Double
     public var timestampsSupported: Bool
+
+    public init(maxWorkgroupInvocations: Int, maxWorkgroupSize: [Int], maxWorkgroupCount: [Int], maxSharedMemoryBytes: Int,
+                maxPushConstantBytes: Int, maxStorageBufferRange: Int, minStorageBufferOffsetAlignment: Int,
+                subgroupSize: Int, timestampPeriodNs: Double, timestampsSupported: Bool) {
+        self.maxWorkgroupInvocations = maxWorkgroupInvocations; self.maxWorkgroupSize = maxWorkgroupSize
+        self.maxWorkgroupCount = maxWorkgroupCount; self.maxSharedMemoryBytes = maxSharedMemoryBytes
+        self.maxPushConstantBytes = maxPushConstantBytes; self.maxStorageBufferRange = maxStorageBufferRange
+        self.minStorageBufferOffsetAlignment = minStorageBufferOffsetAlignment; self.subgroupSize = subgroupSize
+        self.timestampPeriodNs = timestampPeriodNs; self.timestampsSupported = timestampsSupported
+    }
 }
 
 /// Optional capabilities, already reduced by VEER_VK_DISABLE: a shader variant may use one only when it is true.
@@ -23,6 +33,12 @@ public struct DeviceFeatures: Sendable, Equatable {
     public var storage16 = false
     public var subgroupArithmetic = false
     public var integerDot = false
+
+    public init(fp16: Bool = false, int8: Bool = false, storage8: Bool = false, storage16: Bool = false,
+                subgroupArithmetic: Bool = false, integerDot: Bool = false) {
+        self.fp16 = fp16; self.int8 = int8; self.storage8 = storage8; self.storage16 = storage16
+        self.subgroupArithmetic = subgroupArithmetic; self.integerDot = integerDot
+    }
 
     public func has(_ feature: DeviceFeature) -> Bool {
         switch feature {
@@ -92,6 +108,13 @@ public struct PhysicalDeviceInfo: Sendable, CustomStringConvertible {
     public var hasMappableDeviceMemory: Bool
 
     public var description: String { "\(name) (\(type.rawValue), \(driverName) \(driverInfo), Vulkan \(apiVersion))" }
+
+    public init(index: Int, name: String, type: DeviceType, driverName: String, driverInfo: String, apiVersion: String,
+                limits: DeviceLimits, features: DeviceFeatures, memoryTypes: [String], hasMappableDeviceMemory: Bool) {
+        self.index = index; self.name = name; self.type = type; self.driverName = driverName
+        self.driverInfo = driverInfo; self.apiVersion = apiVersion; self.limits = limits; self.features = features
+        self.memoryTypes = memoryTypes; self.hasMappableDeviceMemory = hasMappableDeviceMemory
+    }
 }
 
 extension PhysicalDeviceInfo {

@@ -31,7 +31,9 @@ public final class VulkanContext: @unchecked Sendable {
         device = try VulkanDevice(instance: instance, physical: physical[chosen], info: infos[chosen], options: options)
     }
 
-    static func choose(_ infos: [PhysicalDeviceInfo], selector: String?) throws -> Int {
+    /// The index of the device to use among `infos`: `selector` (an index or a case-insensitive name substring)
+    /// if given, else the most capable type (discrete > integrated > virtual > CPU), first enumerated on ties.
+    public static func choose(_ infos: [PhysicalDeviceInfo], selector: String?) throws -> Int {
         if let selector {
             if let index = Int(selector), infos.indices.contains(index) { return index }
             if let match = infos.firstIndex(where: { $0.name.lowercased().contains(selector.lowercased()) }) { return match }

@@ -18,6 +18,21 @@ import Testing
         #expect(error <= Self.ceiling, "width \(width): NMSE \(error)")
     }
 
+    /// A row normalised alone and at every position of a batch big enough to be split over workers: same bits.
+    @Test func rmsnormRowIsBitIdenticalAloneAndInABatch() throws {
+        var rng = SeededRandom(seed: 12)
+        let width = 576, rows = 70
+        let row = rng.floats(width, scale: 3), weight = rng.floats(width)
+        let cpu = CPUBackend(threads: 2)
+        let alone = try cpu.runRMSNorm(RMSNormOp(rows: 1, width: width, eps: 1e-5), x: row, weight: weight)
+        for position in [0, 1, 33, 69] {
+            var batch = rng.floats(rows * width, scale: 10)
+            batch.replaceSubrange(position * width ..< (position + 1) * width, with: row)
+            let out = try cpu.runRMSNorm(RMSNormOp(rows: rows, width: width, eps: 1e-5), x: batch, weight: weight)
+            #expect(bits(Array(out[position * width ..< (position + 1) * width])) == bits(alone), "row \(position)")
+        }
+    }
+
     @Test func rmsnormInPlaceEqualsOutOfPlace() throws {
         var rng = SeededRandom(seed: 3)
         let op = RMSNormOp(rows: 3, width: 100, eps: 1e-6)

@@ -113,6 +113,24 @@ import Testing
         #expect(Array(got[(2 * width)...]) == Array(x[(2 * width)...]), "an unflagged row is untouched")
     }
 
+    /// Tables built for a larger batch serve a smaller op through their first rows.
+    @Test func tablesForMoreRowsServeTheFirstRows() throws {
+        let width = 100
+        var rng = SeededRandom(seed: 10)
+        let t = Self.tables(width: width, rng: &rng)
+        let b = Self.batch(width: width, rng: &rng, mu: Array(t.vectors[width...]))
+        let plan = SteerPlan(width: width, rowSeq: b.seq, rowFlags: b.flags, seqParams: t.seqParams, vectors: t.vectors,
+                             unitIndex: t.unitIndex, unitCoef: t.unitCoef)
+        let rows = 6
+        let cpu = CPUBackend()
+        let full = try cpu.runResidualSteer(ResidualSteerOp(rows: b.seq.count, width: width), x: b.x, delta: b.delta, plan: plan)
+        let x = try cpu.makeBuffer(Array(b.x[..<(rows * width)]), label: "x")
+        try cpu.residualSteer(ResidualSteerOp(rows: rows, width: width), x: x,
+                              delta: cpu.makeBuffer(Array(b.delta[..<(rows * width)]), label: "delta"),
+                              tables: cpu.makeSteerTables(plan), trace: nil)
+        #expect(bits(try cpu.read(x, count: rows * width)) == bits(Array(full.x[..<(rows * width)])))
+    }
+
     @Test func tablesForAnotherShapeAreRejected() throws {
         let cpu = CPUBackend()
         let plan = SteerPlan(width: 4, rowSeq: [0], rowFlags: [0], seqParams: [.none])

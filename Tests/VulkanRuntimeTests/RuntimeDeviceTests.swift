@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import VulkanRuntime
+import VulkanRuntime
 
 @Suite("Vulkan runtime: devices and options")
 struct RuntimeDeviceTests {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import VulkanRuntime
+import VulkanRuntime
 
 @Suite("Vulkan runtime: buffers, dispatch, barriers, replay, lifetimes", .enabled(if: RuntimeFixtures.hasDevice))
 struct RuntimeDispatchTests {

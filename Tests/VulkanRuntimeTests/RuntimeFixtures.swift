@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import VulkanRuntime
+import VulkanRuntime
 
 /// Push constants of Shaders/axpb.comp.
 struct AxpbPush { var count: UInt32; var a: Float; var b: Float; var keep: Float }

@@ -1,0 +1,24 @@
+import GGUF
+
+/// A GGUF file is the usual model source: metadata through the typed getters, tensors as borrowed bytes of the
+/// mapping (valid while the file object lives; the model uploads them once).
+extension GGUFFile: ModelSource {
+    public var sourceName: String { name }
+
+    public func integer(_ key: String) throws -> Int? {
+        metadata.contains(key) ? try metadata.integer(key) : nil
+    }
+
+    public func float(_ key: String) throws -> Float? {
+        metadata.contains(key) ? Float(try metadata.floatingPoint(key)) : nil
+    }
+
+    public func string(_ key: String) throws -> String? {
+        metadata.contains(key) ? try metadata.string(key) : nil
+    }
+
+    public func tensor(_ name: String) throws -> StoredTensor {
+        let info = try tensor(named: name)
+        return StoredTensor(name: name, type: info.dtype, shape: info.shape, bytes: bytes(of: info))
+    }
+}

@@ -1,0 +1,129 @@
+import GGUF
+
+/// A piece of text to tokenize and whether special tokens written in it are recognised. Chat rendering marks the
+/// template's own markup `parseSpecial: true` and message content `false`, so a user typing "<|im_end|>" gets the
+/// characters, never the control token.
+public struct TextSegment: Sendable, Equatable {
+    public var text: String
+    public var parseSpecial: Bool
+    public init(_ text: String, parseSpecial: Bool) {
+        self.text = text
+        self.parseSpecial = parseSpecial
+    }
+}
+
+/// The result of tokenizing: ids, whether BOS/EOS were added, and which input bytes each token came from.
+public struct Encoding: Sendable, Equatable {
+    public var ids: [Int32]
+    public var usedBOS: Bool
+    public var usedEOS: Bool
+    /// [ids] the UTF-8 byte range of the input each token stands for (BOS: the empty range at 0, EOS: at the end).
+    public var byteRanges: [Range<Int>]
+
+    /// The index of the first token that covers any byte at or after `byteOffset` (`ids.count` if none does).
+    public func firstToken(atOrAfterByte byteOffset: Int) -> Int {
+        byteRanges.firstIndex { $0.upperBound > byteOffset && !$0.isEmpty } ?? ids.count
+    }
+}
+
+/// Byte-level BPE tokenizer built from a GGUF file's `tokenizer.ggml.*` metadata, matching llama.cpp's
+/// `llama_tokenize`: special tokens are split out first (longest first), the rest is split into words by the
+/// pre-tokenizer regex named by `tokenizer.ggml.pre` and each word is merged by rank.
+public final class Tokenizer: Sendable {
+    public let vocabulary: Vocabulary
+    public let preTokenizer: PreTokenizer
+    let model: BPEModel
+    /// The byte-level spelling of each token decoded to bytes (for `special` rendering) in one flat buffer.
+    let pieces: TokenPieces
+
+    /// The tokenizer of the model in `file`.
+    public convenience init(file: GGUFFile) throws {
+        try self.init(metadata: file.metadata)
+    }
+
+    public init(metadata: GGUFMetadata) throws {
+        let modelName = try metadata.string("tokenizer.ggml.model")
+        guard modelName == "gpt2" else { throw TokenizerError.unsupportedModel(file: metadata.file, model: modelName) }
+        // Without the key llama.cpp uses its "default" regexes, which this tokenizer does not implement.
+        let preName = try metadata.ifPresent("tokenizer.ggml.pre", metadata.string) ?? "default (key missing)"
+        guard let preTokenizer = PreTokenizer(name: preName) else {
+            throw TokenizerError.unknownPreTokenizer(file: metadata.file, name: preName)
+        }
+        self.preTokenizer = preTokenizer
+        vocabulary = try Vocabulary(metadata: metadata, preTokenizer: preTokenizer)
+        model = BPEModel(tokens: vocabulary.tokens, ids: vocabulary.ids,
+                         merges: try metadata.stringArray("tokenizer.ggml.merges"))
+        pieces = TokenPieces(vocabulary: vocabulary)
+    }
+
+    /// Tokenizes `text`. `parseSpecial`: recognise control tokens written in the text (on for a raw prompt, as
+    /// llama.cpp's `parse_special`; off for user content). User-defined tokens are recognised either way, as in
+    /// llama.cpp. `addBOS`/`addEOS` override the model's `add_bos_token`/`add_eos_token`.
+    public func encode(_ text: String, parseSpecial: Bool = true, addBOS: Bool? = nil, addEOS: Bool? = nil) -> Encoding {
+        encode([TextSegment(text, parseSpecial: parseSpecial)], addBOS: addBOS, addEOS: addEOS)
+    }
+
+    /// Tokenizes the concatenation of `segments` as one text (words may span segment boundaries, exactly as if the
+    /// text were tokenized whole), recognising control tokens only where they lie entirely inside segments that allow
+    /// it (a run of such segments counts as one). Byte ranges refer to the concatenated UTF-8.
+    public func encode(_ segments: [TextSegment], addBOS: Bool? = nil, addEOS: Bool? = nil) -> Encoding {
+        var bytes: [UInt8] = []
+        var allowed: [Range<Int>] = []
+        for segment in segments {
+            let start = bytes.count
+            bytes.append(contentsOf: segment.text.utf8)
+            guard segment.parseSpecial && bytes.count > start else { continue }
+            // Neighbouring parse-special segments form one range: a token may span them.
+            if let last = allowed.last, last.upperBound == start {
+                allowed[allowed.count - 1] = last.lowerBound..<bytes.count
+            } else {
+                allowed.append(start..<bytes.count)
+            }
+        }
+        let usedBOS = addBOS ?? vocabulary.addsBOS
+        let usedEOS = addEOS ?? vocabulary.addsEOS
+        var encoding = Encoding(ids: [], usedBOS: false, usedEOS: false, byteRanges: [])
+        encoding.ids.reserveCapacity(bytes.count / 3 + 2)
+        encoding.byteRanges.reserveCapacity(bytes.count / 3 + 2)
+        if usedBOS, let bos = vocabulary.bos {
+            encoding.ids.append(bos)
+            encoding.byteRanges.append(0..<0)
+            encoding.usedBOS = true
+        }
+        bytes.withUnsafeBufferPointer { buffer in
+            var workspace = BPEWorkspace()
+            for fragment in partition(buffer, specialAllowedIn: allowed) {
+                switch fragment {
+                case let .special(id, range):
+                    encoding.ids.append(id)
+                    encoding.byteRanges.append(range)
+                case let .text(range):
+                    encodeText(buffer, range, workspace: &workspace, into: &encoding)
+                }
+            }
+        }
+        if usedEOS, let eos = vocabulary.eos {
+            encoding.ids.append(eos)
+            encoding.byteRanges.append(bytes.count..<bytes.count)
+            encoding.usedEOS = true
+        }
+        return encoding
+    }
+
+    /// Pre-tokenizes and merges one stretch of text without special tokens.
+    private func encodeText(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, workspace: inout BPEWorkspace,
+                            into encoding: inout Encoding) {
+        let text = ScalarText(utf8: bytes, range: range)
+        for word in preTokenizer.split(text) {
+            let start = text.byteOffsets[word.lowerBound], end = text.byteOffsets[word.upperBound]
+            let wordBytes = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            // Llama 3 takes a word that is itself a token as is, without merging.
+            if preTokenizer.ignoresMerges, let id = vocabulary.ids[TokenKey(ByteLevel.encode(wordBytes))] {
+                encoding.ids.append(id)
+                encoding.byteRanges.append(start..<end)
+                continue
+            }
+            workspace.encode(wordBytes, base: start, model: model, ids: &encoding.ids, ranges: &encoding.byteRanges)
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import GGUF
+
+/// What a token is, from `tokenizer.ggml.token_type` (llama.cpp's token attributes).
+public struct TokenAttributes: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    public static let normal = TokenAttributes(rawValue: 1 << 0)
+    public static let unknown = TokenAttributes(rawValue: 1 << 1)
+    /// Control tokens (`<|im_start|>`): recognised in text only when special parsing is on, rendered only on request.
+    public static let control = TokenAttributes(rawValue: 1 << 2)
+    /// Added vocabulary: always recognised in text, always rendered.
+    public static let userDefined = TokenAttributes(rawValue: 1 << 3)
+    public static let unused = TokenAttributes(rawValue: 1 << 4)
+    /// `<0xHH>` byte tokens.
+    public static let byte = TokenAttributes(rawValue: 1 << 5)
+    public static let undefined = TokenAttributes(rawValue: 1 << 6)
+
+    /// From a GGUF token type: 1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte, else undefined.
+    init(tokenType: Int32) {
+        switch tokenType {
+        case 1: self = .normal
+        case 2: self = .unknown
+        case 3: self = .control
+        case 4: self = .userDefined
+        case 5: self = .unused
+        case 6: self = .byte
+        default: self = .undefined
+        }
+    }
+}
+
+/// The token strings, their attributes and the special token ids of a vocabulary, read from `tokenizer.ggml.*`
+/// the way llama.cpp reads them (llama-vocab.cpp): defaults, metadata overrides and text-based detection.
+public struct Vocabulary: Sendable {
+    /// [vocabulary] token strings in byte-level spelling ("Ġthe"); an empty string is replaced by "[EMPTY_<id>]".
+    public let tokens: [String]
+    public let attributes: [TokenAttributes]
+    /// Token string (by bytes) -> id.
+    let ids: [TokenKey: Int32]
+
+    public let bos: Int32?
+    public let eos: Int32?
+    public let eot: Int32?
+    public let eom: Int32?
+    public let unknown: Int32?
+    public let padding: Int32?
+    /// Tokens that end generation: eos, eot, eom, the fill-in-the-middle pad/repo/separator tokens, and every token
+    /// spelled like a known end marker (`<|im_end|>`, `<|endoftext|>`, `<|eot_id|>`, ...).
+    public let endOfGeneration: Set<Int32>
+    /// `tokenizer.ggml.add_bos_token`, else the pre-tokenizer's default (true for Llama 3).
+    public let addsBOS: Bool
+    public let addsEOS: Bool
+    /// Control, user-defined and unknown tokens, longest text first (ties: lower id): matched before BPE.
+    let specialTokens: [Int32]
+
+    public var count: Int { tokens.count }
+
+    public func id(of text: String) -> Int32? { ids[TokenKey(text)] }
+
+    public func isEndOfGeneration(_ id: Int32) -> Bool { endOfGeneration.contains(id) }
+}
+
+extension Vocabulary {
+    // Token texts llama.cpp treats as end-of-turn, end-of-message and end-of-generation markers, and the
+    // fill-in-the-middle markers it adds to the end-of-generation set (llama-vocab.cpp, `load`).
+    static let endOfTurnTexts: Set<String> = [
+        "<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|end_of_text|>", "<EOT>", "_<EOT>",
+        "[EOT]", "<｜end▁of▁sentence｜>", "<end_of_utterance>",
+    ]
+    static let endOfMessageTexts: Set<String> = ["<|eom_id|>"]
+    static let fimMarkerTexts: [(key: String, texts: Set<String>)] = [
+        ("tokenizer.ggml.fim_pre_token_id", ["<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>", "<｜fim▁begin｜>", "<PRE>",
+                                             "▁<PRE>", "<|code_prefix|>", "<|prefix|>"]),
+        ("tokenizer.ggml.fim_suf_token_id", ["<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>", "<｜fim▁hole｜>", "<SUF>",
+                                             "▁<SUF>", "<|code_suffix|>", "<|suffix|>"]),
+        ("tokenizer.ggml.fim_mid_token_id", ["<|fim_middle|>", "<fim-middle>", "<fim_middle>", "<｜fim▁end｜>", "<MID>",
+                                             "▁<MID>", "<|code_middle|>", "<|middle|>"]),
+    ]
+    static let fimPadTexts: Set<String> = ["<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>", "[PAD]"]
+    static let fimRepoTexts: Set<String> = ["<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>", "<reponame>"]
+    static let fimSeparatorTexts: Set<String> = ["<|file_sep|>"]
+    static let endOfGenerationTexts: Set<String> = [
+        "<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>", "<|calls|>", "<end_of_turn>",
+        "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]", "<|end_of_text|>",
+        "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>", "<｜end▁of▁sentence｜>", "[e~[",
+    ]
+
+    /// Reads the vocabulary of a byte-level BPE model. `preTokenizer` supplies the name-dependent defaults.
+    init(metadata: GGUFMetadata, preTokenizer: PreTokenizer) throws {
+        let file = metadata.file
+        var tokens = try metadata.stringArray("tokenizer.ggml.tokens")
+        var attributes = [TokenAttributes](repeating: .normal, count: tokens.count)
+        if metadata.contains("tokenizer.ggml.token_type") {
+            let types = try metadata.int32Array("tokenizer.ggml.token_type")
+            guard types.count >= tokens.count else {
+                throw TokenizerError.invalidVocabulary(file: file, detail:
+                    "tokenizer.ggml.token_type has \(types.count) entries for \(tokens.count) tokens")
+            }
+            for i in tokens.indices { attributes[i] = TokenAttributes(tokenType: types[i]) }
+        }
+        guard !tokens.isEmpty, tokens.count < Int(Int32.max) else {
+            throw TokenizerError.invalidVocabulary(file: file, detail: "\(tokens.count) tokens")
+        }
+        var ids: [TokenKey: Int32] = [:]
+        ids.reserveCapacity(tokens.count)
+        for i in tokens.indices {
+            if tokens[i].isEmpty { tokens[i] = "[EMPTY_\(i)]" }
+            if let earlier = ids.updateValue(Int32(i), forKey: TokenKey(tokens[i])) {
+                throw TokenizerError.invalidVocabulary(file: file, detail:
+                    "token '\(tokens[i])' has ids \(earlier) and \(i)")
+            }
+        }
+
+        // Special ids: the gpt2 defaults (11, dropped when outside the vocabulary), then the metadata.
+        func special(_ key: String, default value: Int32?) throws -> Int32? {
+            let fallback = value.flatMap { Int($0) < tokens.count ? $0 : nil }
+            guard let stored = try metadata.ifPresent(key, metadata.integer) else { return fallback }
+            return stored >= 0 && stored < tokens.count ? Int32(stored) : fallback
+        }
+        // A marker found by its text (not given by the metadata) becomes a control token, as in llama.cpp.
+        var detected: [Int32] = []
+        func detect(_ key: String, _ texts: Set<String>) throws -> Int32? {
+            if let id = try special(key, default: nil) { return id }
+            guard let id = texts.compactMap({ ids[TokenKey($0)] }).min() else { return nil }
+            detected.append(id)
+            return id
+        }
+        bos = try special("tokenizer.ggml.bos_token_id", default: 11)
+        eos = try special("tokenizer.ggml.eos_token_id", default: 11)
+        unknown = try special("tokenizer.ggml.unknown_token_id", default: nil)
+        padding = try special("tokenizer.ggml.padding_token_id", default: nil)
+        eot = try detect("tokenizer.ggml.eot_token_id", Self.endOfTurnTexts)
+        eom = try detect("tokenizer.ggml.eom_token_id", Self.endOfMessageTexts)
+        for (key, texts) in Self.fimMarkerTexts { _ = try detect(key, texts) }
+        let fimPad = try detect("tokenizer.ggml.fim_pad_token_id", Self.fimPadTexts)
+        let fimRepo = try detect("tokenizer.ggml.fim_rep_token_id", Self.fimRepoTexts)
+        let fimSeparator = try detect("tokenizer.ggml.fim_sep_token_id", Self.fimSeparatorTexts)
+
+        var endOfGeneration = Set([fimPad, fimRepo, fimSeparator, eos, eot, eom].compactMap { $0 })
+        for id in Self.endOfGenerationTexts.compactMap({ ids[TokenKey($0)] }) {
+            endOfGeneration.insert(id)
+            detected.append(id)
+        }
+        for id in detected { attributes[Int(id)].insert(.control) }
+
+        addsBOS = try metadata.ifPresent("tokenizer.ggml.add_bos_token", metadata.bool) ?? preTokenizer.addsBOSByDefault
+        addsEOS = try metadata.ifPresent("tokenizer.ggml.add_eos_token", metadata.bool) ?? false
+        if addsBOS && bos == nil {
+            throw TokenizerError.invalidVocabulary(file: file, detail: "add_bos_token is true but there is no BOS token")
+        }
+        if addsEOS && eos == nil {
+            throw TokenizerError.invalidVocabulary(file: file, detail: "add_eos_token is true but there is no EOS token")
+        }
+
+        let specialKinds: TokenAttributes = [.control, .userDefined, .unknown]
+        specialTokens = tokens.indices
+            .filter { !attributes[$0].isDisjoint(with: specialKinds) }
+            .sorted { (tokens[$0].utf8.count, -$0) > (tokens[$1].utf8.count, -$1) }
+            .map(Int32.init)
+        self.endOfGeneration = endOfGeneration
+        self.tokens = tokens
+        self.attributes = attributes
+        self.ids = ids
+    }
+}

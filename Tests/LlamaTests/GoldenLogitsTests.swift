@@ -1,0 +1,118 @@
+import Foundation
+import Kernels
+import Llama
+import Testing
+
+/// Compares a position's logits with a golden top-20: within `tolerance` on the ids both lists share, at least 18
+/// shared, top-1 equal unless the golden margin there is below 0.1. Returns the max difference on shared ids.
+@discardableResult
+func expectMatchesTop20(_ logits: [Float], golden: [(id: Int32, logit: Float)], tolerance: Float = 0.01,
+                        context: String, sourceLocation: SourceLocation = #_sourceLocation) -> Float {
+    let order = logits.indices.sorted { logits[$0] != logits[$1] ? logits[$0] > logits[$1] : $0 < $1 }
+    let ours = Set(order.prefix(20).map { Int32($0) })
+    let shared = golden.filter { ours.contains($0.id) }
+    #expect(shared.count >= 18, "\(context): only \(shared.count) of the golden top-20 ids are in ours", sourceLocation: sourceLocation)
+    let worstShared = shared.map { abs(logits[Int($0.id)] - $0.logit) }.max() ?? 0
+    #expect(worstShared <= tolerance, "\(context): max |logit - golden| on shared ids = \(worstShared)", sourceLocation: sourceLocation)
+    if golden[0].logit - golden[1].logit >= 0.1 {
+        #expect(Int32(order[0]) == golden[0].id, "\(context): top-1 \(order[0]) != golden \(golden[0].id)", sourceLocation: sourceLocation)
+    }
+    return worstShared
+}
+
+/// The argmax of each row, ties to the lowest id.
+func argmaxRows(_ rows: [[Float]]) -> [Int32] {
+    rows.map { r in Int32(r.indices.max { r[$0] != r[$1] ? r[$0] < r[$1] : $0 > $1 }!) }
+}
+
+/// Golden checks shared by both backends, so the CPU and Vulkan suites are the same tests on another model.
+enum GoldenChecks {
+    static func lastPositionTop20<B: ComputeBackend>(_ model: LlamaModel<B>, _ id: String, backend: String) throws {
+        let golden = ModelGoldens.prompt(id)
+        try model.forward(.prefill(golden.tokens))
+        let logits = try model.readLogits(rows: 1)[0]
+        let worst = expectMatchesTop20(logits, golden: golden.reference_f32_weights.top20, context: "\(id) \(backend)")
+        print("[\(backend)] \(id): max |logit - F32 golden| over the shared top-20 = \(worst)")
+    }
+
+    static func hiddenStates<B: ComputeBackend>(_ model: LlamaModel<B>, _ id: String) throws {
+        let golden = ModelGoldens.prompt(id)
+        let capture = HiddenStateCapture(row: golden.tokens.count - 1)
+        try model.forward(.prefill(golden.tokens), observer: capture)
+        let reference = try #require(golden.reference_f32_weights.last_pos_hidden)
+        let problems = hiddenStateMismatches(capture.states, golden: reference)
+        #expect(problems.isEmpty, "\(id): \(problems.prefix(10).joined(separator: "; "))")
+    }
+
+    /// Prompt plus the golden greedy tokens in one forward: at every step whose golden top-1 margin is >= 0.1,
+    /// the argmax must be the golden token.
+    static func teacherForcedGreedy<B: ComputeBackend>(_ model: LlamaModel<B>, _ id: String, steps: Int = 32) throws {
+        let golden = ModelGoldens.prompt(id).reference_f32_weights
+        let prompt = ModelGoldens.prompt(id).tokens
+        let forced = prompt + golden.greedy_tokens.prefix(steps - 1)
+        var batch = ForwardBatch.prefill(forced)
+        batch.logitRows = Array(prompt.count - 1 ..< forced.count)
+        try model.forward(batch)
+        let picks = argmaxRows(try model.readLogits(rows: batch.logitRows.count))
+        for step in 0..<steps where golden.greedy_top1_margins[step] >= 0.1 {
+            #expect(picks[step] == golden.greedy_tokens[step],
+                    "\(id) step \(step): \(picks[step]) != golden \(golden.greedy_tokens[step]) (margin \(golden.greedy_top1_margins[step]))")
+        }
+    }
+
+    /// The six prompts in one forward pass give logits bit-identical to six single runs.
+    static func batchEqualsSingles<B: ComputeBackend>(_ model: LlamaModel<B>) throws {
+        let prompts = ModelGoldens.shared.prompts.map(\.tokens)
+        try model.forward(.prefill(batch: prompts))
+        let batched = try model.readLogits(rows: prompts.count)
+        for (i, prompt) in prompts.enumerated() {
+            try model.forward(.prefill(prompt))
+            let single = try model.readLogits(rows: 1)[0]
+            #expect(single == batched[i], "prompt \(i): batched logits differ from the single run")
+        }
+    }
+
+    /// Prefill, then one token at a time through the cache: each step's logits match the teacher-forced pass.
+    static func cachedDecodeMatchesTeacherForcing<B: ComputeBackend>(_ model: LlamaModel<B>, _ id: String, steps: Int,
+                                                                     tolerance: Float = 1e-3) throws {
+        let prompt = ModelGoldens.prompt(id).tokens
+        let golden = ModelGoldens.prompt(id).reference_f32_weights.greedy_tokens
+        let forced = prompt + golden.prefix(steps - 1)
+        var batch = ForwardBatch.prefill(forced)
+        batch.logitRows = Array(prompt.count - 1 ..< forced.count)
+        try model.forward(batch)
+        let teacher = try model.readLogits(rows: steps)
+        try model.forward(.prefill(prompt))
+        var cached = [try model.readLogits(rows: 1)[0]]
+        for step in 1..<steps {
+            let position = Int32(prompt.count + step - 1)
+            try model.forward(ForwardBatch(tokens: [golden[step - 1]], slots: [0], positions: [position], logitRows: [0]))
+            cached.append(try model.readLogits(rows: 1)[0])
+        }
+        for step in 0..<steps {
+            let diff = zip(cached[step], teacher[step]).map { abs($0 - $1) }.max()!
+            #expect(diff <= tolerance, "\(id) step \(step): cached decode differs from teacher forcing by \(diff)")
+        }
+    }
+}
+
+@Suite("SmolLM2 on the CPU backend against llama.cpp F32 goldens", .enabled(if: ModelFixture.enabled), .serialized)
+struct CPUGoldenTests {
+    var model: LlamaModel<KernelsCPU.CPUBackend> { ModelFixture.cpuModel }
+
+    @Test(arguments: ModelGoldens.promptIDs) func lastPositionTop20(_ id: String) throws {
+        try GoldenChecks.lastPositionTop20(model, id, backend: "cpu")
+    }
+    @Test(arguments: ModelGoldens.promptIDs) func hiddenStatesLayerByLayer(_ id: String) throws {
+        try GoldenChecks.hiddenStates(model, id)
+    }
+    @Test(arguments: ModelGoldens.promptIDs) func teacherForcedGreedy(_ id: String) throws {
+        try GoldenChecks.teacherForcedGreedy(model, id)
+    }
+    @Test func batchOfSixEqualsSingleRuns() throws { try GoldenChecks.batchEqualsSingles(model) }
+    @Test(arguments: ["P1", "P3"]) func cachedDecode(_ id: String) throws {
+        try GoldenChecks.cachedDecodeMatchesTeacherForcing(model, id, steps: 32)
+    }
+}
+
+import KernelsCPU

@@ -1,0 +1,46 @@
+import Kernels
+import Llama
+
+/// Records one row (e.g. the last prompt token) of the sites the goldens name, keyed by llama.cpp's eval-callback
+/// names: attn_norm-0, ffn_inp-L, l_out-L, result_norm.
+final class HiddenStateCapture: ActivationObserver {
+    let row: Int
+    private(set) var states: [String: [Float]] = [:]
+
+    init(row: Int) { self.row = row }
+
+    static func goldenName(_ site: HookSite, layer: Int) -> String? {
+        switch site {
+        case .attnNorm where layer == 0: return "attn_norm-0"
+        case .residMid: return "ffn_inp-\(layer)"
+        case .residPost: return "l_out-\(layer)"
+        case .resultNorm: return "result_norm"
+        default: return nil
+        }
+    }
+
+    func wants(_ site: HookSite, layer: Int) -> Bool { Self.goldenName(site, layer: layer) != nil }
+
+    func observe<B: ComputeBackend>(_ site: HookSite, layer: Int, buffer: B.Buffer, rows: Int, width: Int, backend: B) throws {
+        let all: [Float] = try backend.read(buffer, count: rows * width)
+        states[Self.goldenName(site, layer: layer)!] = Array(all[row * width ..< (row + 1) * width])
+    }
+}
+
+/// Checks captured states against golden statistics: relative l2 error <= 1e-3, first eight values within
+/// 1e-3 * max(1, |x|), same absmax index. Returns a description of every mismatch (empty: all match).
+func hiddenStateMismatches(_ states: [String: [Float]], golden: [String: ModelGoldens.HiddenStats]) -> [String] {
+    var problems: [String] = []
+    for (name, stats) in golden.sorted(by: { $0.key < $1.key }) {
+        guard let x = states[name] else { problems.append("\(name): not captured"); continue }
+        let l2 = x.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        let relative = abs(l2 - stats.l2) / max(stats.l2, 1e-12)
+        if relative > 1e-3 { problems.append("\(name): l2 \(l2) vs \(stats.l2) (relative \(relative))") }
+        for (i, g) in stats.first8.enumerated() where abs(Double(x[i]) - g) > 1e-3 * max(1, abs(g)) {
+            problems.append("\(name): value \(i) = \(x[i]) vs \(g)")
+        }
+        let absmax = x.indices.max { abs(x[$0]) < abs(x[$1]) }!
+        if absmax != stats.absmax_index { problems.append("\(name): absmax index \(absmax) vs \(stats.absmax_index)") }
+    }
+    return problems
+}

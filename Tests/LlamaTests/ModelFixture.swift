@@ -1,0 +1,48 @@
+import Foundation
+import GGUF
+import KernelsCPU
+import KernelsVulkan
+import Llama
+import Testing
+import VulkanRuntime
+
+/// The default model for the model tests: $VEER_MODEL, else the cache `veer model fetch` fills. Without it the
+/// tests skip with a printed reason, except under CI=true, where `ModelAvailabilityTests` fails.
+enum ModelFixture {
+    static let path: String? = {
+        let env = ProcessInfo.processInfo.environment
+        let home = FileManager.default.homeDirectoryForCurrentUser.appending(path: ".cache/veer/SmolLM2-135M-Instruct.Q4_1.gguf").path
+        let candidates: [String?] = [env["VEER_MODEL"], env["VEER_CACHE"].map { $0 + "/SmolLM2-135M-Instruct.Q4_1.gguf" }, home]
+        let found = candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0) }
+        if found == nil {
+            FileHandle.standardError.write("model tests skipped: the default model is not cached (run `veer model fetch`)\n".data(using: .utf8)!)
+        }
+        return found
+    }()
+
+    /// Model tests run the whole network: in a debug build the CPU path is too slow for CI's time budget, so they
+    /// run in release builds (the README's test command runs both).
+    static var isRelease: Bool {
+        #if DEBUG
+        return false
+        #else
+        return true
+        #endif
+    }
+
+    static var enabled: Bool { path != nil && isRelease }
+
+    static let file: GGUFFile = try! GGUFFile(path: path!)
+
+    /// One CPU model with room for the longest test batch (six prompts, or a prompt plus 32 tokens). Shared by
+    /// `.serialized` suites only: a model's run state serves one forward pass at a time.
+    nonisolated(unsafe) static let cpuModel: LlamaModel<CPUBackend> = try! LlamaModel(source: file, backend: CPUBackend(), slots: 6, contextSize: 256, maxRows: 160)
+}
+
+@Suite("Model availability") struct ModelAvailabilityTests {
+    @Test func modelPresentUnderCI() {
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            #expect(ModelFixture.path != nil, "CI=true but the default model is missing: CI must run `veer model fetch`")
+        }
+    }
+}

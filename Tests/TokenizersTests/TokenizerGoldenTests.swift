@@ -1,0 +1,32 @@
+import Tokenizers
+import Testing
+
+/// The SmolLM2 tokenizer against llama.cpp: the 105 golden strings and the six golden prompts.
+@Suite struct TokenizerGoldenTests {
+    @Test func goldenSettingsAreTheOnesTested() {
+        #expect(TokenizerGolden.shared.add_special == false && TokenizerGolden.shared.parse_special == true)
+        #expect(TokenizerGolden.shared.cases.count == 105)
+    }
+
+    @Test(arguments: TokenizerGolden.shared.cases)
+    func goldenString(_ golden: TokenizerGolden.Case) throws {
+        guard let tokenizer = try SmolLM2.tokenizer() else { return }
+        let encoding = tokenizer.encode(golden.text, parseSpecial: true, addBOS: false)
+        #expect(encoding.ids == golden.ids)
+        #expect(!encoding.usedBOS)
+        #expect(encoding.ids.map { goldenPiece(tokenizer.bytes(of: $0, renderSpecial: true)) } == golden.pieces)
+        let roundTrip = tokenizer.detokenize(encoding.ids, renderSpecial: true) == Array(golden.text.utf8)
+        #expect(roundTrip == golden.roundtrip_ok)
+    }
+
+    @Test(arguments: ModelGolden.shared.prompts)
+    func goldenPrompt(_ prompt: ModelGolden.Prompt) throws {
+        guard let tokenizer = try SmolLM2.tokenizer() else { return }
+        let encoding = tokenizer.encode(prompt.text)
+        #expect(encoding.ids == prompt.tokens)
+        #expect(encoding.ids.map { goldenPiece(tokenizer.bytes(of: $0, renderSpecial: true)) } == prompt.token_pieces)
+        // The end-of-generation set decides where llama.cpp's greedy run would have stopped.
+        let firstEOG = prompt.greedy_tokens.firstIndex { tokenizer.vocabulary.isEndOfGeneration($0) } ?? -1
+        #expect(firstEOG == prompt.greedy_first_eog_index)
+    }
+}
