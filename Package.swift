@@ -52,7 +52,9 @@ let package = Package(
         .target(name: "GGUF", dependencies: ["Kernels"], swiftSettings: swiftSettings),
         .target(name: "Tokenizers", dependencies: ["GGUF"], swiftSettings: swiftSettings),
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
-        .target(name: "TestSupport", dependencies: ["Kernels", "VulkanRuntime"], swiftSettings: swiftSettings),
+        .target(
+            name: "TestSupport", dependencies: ["Kernels", "KernelCases", "KernelsVulkan", "VulkanRuntime"],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "VeerCLI",
             dependencies: [

@@ -1,0 +1,109 @@
+import Kernels
+
+/// The named cases, in two sets that share their definitions:
+/// - `small`: odd shapes, sizes that are not multiples of a workgroup, every weight type and every awkward row kind;
+///   quick enough for the parity tests on lavapipe (a CPU Vulkan driver).
+/// - `realistic`: SmolLM2-135M's shapes (d = 576, ff = 1536, 9 query and 3 KV heads of 64, vocab 49152), for
+///   `veer bench kernels` and the benchmarks.
+///
+/// Shape order in names: matvec k×n; matmul rows×k×n; embed vocab×width; rope, attention rows×heads(×kvHeads)×headDim;
+/// residual_steer and heads_edit width×rows; everything else rows×width, with the rows left out when there is one.
+public enum KernelCatalog {
+    public static let small: [any KernelCase] = {
+        var cases: [any KernelCase] = []
+        for dtype in DType.allCases {
+            cases.append(MatmulCase(rows: 1, k: 96, n: 33, dtype: dtype))
+            cases.append(MatmulCase(rows: 5, k: 96, n: 33, dtype: dtype))
+            cases.append(MatmulCase(rows: 3, k: 160, n: 70, dtype: dtype))
+            cases.append(EmbedCase(rows: 7, width: 64, vocab: 100, dtype: dtype))
+        }
+        // k that no vector width divides: only the float types allow it.
+        for dtype in [DType.f32, .f16] {
+            cases.append(MatmulCase(rows: 1, k: 37, n: 19, dtype: dtype))
+            cases.append(MatmulCase(rows: 4, k: 37, n: 19, dtype: dtype))
+        }
+        // Weights and tables over 64 KiB: `tools/test` reruns the parity suite with VEER_VK_MAX_BINDING_BYTES=65536,
+        // where these must be split across bindings (q8_0 rows of 102 bytes also test the offset alignment).
+        cases += [
+            MatmulCase(rows: 2, k: 256, n: 97, dtype: .f32), MatmulCase(rows: 2, k: 96, n: 700, dtype: .q8_0),
+            MatmulCase(rows: 1, k: 1024, n: 130, dtype: .q4_1),
+            EmbedCase(rows: 5, width: 64, vocab: 300, dtype: .f32), EmbedCase(rows: 6, width: 64, vocab: 2000, dtype: .q4_0),
+        ]
+        cases.append(MatmulCase(rows: 3, k: 64, n: 17, dtype: .q4_1, xOffset: 7, yOffset: 5))
+        cases.append(MatmulCase(rows: 2, k: 64, n: 17, dtype: .f32, xOffset: 3, yOffset: 11))
+        cases += [
+            RMSNormCase(rows: 1, width: 577), RMSNormCase(rows: 3, width: 37), RMSNormCase(rows: 2, width: 100, inPlace: true),
+            RopeCase(rows: 4, nHeads: 3, headDim: 16),
+            RopeCase(qkvRows: 3, nHeads: 3, headDim: 16, nRot: 12, extraHeads: 2, headOffset: 0),
+            SwigluCase(count: 1), SwigluCase(count: 1537),
+            SoftmaxCase(rows: 3, width: 1001), SoftmaxCase(rows: 2, width: 1), SoftmaxCase(rows: 1, width: 4097),
+            SoftmaxCase(rows: 3, width: 1001, log: true),
+            KVStoreCase(rows: 5, cache: KVCacheShape(slots: 2, ctx: 8, nKVHeads: 3, headDim: 16)),
+            KVStoreCase(fusedRows: 3, cache: KVCacheShape(slots: 3, ctx: 5, nKVHeads: 2, headDim: 8), qWidth: 32),
+            AttentionCase.decode(positions: [0, 9, 30], nHeads: 6, nKVHeads: 2, headDim: 16, ctx: 32),
+            AttentionCase.decode(positions: [5, 2], nHeads: 4, nKVHeads: 4, headDim: 8, ctx: 7),
+            AttentionCase.decode(positions: [39, 17], nHeads: 9, nKVHeads: 3, headDim: 64, ctx: 40),
+            AttentionCase.prefill(blocks: [(start: 0, count: 7)], nHeads: 6, nKVHeads: 2, headDim: 16, ctx: 9),
+            AttentionCase.prefill(blocks: [(start: 5, count: 6), (start: 0, count: 3)], nHeads: 4, nKVHeads: 1,
+                                  headDim: 8, ctx: 12),
+            ArgmaxCase(rows: 9, width: 1000), ArgmaxCase(rows: 18, width: 33), ArgmaxCase(rows: 1, width: 4099),
+            TopKCase(rows: 9, width: 1000, k: 5), TopKCase(rows: 9, width: 50, k: 50), TopKCase(rows: 2, width: 300, k: 1),
+            TokenLogprobsCase(rows: 5, width: 1001),
+        ]
+        for variant in SteerScenario.Variant.allCases {
+            cases.append(ResidualSteerCase(variant, width: 100, rows: 11))
+        }
+        cases.append(ResidualSteerCase(.spherical, width: 576, rows: 7))
+        cases.append(ResidualSteerCase(.mixed, width: 576, rows: 13))
+        for variant in SteerScenario.HeadsVariant.allCases {
+            cases.append(HeadsEditCase(variant, nHeads: 6, headDim: 16, rows: 7))
+        }
+        return cases
+    }()
+
+    /// SmolLM2-135M's shapes.
+    public static let realistic: [any KernelCase] = {
+        let d = 576, ff = 1536, vocab = 49152, heads = 9, kvHeads = 3, headDim = 64
+        let kvWidth = kvHeads * headDim
+        var cases: [any KernelCase] = []
+        for dtype in DType.allCases {
+            cases += [
+                MatmulCase(rows: 1, k: d, n: ff, dtype: dtype),          // ffn gate / up
+                MatmulCase(rows: 1, k: ff, n: d, dtype: dtype),          // ffn down
+                MatmulCase(rows: 1, k: d, n: d + 2 * kvWidth, dtype: dtype),   // fused QKV
+                MatmulCase(rows: 64, k: d, n: ff, dtype: dtype),         // prefill of 64 tokens
+            ]
+        }
+        for dtype in [DType.f32, .f16, .q8_0] {
+            cases.append(MatmulCase(rows: 1, k: d, n: vocab, dtype: dtype))   // output head
+        }
+        for dtype in [DType.f32, .q8_0, .q4_1] {
+            cases.append(EmbedCase(rows: 64, width: d, vocab: vocab, dtype: dtype))
+        }
+        let cache = KVCacheShape(slots: 1, ctx: 512, nKVHeads: kvHeads, headDim: headDim)
+        cases += [
+            RMSNormCase(rows: 1, width: d), RMSNormCase(rows: 64, width: d),
+            RopeCase(rows: 1, nHeads: heads, headDim: headDim), RopeCase(rows: 64, nHeads: heads, headDim: headDim),
+            SwigluCase(count: ff), SwigluCase(count: 64 * ff),
+            SoftmaxCase(rows: 1, width: vocab), SoftmaxCase(rows: 1, width: vocab, log: true),
+            KVStoreCase(rows: 1, cache: cache), KVStoreCase(rows: 64, cache: cache),
+            AttentionCase.decode(positions: [511], nHeads: heads, nKVHeads: kvHeads, headDim: headDim, ctx: 512),
+            AttentionCase.decode(positions: [100, 300, 511, 7], nHeads: heads, nKVHeads: kvHeads, headDim: headDim,
+                                 ctx: 512),
+            AttentionCase.prefill(blocks: [(start: 0, count: 64)], nHeads: heads, nKVHeads: kvHeads, headDim: headDim,
+                                  ctx: 512),
+            ArgmaxCase(rows: 1, width: vocab), TopKCase(rows: 1, width: vocab, k: 40),
+            TokenLogprobsCase(rows: 8, width: vocab),
+            ResidualSteerCase(.add, width: d, rows: 1), ResidualSteerCase(.spherical, width: d, rows: 1),
+            ResidualSteerCase(.mixed, width: d, rows: 64),
+            HeadsEditCase(.add, nHeads: heads, headDim: headDim, rows: 1),
+        ]
+        return cases
+    }()
+
+    /// Both sets; names are unique across them.
+    public static var all: [any KernelCase] { small + realistic }
+
+    /// The case with this name in either set.
+    public static func named(_ name: String) -> (any KernelCase)? { all.first { $0.name == name } }
+}

@@ -1,1 +1,0 @@
-// KernelCases: filled in by the issue-2 work.

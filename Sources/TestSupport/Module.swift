@@ -1,1 +1,0 @@
-// TestSupport: filled in by the issue-2 work.

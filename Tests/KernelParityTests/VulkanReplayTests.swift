@@ -1,0 +1,64 @@
+import KernelCases
+import Kernels
+import KernelsReference
+import KernelsVulkan
+import TestSupport
+import Testing
+
+/// A recorded step (here matmul -> rmsnorm -> swiglu, like a slice of a decode step) replayed many times: no new
+/// Vulkan object of any kind, no new pipeline, and the same results as running the ops directly, also after the
+/// inputs change between replays.
+@Suite(.enabled(if: VulkanTestDevice.shouldRun, "needs a Vulkan device"))
+struct VulkanReplayTests {
+    @Test func replayingCreatesNoVulkanObjectsAndMatchesDirectRuns() throws {
+        let backend = try ValidatedVulkan.makeBackend()   // its own context: object counts see only this test
+        try ValidatedVulkan.withValidation(of: backend) {
+            let k = 96, n = 64
+            var random = SplitMix64(seed: "replay")
+            let matmul = MatmulOp(rows: 1, k: k, n: n, weightType: .q4_1)
+            let norm = RMSNormOp(rows: 1, width: n, eps: 1e-5)
+            let swiglu = SwigluOp(count: n)
+            let x = try backend.makeBuffer(random.floats(k), label: "x")                              // [1, k] f32
+            let weights = try backend.makeBuffer(random.weights(.q4_1, rows: n, k: k), label: "w")     // [n, k] q4_1
+            let normWeight = try backend.makeBuffer(random.floats(n, 0.5, 1.5), label: "norm")        // [n] f32
+            let hidden = try backend.makeBuffer(byteCount: 4 * n, label: "hidden")                    // [1, n] f32
+            let normed = try backend.makeBuffer(byteCount: 4 * n, label: "normed")                    // [1, n] f32
+            let out = try backend.makeBuffer(byteCount: 4 * n, label: "out")                          // [n] f32
+            func issueStep() throws {
+                try backend.matmul(matmul, x: x, weights: weights, y: hidden)
+                try backend.rmsnorm(norm, x: hidden, weight: normWeight, out: normed)
+                try backend.swiglu(swiglu, gate: normed, up: hidden, out: out)
+            }
+
+            try issueStep()
+            let direct: [Float] = try backend.read(out, count: n)
+            let step = try backend.record { try issueStep() }
+            #expect(step.dispatchCount == 3)
+
+            let counter = backend.context.objectCounter
+            let created = counter.totalCreated, live = counter.totalLive, pipelines = backend.pipelineCount
+            for _ in 0..<20 { try backend.replay(step) }
+            try backend.synchronize()
+            #expect(counter.totalCreated == created, "replays created \(counter.totalCreated - created) Vulkan objects")
+            #expect(counter.totalLive == live)
+            #expect(backend.pipelineCount == pipelines)
+            expectBitIdentical(try backend.read(out, count: n), direct, "replayed step")
+
+            // New input between replays: the replay reads the buffer's new contents.
+            let newX = random.floats(k)
+            try backend.write(newX, to: x)
+            try backend.replay(step)
+            let replayed: [Float] = try backend.read(out, count: n)
+            try issueStep()
+            expectBitIdentical(replayed, try backend.read(out, count: n), "replay after a write")
+            #expect(replayed != direct)
+        }
+    }
+}
+
+extension ComputeBackend {
+    /// Overwrites a buffer's leading floats.
+    fileprivate func write(_ values: [Float], to buffer: Buffer) throws {
+        try values.withUnsafeBytes { try write($0, to: buffer, at: 0) }
+    }
+}
