@@ -58,6 +58,7 @@ let package = Package(
         .executableTarget(
             name: "VeerCLI",
             dependencies: [
+                "Llama", "GGUF", "Tokenizers", "ModelStore",
                 "Kernels", "KernelsCPU", "KernelsVulkan", "KernelsReference", "KernelCases", "VulkanRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -7,5 +7,8 @@ struct Veer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "veer",
         abstract: "Run and steer Llama-family models on any GPU through Vulkan compute shaders.",
-        subcommands: [InfoCommand.self, BenchCommand.self])
+        subcommands: [
+            InfoCommand.self, BenchCommand.self, ModelCommand.self, TokenizeCommand.self, GenerateCommand.self,
+            LogitsCommand.self,
+        ])
 }

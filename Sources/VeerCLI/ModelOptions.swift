@@ -1,0 +1,33 @@
+import ArgumentParser
+import Kernels
+
+/// Backends a model command can run on. `auto`: a GPU if one is present, else the CPU backend (lavapipe is for
+/// tests, not speed); the choice is reported on stderr.
+enum ModelBackendChoice: String, CaseIterable, ExpressibleByArgument {
+    case auto, cpu, vulkan
+}
+
+/// Options every model command shares: which model, which backend, which arithmetic, how much context.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "Path to a GGUF model (default: $VEER_MODEL, then the cached default model).")
+    var model: String?
+
+    @Option(help: "Backend: auto (a GPU if present, else CPU), cpu or vulkan.")
+    var backend: ModelBackendChoice = .auto
+
+    @Option(help: "Arithmetic: f32 (the exact path the F32 goldens check).")
+    var precision: String = Precision.f32.rawValue
+
+    @Option(name: .customLong("ctx-size"), help: "KV-cache size in tokens (at most the model's context_length).")
+    var contextSize: Int = 2048
+
+    @Flag(inversion: .prefixedNo, help: "Add the BOS token (default: the model's tokenizer.ggml.add_bos_token).")
+    var bos: Bool?
+
+    func validate() throws {
+        guard Precision(rawValue: precision) != nil else {
+            throw ValidationError("--precision \(precision): supported: \(Precision.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard contextSize >= 1 else { throw ValidationError("--ctx-size must be at least 1, got \(contextSize)") }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import GGUF
+import Kernels
+import KernelsCPU
+import KernelsVulkan
+import Llama
+import ModelStore
+import Tokenizers
+import VulkanRuntime
+
+/// A model loaded for a command on a concrete backend, with its tokenizer and run manifest.
+struct ModelSession<B: ComputeBackend> {
+    var file: GGUFFile
+    var tokenizer: Tokenizer
+    var model: LlamaModel<B>
+    var manifest: RunManifest
+    var addBOS: Bool
+}
+
+/// Work a command does with a loaded model, generic over the backend (the CLI is the one place that picks it).
+protocol ModelTask {
+    associatedtype Output
+    func run<B: ComputeBackend>(_ session: ModelSession<B>) throws -> Output
+}
+
+enum ModelLoader {
+    /// Resolves and opens the model, builds the tokenizer, picks the backend and runs `task`.
+    static func run<T: ModelTask>(_ options: ModelOptions, slots: Int = 1, maxRows: Int = 512, seed: UInt64? = nil,
+                                  task: T) throws -> T.Output {
+        let path = try ModelStore().resolve(explicit: options.model)
+        let file = try GGUFFile(path: path.path)
+        let tokenizer = try Tokenizer(metadata: file.metadata)
+        let addBOS = options.bos ?? tokenizer.vocabulary.addsBOS
+        let digest = try ModelStore.sha256(of: path)
+        func manifest(_ backend: String, _ device: String, _ driver: String) -> RunManifest {
+            RunManifest(model: path.path, model_sha256: digest, precision: options.precision, backend: backend,
+                        device: device, driver: driver, bos: addBOS, context_size: options.contextSize, seed: seed,
+                        veer_version: RunManifest.version)
+        }
+        switch try chooseBackend(options.backend) {
+        case .cpu:
+            let backend = CPUBackend()
+            Console.note("backend: \(backend.name)")
+            let model = try LlamaModel(source: file, backend: backend, slots: slots, contextSize: options.contextSize, maxRows: maxRows)
+            return try task.run(ModelSession(file: file, tokenizer: tokenizer, model: model,
+                                             manifest: manifest("cpu", "cpu", "swift-simd"), addBOS: addBOS))
+        case .vulkan:
+            let backend = try VulkanBackend(options: try VulkanOptions.fromEnvironment())
+            let info = backend.deviceInfo
+            Console.note("backend: vulkan on \(info)")
+            let model = try LlamaModel(source: file, backend: backend, slots: slots, contextSize: options.contextSize, maxRows: maxRows)
+            return try task.run(ModelSession(file: file, tokenizer: tokenizer, model: model,
+                                             manifest: manifest("vulkan", info.name, "\(info.driverName) \(info.driverInfo)"),
+                                             addBOS: addBOS))
+        }
+    }
+
+    enum Concrete { case cpu, vulkan }
+
+    /// `auto` takes a Vulkan GPU (discrete, integrated or virtual) when there is one; a CPU Vulkan driver such as
+    /// lavapipe is slower than the CPU backend, so then the CPU backend runs.
+    static func chooseBackend(_ choice: ModelBackendChoice) throws -> Concrete {
+        switch choice {
+        case .cpu: return .cpu
+        case .vulkan: return .vulkan
+        case .auto:
+            let devices = (try? VulkanContext.listDevices()) ?? []
+            return devices.contains { $0.type != .cpu && $0.type != .other } ? .vulkan : .cpu
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import GGUF
+import ModelStore
+import Tokenizers
+
+/// `veer tokenize [--json] TEXT`: the model's token ids and pieces for a text.
+struct TokenizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tokenize", abstract: "Tokenize a text with the model's tokenizer.")
+
+    @Option(help: "Path to a GGUF model (default: $VEER_MODEL, then the cached default model).") var model: String?
+    @Flag(inversion: .prefixedNo, help: "Add the BOS token (default: the model's tokenizer.ggml.add_bos_token).") var bos: Bool?
+    @Flag(help: "Treat special-token text (<|im_start|> ...) as plain text.") var noSpecial = false
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The text.") var text: String
+
+    struct Result: Encodable { var tokens: [Int32]; var pieces: [String]; var bos: Bool }
+
+    func run() throws {
+        let file = try GGUFFile(path: try ModelStore().resolve(explicit: model).path)
+        let tokenizer = try Tokenizer(metadata: file.metadata)
+        let encoding = tokenizer.encode(text, parseSpecial: !noSpecial, addBOS: bos)
+        let pieces = encoding.ids.map { tokenizer.decode([$0], renderSpecial: true) }
+        if output.json {
+            try Console.json(Result(tokens: encoding.ids, pieces: pieces, bos: encoding.usedBOS))
+        } else {
+            for (id, piece) in zip(encoding.ids, pieces) { Console.output("\(id)\t\(piece.debugDescription)") }
+        }
+    }
+}
