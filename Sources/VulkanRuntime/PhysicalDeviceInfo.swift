@@ -149,7 +149,11 @@ extension PhysicalDeviceInfo {
 
         let l = p.limits
         let subgroupProps = subgroup.pointer.pointee
-        let arithmetic = subgroupProps.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT.rawValue != 0
+        // The subgroup shader variants use basic operations, arithmetic and shuffles (subgroupShuffleXor), in
+        // compute shaders: all of them, or the scalar variants.
+        let needed = VK_SUBGROUP_FEATURE_BASIC_BIT.rawValue | VK_SUBGROUP_FEATURE_ARITHMETIC_BIT.rawValue
+            | VK_SUBGROUP_FEATURE_SHUFFLE_BIT.rawValue
+        let arithmetic = subgroupProps.supportedOperations & needed == needed
             && subgroupProps.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT.rawValue != 0
         var deviceFeatures = DeviceFeatures(
             fp16: v12.pointer.pointee.shaderFloat16 != 0,
