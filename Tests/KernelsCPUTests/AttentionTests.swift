@@ -1,3 +1,4 @@
+import TestSupport
 import Kernels
 import KernelsCPU
 import KernelsReference

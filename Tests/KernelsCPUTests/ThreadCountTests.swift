@@ -1,3 +1,4 @@
+import TestSupport
 import Kernels
 import KernelABI
 import KernelsCPU

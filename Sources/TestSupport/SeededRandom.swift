@@ -1,9 +1,10 @@
-/// SplitMix64: a tiny deterministic generator, so every test input is the same on every run and machine.
-struct SeededRandom: RandomNumberGenerator {
+/// SplitMix64 with the standard library's float sampling: the unit tests' inputs, the same on every run and machine.
+/// (The kernel cases draw theirs from `SplitMix64`, whose float mapping is exact in f32.)
+public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -12,12 +13,12 @@ struct SeededRandom: RandomNumberGenerator {
     }
 
     /// `count` floats uniform in [-scale, scale).
-    mutating func floats(_ count: Int, scale: Float = 1) -> [Float] {
+    public mutating func floats(_ count: Int, scale: Float = 1) -> [Float] {
         (0..<count).map { _ in Float.random(in: -scale..<scale, using: &self) }
     }
 
     /// A random unit vector of `width` floats.
-    mutating func unitVector(_ width: Int) -> [Float] {
+    public mutating func unitVector(_ width: Int) -> [Float] {
         let v = floats(width)
         let length = v.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
         return v.map { Float(Double($0) / length) }
