@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+/// `veer generate --temperature 0 --ignore-eos` on the default model follows llama.cpp's F32 greedy tokens up to the
+/// first near-tie (golden top-1 margin below 0.1). Release builds only, like the other whole-model tests.
+@Suite("veer generate against the F32 golden")
+struct GenerateGoldenCLITests {
+    struct Golden: Decodable {
+        struct Flavour: Decodable { var greedy_tokens: [Int32]; var greedy_top1_margins: [Double] }
+        struct Prompt: Decodable { var id: String; var text: String; var tokens: [Int32]; var reference_f32_weights: Flavour }
+        var prompts: [Prompt]
+    }
+    struct Output: Decodable { var prompt_tokens: [Int32]; var tokens: [Int32] }
+
+    static var enabled: Bool {
+        #if DEBUG
+        return false
+        #else
+        let cache = ProcessInfo.processInfo.environment["VEER_CACHE"]
+            ?? FileManager.default.homeDirectoryForCurrentUser.appending(path: ".cache/veer").path
+        return FileManager.default.fileExists(atPath: cache + "/SmolLM2-135M-Instruct.Q4_1.gguf")
+            || ProcessInfo.processInfo.environment["VEER_MODEL"] != nil
+        #endif
+    }
+
+    @Test(.enabled(if: enabled), arguments: ["P1", "P3"])
+    func greedyFollowsTheGolden(_ id: String) throws {
+        let goldenURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appending(path: "shared/golden/smollm2-q4_1.json")
+        let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: goldenURL)).prompts.first { $0.id == id }!
+        let result = try VeerProcess.run(["generate", "--backend", "cpu", "--temperature", "0", "--ignore-eos",
+                                          "--max-tokens", "32", "--json", golden.text])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let output = try JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8))
+        #expect(output.prompt_tokens == golden.tokens)
+        let reference = golden.reference_f32_weights
+        let firstTie = reference.greedy_top1_margins.firstIndex { $0 < 0.1 } ?? reference.greedy_tokens.count
+        #expect(Array(output.tokens.prefix(firstTie)) == Array(reference.greedy_tokens.prefix(firstTie)),
+                "\(id): diverged before the first near-tie at step \(firstTie)")
+    }
+}
