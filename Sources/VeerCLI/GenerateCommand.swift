@@ -11,6 +11,7 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
     @Flag(help: "Wrap the prompt in the model's chat template as a user message.") var chat = false
+    @OptionGroup var templateOptions: ChatTemplateOptions
     @Option(name: .customLong("max-tokens"), help: "Tokens to generate at most.") var maxTokens = 128
     @Option(help: "Sampling temperature; 0 is greedy (argmax, ties to the lowest id).") var temperature: Float = 0.8
     @Option(name: .customLong("top-k"), help: "Keep the k most likely tokens (0: off).") var topK = 40
@@ -38,7 +39,7 @@ struct GenerateCommand: ParsableCommand {
             let c = command
             let encoding: Encoding
             if c.chat {
-                let template = try ChatTemplate(metadata: s.file.metadata)
+                let template = try c.templateOptions.template(for: s.file)
                 let rendered = template.render(messages: [ChatMessage(role: "user", content: c.prompt)], addGenerationPrompt: true)
                 encoding = rendered.encode(with: s.tokenizer, addBOS: s.addBOS)
             } else {

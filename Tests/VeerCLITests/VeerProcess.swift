@@ -24,7 +24,8 @@ struct VeerProcess {
         }
     }
 
-    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> VeerProcess {
+    /// Runs veer with `arguments`; `input`, when given, is its standard input.
+    static func run(_ arguments: [String], environment extra: [String: String] = [:], input: String? = nil) throws -> VeerProcess {
         let process = Process()
         process.executableURL = try executable
         process.arguments = arguments
@@ -39,6 +40,13 @@ struct VeerProcess {
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         process.standardOutput = out
         process.standardError = err
+        if let input {
+            let inURL = directory.appending(path: "stdin")
+            try Data(input.utf8).write(to: inURL)
+            process.standardInput = try FileHandle(forReadingFrom: inURL)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         try process.run()
         process.waitUntilExit()
         try out.close(); try err.close()

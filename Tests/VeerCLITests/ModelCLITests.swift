@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+/// The model commands end to end on the default model (release builds only: the whole network runs).
+@Suite("veer model commands", .enabled(if: GenerateGoldenCLITests.enabled))
+struct ModelCLITests {
+    @Test func tokenizeJSON() throws {
+        let result = try VeerProcess.run(["tokenize", "--json", "Hello, world!"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let json = try #require(try result.json() as? [String: Any])
+        #expect(json["tokens"] as? [Int] == [19556, 28, 905, 17])
+        #expect(json["pieces"] as? [String] == ["Hello", ",", " world", "!"])
+    }
+
+    @Test func logitsJSONCarriesTheRunManifest() throws {
+        let result = try VeerProcess.run(["logits", "--backend", "cpu", "--top", "5", "--json", "The capital of France is"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let json = try #require(try result.json() as? [String: Any])
+        let top = try #require(json["top"] as? [[Double]])
+        #expect(top.count == 5 && Int(top[0][0]) == 7042)
+        let run = try #require(json["run"] as? [String: Any])
+        #expect(run["model_sha256"] as? String == "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53")
+        #expect(run["precision"] as? String == "f32" && run["backend"] as? String == "cpu" && run["bos"] as? Bool == false)
+    }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["VK_DRIVER_FILES"] == nil))
+    func parityAgreesOnCPUAndVulkan() throws {
+        let result = try VeerProcess.run(["parity", "--max-tokens", "3", "--json", "The capital of France is"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let json = try #require(try result.json() as? [String: Any])
+        #expect((json["max_abs_diff"] as? Double ?? 1) <= 0.01)
+        #expect(json["greedy_agree"] as? Bool == true)
+        #expect((json["max_abs_diff_per_position"] as? [Double])?.count == 5)
+    }
+
+    @Test func chatAnswersEachTurn() throws {
+        let result = try VeerProcess.run(["chat", "--backend", "cpu", "--temperature", "0", "--max-tokens", "24"],
+                                         input: "What is the capital of France?\n\n")
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("Paris"), "stdout: \(result.stdout)")
+    }
+}
