@@ -9,22 +9,16 @@ extension CPUBackend {
             let output = y.floats(at: op.yOffset)
             let sums = scratch.floats(op.rows * (op.k / 32))   // [rows, k/32], used by q4_1
             let rowBytes = op.weightType.rowBytes(op.k)
+            func run<W: WeightFormat>(_: W.Type) {
+                MatmulKernel<W>.run(rows: op.rows, k: op.k, n: op.n, rowBytes: rowBytes, x: input,
+                                    weights: weights.base, y: output, blockSums: sums, pool: pool)
+            }
             switch op.weightType {
-            case .f32:
-                MatmulKernel<F32Weights>.run(rows: op.rows, k: op.k, n: op.n, rowBytes: rowBytes, x: input,
-                                             weights: weights.base, y: output, blockSums: sums, pool: pool)
-            case .f16:
-                MatmulKernel<F16Weights>.run(rows: op.rows, k: op.k, n: op.n, rowBytes: rowBytes, x: input,
-                                             weights: weights.base, y: output, blockSums: sums, pool: pool)
-            case .q8_0:
-                MatmulKernel<Q8_0Weights>.run(rows: op.rows, k: op.k, n: op.n, rowBytes: rowBytes, x: input,
-                                              weights: weights.base, y: output, blockSums: sums, pool: pool)
-            case .q4_0:
-                MatmulKernel<Q4_0Weights>.run(rows: op.rows, k: op.k, n: op.n, rowBytes: rowBytes, x: input,
-                                              weights: weights.base, y: output, blockSums: sums, pool: pool)
-            case .q4_1:
-                MatmulKernel<Q4_1Weights>.run(rows: op.rows, k: op.k, n: op.n, rowBytes: rowBytes, x: input,
-                                              weights: weights.base, y: output, blockSums: sums, pool: pool)
+            case .f32: run(F32Weights.self)
+            case .f16: run(F16Weights.self)
+            case .q8_0: run(Q8_0Weights.self)
+            case .q4_0: run(Q4_0Weights.self)
+            case .q4_1: run(Q4_1Weights.self)
             }
         }
     }

@@ -124,16 +124,10 @@ enum F16Weights: WeightFormat {
     }
 }
 
-/// [f16 d][32 × int8]: w = d·q.
-enum Q8_0Weights: WeightFormat {
-    static var hasTail: Bool { false }
-    static var blockBytes: Int { 34 }
-    static var needsBlockSums: Bool { false }
-    @inline(__always) static func decode(_ block: UnsafeRawPointer) -> ScaledBlock {
-        ScaledBlock(low: floats(block.loadUnaligned(fromByteOffset: 2, as: SIMD16<Int8>.self)),
-                    high: floats(block.loadUnaligned(fromByteOffset: 18, as: SIMD16<Int8>.self)),
-                           d: halfToFloat(block.loadUnaligned(as: UInt16.self)), m: 0)
-    }
+/// Quantized formats without an offset (w = d·q): q8_0 and q4_0 share their dot product and dequantization.
+protocol SymmetricWeightFormat: WeightFormat where Block == ScaledBlock {}
+
+extension SymmetricWeightFormat {
     @inline(__always) static func accumulate(_ block: ScaledBlock, x: UnsafePointer<Float>, xBlockSum: Float,
                                              into acc: inout DotAccumulator) {
         accumulateScaled(block, x: x, into: &acc)
@@ -145,8 +139,20 @@ enum Q8_0Weights: WeightFormat {
     }
 }
 
+/// [f16 d][32 × int8]: w = d·q.
+enum Q8_0Weights: SymmetricWeightFormat {
+    static var hasTail: Bool { false }
+    static var blockBytes: Int { 34 }
+    static var needsBlockSums: Bool { false }
+    @inline(__always) static func decode(_ block: UnsafeRawPointer) -> ScaledBlock {
+        ScaledBlock(low: floats(block.loadUnaligned(fromByteOffset: 2, as: SIMD16<Int8>.self)),
+                    high: floats(block.loadUnaligned(fromByteOffset: 18, as: SIMD16<Int8>.self)),
+                           d: halfToFloat(block.loadUnaligned(as: UInt16.self)), m: 0)
+    }
+}
+
 /// [f16 d][16 bytes: weight j in the low nibble of byte j, weight j+16 in the high nibble]: w = d·(q − 8).
-enum Q4_0Weights: WeightFormat {
+enum Q4_0Weights: SymmetricWeightFormat {
     static var hasTail: Bool { false }
     static var blockBytes: Int { 18 }
     static var needsBlockSums: Bool { false }
@@ -154,15 +160,6 @@ enum Q4_0Weights: WeightFormat {
         let packed = block.loadUnaligned(fromByteOffset: 2, as: SIMD16<UInt8>.self)
         return ScaledBlock(low: floats(packed & 0x0F) - 8, high: floats(packed &>> 4) - 8,
                            d: halfToFloat(block.loadUnaligned(as: UInt16.self)), m: 0)
-    }
-    @inline(__always) static func accumulate(_ block: ScaledBlock, x: UnsafePointer<Float>, xBlockSum: Float,
-                                             into acc: inout DotAccumulator) {
-        accumulateScaled(block, x: x, into: &acc)
-    }
-    static func dequantize(_ block: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>) {
-        let b = decode(block)
-        UnsafeMutableRawPointer(out).storeBytes(of: b.low * b.d, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(out + 16).storeBytes(of: b.high * b.d, as: SIMD16<Float>.self)
     }
 }
 

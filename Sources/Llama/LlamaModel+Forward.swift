@@ -37,9 +37,9 @@ extension LlamaModel {
             // Attention: x -> RMSNorm -> Q, K, V -> RoPE -> cache -> causal GQA -> output projection.
             try backend.rmsnorm(RMSNormOp(rows: rows, width: c.width, eps: c.rmsEps), x: s.x, weight: w.attnNorm, out: s.normed)
             try report(.attnNorm, l, s.normed, width: c.width)
-            try matmul(s.normed, w.q, w.types["attn_q.weight"]!, k: c.width, n: c.qWidth, into: s.q)
-            try matmul(s.normed, w.k, w.types["attn_k.weight"]!, k: c.width, n: c.kvWidth, into: s.k)
-            try matmul(s.normed, w.v, w.types["attn_v.weight"]!, k: c.width, n: c.kvWidth, into: s.v)
+            try matmul(s.normed, w.q, w.qType, k: c.width, n: c.qWidth, into: s.q)
+            try matmul(s.normed, w.k, w.kType, k: c.width, n: c.kvWidth, into: s.k)
+            try matmul(s.normed, w.v, w.vType, k: c.width, n: c.kvWidth, into: s.v)
             try backend.rope(RopeOp(rows: rows, nHeads: c.heads, headDim: c.headDim, nRot: c.ropeDims,
                                     freqBase: c.ropeBase, freqScale: c.ropeScale), x: s.q, positions: s.positions)
             try backend.rope(RopeOp(rows: rows, nHeads: c.kvHeads, headDim: c.headDim, nRot: c.ropeDims,
@@ -52,18 +52,18 @@ extension LlamaModel {
                 try backend.headsEdit(HeadsEditOp(rows: rows, width: c.qWidth), x: s.heads, tables: tables)
             }
             try report(.headsConcat, l, s.heads, width: c.qWidth)
-            try matmul(s.heads, w.attnOutput, w.types["attn_output.weight"]!, k: c.qWidth, n: c.width, into: s.delta)
+            try matmul(s.heads, w.attnOutput, w.attnOutputType, k: c.qWidth, n: c.width, into: s.delta)
             try backend.residualSteer(ResidualSteerOp(rows: rows, width: c.width), x: s.x, delta: s.delta,
                                       tables: steering?.attentionResidual[l] ?? s.plain, trace: nil)
             try report(.residMid, l, s.x, width: c.width)
 
             // Feed-forward: x -> RMSNorm -> silu(gate) * up -> down projection.
             try backend.rmsnorm(RMSNormOp(rows: rows, width: c.width, eps: c.rmsEps), x: s.x, weight: w.ffnNorm, out: s.normed)
-            try matmul(s.normed, w.gate, w.types["ffn_gate.weight"]!, k: c.width, n: c.ffWidth, into: s.gate)
-            try matmul(s.normed, w.up, w.types["ffn_up.weight"]!, k: c.width, n: c.ffWidth, into: s.up)
+            try matmul(s.normed, w.gate, w.gateType, k: c.width, n: c.ffWidth, into: s.gate)
+            try matmul(s.normed, w.up, w.upType, k: c.width, n: c.ffWidth, into: s.up)
             try backend.swiglu(SwigluOp(count: rows * c.ffWidth), gate: s.gate, up: s.up, out: s.gate)
             try report(.mlpMid, l, s.gate, width: c.ffWidth)
-            try matmul(s.gate, w.down, w.types["ffn_down.weight"]!, k: c.ffWidth, n: c.width, into: s.delta)
+            try matmul(s.gate, w.down, w.downType, k: c.ffWidth, n: c.width, into: s.delta)
             try report(.mlpOut, l, s.delta, width: c.width)
             try backend.residualSteer(ResidualSteerOp(rows: rows, width: c.width), x: s.x, delta: s.delta,
                                       tables: steering?.ffnResidual[l] ?? s.plain, trace: nil)

@@ -12,7 +12,9 @@ public struct LlamaBlockWeights<Buffer> {
     public var gate: Buffer          // [ffWidth, width]
     public var up: Buffer            // [ffWidth, width]
     public var down: Buffer          // [width, ffWidth]
-    public var types: [String: DType]
+    /// Storage formats of q, k, v, attnOutput, gate, up, down (read once at load, not looked up per token).
+    public var qType: DType, kType: DType, vType: DType, attnOutputType: DType
+    public var gateType: DType, upType: DType, downType: DType
 }
 
 /// All weights of a Llama model, uploaded once.
@@ -52,23 +54,23 @@ extension LlamaWeights {
         var blocks: [LlamaBlockWeights<B.Buffer>] = []
         for l in 0..<c.layers {
             let p = "blk.\(l)."
-            var types: [String: DType] = [:]
-            func matrix(_ name: String, _ k: Int, _ n: Int) throws -> B.Buffer {
-                let (buffer, type) = try upload(p + name, shape: [k, n])
-                types[name] = type
-                return buffer
+            func matrix(_ name: String, _ k: Int, _ n: Int) throws -> (B.Buffer, DType) {
+                try upload(p + name, shape: [k, n])
             }
+            let (q, qType) = try matrix("attn_q.weight", c.width, c.qWidth)
+            let (k, kType) = try matrix("attn_k.weight", c.width, c.kvWidth)
+            let (v, vType) = try matrix("attn_v.weight", c.width, c.kvWidth)
+            let (attnOutput, attnOutputType) = try matrix("attn_output.weight", c.qWidth, c.width)
+            let (gate, gateType) = try matrix("ffn_gate.weight", c.width, c.ffWidth)
+            let (up, upType) = try matrix("ffn_up.weight", c.width, c.ffWidth)
+            let (down, downType) = try matrix("ffn_down.weight", c.ffWidth, c.width)
             blocks.append(LlamaBlockWeights(
                 attnNorm: try upload(p + "attn_norm.weight", shape: [c.width], f32Only: true).0,
-                q: try matrix("attn_q.weight", c.width, c.qWidth),
-                k: try matrix("attn_k.weight", c.width, c.kvWidth),
-                v: try matrix("attn_v.weight", c.width, c.kvWidth),
-                attnOutput: try matrix("attn_output.weight", c.qWidth, c.width),
+                q: q, k: k, v: v, attnOutput: attnOutput,
                 ffnNorm: try upload(p + "ffn_norm.weight", shape: [c.width], f32Only: true).0,
-                gate: try matrix("ffn_gate.weight", c.width, c.ffWidth),
-                up: try matrix("ffn_up.weight", c.width, c.ffWidth),
-                down: try matrix("ffn_down.weight", c.ffWidth, c.width),
-                types: types))
+                gate: gate, up: up, down: down,
+                qType: qType, kType: kType, vType: vType, attnOutputType: attnOutputType,
+                gateType: gateType, upType: upType, downType: downType))
         }
         return LlamaWeights(tokenEmbedding: embedding, embeddingType: embeddingType, outputNorm: outputNorm,
                             output: output, outputType: outputType, blocks: blocks, bytes: bytes)
