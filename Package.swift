@@ -51,14 +51,21 @@ let package = Package(
         // GGUF reads model files (and writes small ones); it needs Kernels only for DType.
         .target(name: "GGUF", dependencies: ["Kernels"], swiftSettings: swiftSettings),
         .target(name: "Tokenizers", dependencies: ["GGUF"], swiftSettings: swiftSettings),
+        // How steering vectors are made, stored and applied: vector files (llama.cpp control-vector compatible),
+        // activation capture, direction extraction, position policies, the tables the fused residual op reads.
+        .target(
+            name: "Steering",
+            dependencies: ["Llama", "GGUF", "Kernels", "KernelABI", "Tokenizers", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
         .target(
-            name: "TestSupport", dependencies: ["Kernels", "KernelCases", "KernelsVulkan", "VulkanRuntime"],
+            name: "TestSupport",
+            dependencies: ["Kernels", "KernelCases", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "Llama", "GGUF"],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "VeerCLI",
             dependencies: [
-                "Llama", "GGUF", "Tokenizers", "ModelStore",
+                "Llama", "Steering", "GGUF", "Tokenizers", "ModelStore",
                 "Kernels", "KernelsCPU", "KernelsVulkan", "KernelsReference", "KernelCases", "VulkanRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -90,6 +97,11 @@ let package = Package(
         .testTarget(
             name: "LlamaTests",
             dependencies: ["Llama", "GGUF", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SteeringTests",
+            dependencies: ["Steering", "Llama", "GGUF", "Kernels", "KernelsCPU", "KernelsVulkan", "TestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
         .testTarget(name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport"], swiftSettings: swiftSettings),
     ]

@@ -2,6 +2,7 @@ import Foundation
 import Kernels
 import Llama
 import Testing
+import TestSupport
 
 /// Compares a position's logits with a golden top-20: within `tolerance` on the ids both lists share, at least 18
 /// shared, top-1 equal unless the golden margin there is below 0.1. Returns the max difference on shared ids.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The parts of ../shared/golden/smollm2-q4_1.json the model tests read (its README and `field_notes` describe
 /// every field). Two flavours per prompt: llama.cpp's own Q4_1 path at the top level, and `reference_f32_weights`,
@@ -35,10 +36,7 @@ struct ModelGoldens: Decodable {
         return try! JSONDecoder().decode(ModelGoldens.self, from: data)
     }()
 
-    /// ../shared/golden beside the repository root.
-    static let goldenDirectory: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appending(path: "shared/golden")
+    static let goldenDirectory: URL = sharedGoldenDirectory
 
     static func prompt(_ id: String) -> Prompt { shared.prompts.first { $0.id == id }! }
     static var promptIDs: [String] { shared.prompts.map(\.id) }

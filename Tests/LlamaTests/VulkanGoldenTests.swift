@@ -3,6 +3,7 @@ import Kernels
 import KernelsVulkan
 import Llama
 import Testing
+import TestSupport
 
 /// The golden checks on the Vulkan backend. In CI that is lavapipe, which runs the model at roughly a second per
 /// token, so the set is chosen to cover each path once: teacher-forced greedy (with the top-20 check on its first

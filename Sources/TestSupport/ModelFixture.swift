@@ -3,13 +3,12 @@ import GGUF
 import KernelsCPU
 import KernelsVulkan
 import Llama
-import Testing
 import VulkanRuntime
 
 /// The default model for the model tests: $VEER_MODEL, else the cache `veer model fetch` fills. Without it the
 /// tests skip with a printed reason, except under CI=true, where `ModelAvailabilityTests` fails.
-enum ModelFixture {
-    static let path: String? = {
+public enum ModelFixture {
+    public static let path: String? = {
         let env = ProcessInfo.processInfo.environment
         let home = FileManager.default.homeDirectoryForCurrentUser.appending(path: ".cache/veer/SmolLM2-135M-Instruct.Q4_1.gguf").path
         let candidates: [String?] = [env["VEER_MODEL"], env["VEER_CACHE"].map { $0 + "/SmolLM2-135M-Instruct.Q4_1.gguf" }, home]
@@ -22,7 +21,7 @@ enum ModelFixture {
 
     /// Model tests run the whole network: in a debug build the CPU path is too slow for CI's time budget, so they
     /// run in release builds (the README's test command runs both).
-    static var isRelease: Bool {
+    public static var isRelease: Bool {
         #if DEBUG
         return false
         #else
@@ -30,39 +29,28 @@ enum ModelFixture {
         #endif
     }
 
-    static var enabled: Bool { path != nil && isRelease }
+    public static var enabled: Bool { path != nil && isRelease }
 
-    static let file: GGUFFile = try! GGUFFile(path: path!)
+    public static let file: GGUFFile = try! GGUFFile(path: path!)
 
     /// One CPU model with room for the longest test batch (six prompts, or a prompt plus 32 tokens). Shared by
     /// `.serialized` suites only: a model's run state serves one forward pass at a time.
-    nonisolated(unsafe) static let cpuModel: LlamaModel<CPUBackend> = try! LlamaModel(source: file, backend: CPUBackend(), slots: 6, contextSize: 256, maxRows: 160)
-}
-
-@Suite("Model availability") struct ModelAvailabilityTests {
-    @Test func modelPresentUnderCI() {
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            #expect(ModelFixture.path != nil, "CI=true but the default model is missing: CI must run `veer model fetch`")
-        }
-    }
+    nonisolated(unsafe) public static let cpuModel: LlamaModel<CPUBackend> = try! LlamaModel(source: file, backend: CPUBackend(), slots: 6, contextSize: 256, maxRows: 160)
 }
 
 /// The Vulkan model (lavapipe in CI), with validation and synchronization validation on, as in every Vulkan test.
-enum VulkanModelFixture {
-    static let context: VulkanContext? = try? VulkanContext.make(VulkanOptions(validation: true))
+public enum VulkanModelFixture {
+    public static let context: VulkanContext? = try? VulkanContext.make(VulkanOptions(validation: true))
 
-    static var enabled: Bool { ModelFixture.enabled && context != nil }
+    public static var enabled: Bool { ModelFixture.enabled && context != nil }
 
-    nonisolated(unsafe) static let backend: VulkanBackend = VulkanBackend(context: context!)
+    nonisolated(unsafe) public static let backend: VulkanBackend = VulkanBackend(context: context!)
 
-    nonisolated(unsafe) static let model: LlamaModel<VulkanBackend> =
+    nonisolated(unsafe) public static let model: LlamaModel<VulkanBackend> =
         try! LlamaModel(source: ModelFixture.file, backend: backend, slots: 6, contextSize: 256, maxRows: 160)
 }
 
-@Suite("Vulkan availability for model tests") struct VulkanModelAvailabilityTests {
-    @Test func vulkanPresentUnderCI() {
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            #expect(VulkanModelFixture.context != nil, "CI=true but no Vulkan device: install mesa-vulkan-drivers")
-        }
-    }
-}
+/// ../shared/golden beside the repository root (tests and CI only; the CLI never reads it).
+public let sharedGoldenDirectory: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appending(path: "shared/golden")

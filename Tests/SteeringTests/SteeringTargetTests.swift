@@ -1,0 +1,6 @@
+import Testing
+@testable import Steering
+
+@Suite("Steering target") struct SteeringTargetTests {
+    @Test func builds() { #expect(Bool(true)) }
+}
