@@ -12,6 +12,8 @@ public protocol DeviceBuffer: AnyObject {
 /// Every op validates its operand sizes first (the op structs' `validate`) and throws `KernelError` on a mismatch.
 public protocol ComputeBackend: AnyObject {
     associatedtype Buffer: DeviceBuffer
+    /// A sequence of ops recorded once and run again and again (a decode step).
+    associatedtype Replay = ImmediateReplay
 
     /// A one-line description: backend, device, precision.
     var name: String { get }
@@ -23,6 +25,13 @@ public protocol ComputeBackend: AnyObject {
     func read(_ buffer: Buffer, at byteOffset: Int, into bytes: UnsafeMutableRawBufferPointer) throws
     /// Waits until every issued op has finished.
     func synchronize() throws
+
+    /// Records the ops `body` issues so that `replay` can run them again without re-encoding them. Inside `body`,
+    /// ops only: no `read`, `write` or `synchronize` (a replayed step cannot stop for the host). The buffers it
+    /// uses are fixed at recording; change their contents with `write` between replays.
+    func record(_ body: @escaping () throws -> Void) throws -> Replay
+    /// Runs a recorded step after every op issued before it.
+    func replay(_ replay: Replay) throws
 
     func matmul(_ op: MatmulOp, x: Buffer, weights: Buffer, y: Buffer) throws
     func embed(_ op: EmbedOp, ids: Buffer, table: Buffer, out: Buffer) throws
@@ -71,4 +80,15 @@ extension ComputeBackend {
             unitCoef: try makeBuffer(plan.unitCoef.isEmpty ? [Float(0)] : plan.unitCoef, label: "steer.unitCoef"),
             rows: plan.rows, width: plan.width)
     }
+}
+
+/// The replay of a backend that runs ops as they are issued (CPU, reference): recording keeps the closure and
+/// replaying calls it again, so the step's ops run exactly as they would if issued one by one.
+public struct ImmediateReplay {
+    let body: () throws -> Void
+}
+
+extension ComputeBackend where Replay == ImmediateReplay {
+    public func record(_ body: @escaping () throws -> Void) throws -> ImmediateReplay { ImmediateReplay(body: body) }
+    public func replay(_ replay: ImmediateReplay) throws { try replay.body() }
 }

@@ -16,7 +16,7 @@ public final class VulkanReplay {
 extension VulkanBackend {
     /// Records the ops `body` issues into a replayable recording instead of running them. Inside `body`, ops only:
     /// `read`, `write` and `synchronize` throw, since a replay cannot stop for the host.
-    public func record(_ body: () throws -> Void) throws -> VulkanReplay {
+    public func record(_ body: @escaping () throws -> Void) throws -> VulkanReplay {
         try requireNotRecordingReplay("record")
         try synchronize()
         let pending = recording

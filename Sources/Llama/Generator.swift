@@ -5,7 +5,8 @@ import Kernels
 public struct GenerationResult: Sendable {
     public var promptTokens: [Int32]
     public var tokens: [Int32]
-    /// Why it stopped: "eog" (an end-of-generation token), "max_tokens", "stop" (the caller asked).
+    /// Why it stopped: "eog" (an end-of-generation token), "max_tokens", "context_full", "stop" (the caller asked;
+    /// the CLI reports a stop string as "stop_string").
     public var stopReason: String
     public var prefillSeconds: Double
     public var decodeSeconds: Double
@@ -57,6 +58,8 @@ public final class Generator<B: ComputeBackend> {
         var next = try select(&sampler, history: history)
         result.prefillSeconds = Date().timeIntervalSince(start)
 
+        // Every later token runs the same recorded step: one slot, one row.
+        let step = try DecodeStep(model: model, slots: [0], steering: steering)
         let decodeStart = Date()
         while result.tokens.count < maxTokens {
             result.tokens.append(next)
@@ -66,8 +69,7 @@ public final class Generator<B: ComputeBackend> {
             if result.tokens.count == maxTokens { break }
             let position = prompt.count + result.tokens.count - 1
             guard position < ctx else { result.stopReason = "context_full"; break }
-            try model.forward(ForwardBatch(tokens: [next], slots: [0], positions: [Int32(position)], logitRows: [0]),
-                              steering: steering)
+            try step.run(tokens: [next], positions: [Int32(position)])
             next = try select(&sampler, history: history)
         }
         result.decodeSeconds = Date().timeIntervalSince(decodeStart)

@@ -16,11 +16,25 @@ extension LlamaModel {
     @discardableResult
     public func forward(_ batch: ForwardBatch, steering: ForwardSteering<B.Buffer>? = nil,
                         observer: ActivationObserver? = nil) throws -> B.Buffer {
+        try stage(batch)
+        try encode(rows: batch.rows, logitRows: batch.logitRows, steering: steering, observer: observer)
+        return state.logits
+    }
+
+    /// Checks a batch and writes its tokens, slots and positions into the run state, where the next encoded (or
+    /// replayed) pass reads them.
+    func stage(_ batch: ForwardBatch) throws {
         try validate(batch)
-        let c = config, s = state, rows = batch.rows
+        let s = state
         try batch.tokens.withUnsafeBytes { try backend.write($0, to: s.tokens, at: 0) }
         try batch.slots.withUnsafeBytes { try backend.write($0, to: s.slots, at: 0) }
         try batch.positions.withUnsafeBytes { try backend.write($0, to: s.positions, at: 0) }
+    }
+
+    /// Issues the ops of one forward pass over the staged rows. Nothing here depends on the token, slot or position
+    /// values (the kernels read them from the run state), so a decode step can be recorded once and replayed.
+    func encode(rows: Int, logitRows: [Int], steering: ForwardSteering<B.Buffer>?, observer: ActivationObserver?) throws {
+        let c = config, s = state
         let placement = RowPlacement(slots: s.slots, positions: s.positions)
         func report(_ site: HookSite, _ layer: Int, _ buffer: B.Buffer, width: Int) throws {
             if let observer, observer.wants(site, layer: layer) {
@@ -74,15 +88,14 @@ extension LlamaModel {
         // Output head only on the rows whose logits are wanted, contiguous runs in one matmul each. A row's logits
         // do not depend on how rows are grouped (the matmul reduction order depends on k only).
         var i = 0
-        while i < batch.logitRows.count {
+        while i < logitRows.count {
             var j = i + 1
-            while j < batch.logitRows.count, batch.logitRows[j] == batch.logitRows[j - 1] + 1 { j += 1 }
+            while j < logitRows.count, logitRows[j] == logitRows[j - 1] + 1 { j += 1 }
             try backend.matmul(MatmulOp(rows: j - i, k: c.width, n: c.vocab, weightType: weights.outputType,
-                                        xOffset: batch.logitRows[i] * c.width, yOffset: i * c.vocab),
+                                        xOffset: logitRows[i] * c.width, yOffset: i * c.vocab),
                                x: s.normed, weights: weights.output, y: s.logits)
             i = j
         }
-        return s.logits
     }
 
     /// Reads the logits of the last forward pass: [rows][vocab].

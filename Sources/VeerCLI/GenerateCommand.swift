@@ -20,6 +20,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .customLong("repeat-penalty"), help: "Repetition penalty (1: off).") var repeatPenalty: Float = 1
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Flag(name: .customLong("ignore-eos"), help: "Keep generating past end-of-generation tokens.") var ignoreEOS = false
+    @Option(name: .customLong("stop"), parsing: .unconditionalSingleValue,
+            help: "Stop when the text contains this string (repeatable); it and what follows are dropped.")
+    var stopStrings: [String] = []
     @Argument(help: "The prompt.") var prompt: String
 
     struct Result: Encodable {
@@ -49,22 +52,26 @@ struct GenerateCommand: ParsableCommand {
                                            repetitionPenalty: c.repeatPenalty, seed: c.seed)
             let generator = try Generator(model: s.model)
             var stream = StreamingDetokenizer(tokenizer: s.tokenizer)
-            let result = try generator.generate(
+            var stops = StopStringFilter(c.stopStrings)
+            var text = ""
+            func emit(_ piece: String) {
+                text += piece
+                if !c.output.json, !piece.isEmpty { FileHandle.standardOutput.write(Data(piece.utf8)) }
+            }
+            var result = try generator.generate(
                 prompt: encoding.ids, maxTokens: c.maxTokens, sampling: settings,
                 stopTokens: s.tokenizer.vocabulary.endOfGeneration, ignoreEOS: c.ignoreEOS
             ) { token in
-                if !c.output.json {
-                    let piece = stream.append(token)
-                    if !piece.isEmpty { FileHandle.standardOutput.write(Data(piece.utf8)) }
-                }
-                return true
+                emit(stops.feed(stream.append(token)))
+                return !stops.stopped
             }
-            if !c.output.json { Console.output(stream.finish()) }
+            if stops.stopped { result.stopReason = "stop_string" } else { emit(stops.feed(stream.finish()) + stops.finish()) }
+            if !c.output.json, !text.hasSuffix("\n") { Console.output("") }
             Console.note(String(format: "prefill %.1f tok/s (%d tokens), decode %.1f tok/s (%d tokens), stop: %@",
                                 result.prefillTokensPerSecond, result.promptTokens.count, result.decodeTokensPerSecond,
                                 result.tokens.count, result.stopReason))
             return Result(prompt_tokens: result.promptTokens, tokens: result.tokens,
-                          text: s.tokenizer.decode(result.tokens), stop_reason: result.stopReason,
+                          text: text, stop_reason: result.stopReason,
                           timings: .init(prefill_tok_s: result.prefillTokensPerSecond, decode_tok_s: result.decodeTokensPerSecond),
                           device: s.manifest.device, run: s.manifest)
         }

@@ -80,9 +80,11 @@ enum GoldenChecks {
         }
     }
 
-    /// Prefill, then one token at a time through the cache: each step's logits match the teacher-forced pass.
+    /// Prefill, then one token at a time through the cache from one recorded, replayed decode step: each step's
+    /// logits match the teacher-forced pass. `afterStep` runs after each decode step (object-count checks).
     static func cachedDecodeMatchesTeacherForcing<B: ComputeBackend>(_ model: LlamaModel<B>, _ id: String, steps: Int,
-                                                                     tolerance: Float = 1e-3) throws {
+                                                                     tolerance: Float = 1e-3,
+                                                                     afterStep: (Int) -> Void = { _ in }) throws {
         let prompt = ModelGoldens.prompt(id).tokens
         let golden = ModelGoldens.prompt(id).reference_f32_weights.greedy_tokens
         let forced = prompt + golden.prefix(steps - 1)
@@ -92,10 +94,12 @@ enum GoldenChecks {
         let teacher = try model.readLogits(rows: steps)
         try model.forward(.prefill(prompt))
         var cached = [try model.readLogits(rows: 1)[0]]
+        let decode = try DecodeStep(model: model, slots: [0])
         for step in 1..<steps {
             let position = Int32(prompt.count + step - 1)
-            try model.forward(ForwardBatch(tokens: [golden[step - 1]], slots: [0], positions: [position], logitRows: [0]))
+            try decode.run(tokens: [golden[step - 1]], positions: [position])
             cached.append(try model.readLogits(rows: 1)[0])
+            afterStep(step)
         }
         for step in 0..<steps {
             let diff = zip(cached[step], teacher[step]).map { abs($0 - $1) }.max()!

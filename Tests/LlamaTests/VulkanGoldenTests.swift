@@ -4,6 +4,7 @@ import KernelsVulkan
 import Llama
 import Testing
 import TestSupport
+import VulkanRuntime
 
 /// The golden checks on the Vulkan backend. In CI that is lavapipe, which runs the model at roughly a second per
 /// token, so the set is chosen to cover each path once: teacher-forced greedy (with the top-20 check on its first
@@ -28,8 +29,18 @@ struct VulkanGoldenTests {
     }
     @Test func hiddenStatesLayerByLayer() throws { try GoldenChecks.hiddenStates(model, "P1") }
     @Test func batchEqualsSingleRuns() throws { try GoldenChecks.batchEqualsSingles(model, ids: ["P1", "P2", "P3"]) }
+    /// 8 steps of the recorded decode step; after the first, a step creates no Vulkan object and no pipeline.
     @Test func cachedDecode() throws {
-        try GoldenChecks.cachedDecodeMatchesTeacherForcing(model, "P1", steps: 8)
+        let counter = VulkanModelFixture.backend.context.objectCounter
+        var createdAfterFirstStep = 0, pipelinesAfterFirstStep = 0
+        try GoldenChecks.cachedDecodeMatchesTeacherForcing(model, "P1", steps: 8) { step in
+            if step == 1 {
+                createdAfterFirstStep = counter.totalCreated
+                pipelinesAfterFirstStep = VulkanModelFixture.backend.pipelineCount
+            }
+        }
+        #expect(counter.totalCreated == createdAfterFirstStep, "decode steps 2...7 created Vulkan objects")
+        #expect(VulkanModelFixture.backend.pipelineCount == pipelinesAfterFirstStep)
         expectNoValidationMessages()
     }
 

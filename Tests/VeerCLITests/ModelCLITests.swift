@@ -33,6 +33,29 @@ struct ModelCLITests {
         #expect((json["max_abs_diff_per_position"] as? [Double])?.count == 5)
     }
 
+    /// A stop string ends generation where it first appears; it and what follows are dropped, also when it spans
+    /// tokens. The stop string is cut from the middle of the unstopped greedy text, so the test needs no golden.
+    @Test func stopStringEndsTheText() throws {
+        let prompt = "The capital of France is"
+        let free = try VeerProcess.run(["generate", "--backend", "cpu", "--temperature", "0", "--ignore-eos",
+                                        "--max-tokens", "16", "--json", prompt])
+        #expect(free.status == 0, "stderr: \(free.stderr)")
+        let text = try #require((try free.json() as? [String: Any])?["text"] as? String)
+        let scalars = Array(text.unicodeScalars)
+        try #require(scalars.count >= 12, "greedy text too short: \(text)")
+        let stop = String(String.UnicodeScalarView(scalars[8..<12]))
+        let expected = String(text[..<text.range(of: stop)!.lowerBound])
+        let stopped = try VeerProcess.run(["generate", "--backend", "cpu", "--temperature", "0", "--ignore-eos",
+                                           "--max-tokens", "16", "--stop", stop, "--json", prompt])
+        #expect(stopped.status == 0, "stderr: \(stopped.stderr)")
+        let json = try #require(try stopped.json() as? [String: Any])
+        #expect(json["text"] as? String == expected)
+        #expect(json["stop_reason"] as? String == "stop_string")
+        let plain = try VeerProcess.run(["generate", "--backend", "cpu", "--temperature", "0", "--ignore-eos",
+                                         "--max-tokens", "16", "--stop", stop, prompt])
+        #expect(plain.stdout == (expected.hasSuffix("\n") ? expected : expected + "\n"))
+    }
+
     @Test func chatAnswersEachTurn() throws {
         let result = try VeerProcess.run(["chat", "--backend", "cpu", "--temperature", "0", "--max-tokens", "24"],
                                          input: "What is the capital of France?\n\n")

@@ -1,0 +1,34 @@
+import Kernels
+
+/// One decode step of a fixed set of sequences (one row per KV-cache slot), recorded once and replayed for every
+/// token: on Vulkan the same command buffer is submitted again, so a token costs no encoding, no allocation and no
+/// new Vulkan object; on the CPU the recorded closure runs the same ops. Only the tokens and positions change
+/// between steps, and they are written into the run state, which the recorded kernels read.
+public final class DecodeStep<B: ComputeBackend> {
+    public let model: LlamaModel<B>
+    /// The KV-cache slot of each row; row r's logits come back as logits row r.
+    public let slots: [Int32]
+    private let replay: B.Replay
+
+    /// Records the step. `steering` is captured as it is: its tables are buffers the step reads at every replay,
+    /// so per-step changes (rows a position policy switches on) are writes into those buffers.
+    public init(model: LlamaModel<B>, slots: [Int32], steering: ForwardSteering<B.Buffer>? = nil) throws {
+        guard !slots.isEmpty, slots.count <= min(model.maxRows, model.maxLogitRows) else {
+            throw ModelError.input("a decode step needs 1...\(min(model.maxRows, model.maxLogitRows)) sequences, got \(slots.count)")
+        }
+        self.model = model
+        self.slots = slots
+        let rows = slots.count
+        replay = try model.backend.record { [model] in
+            try model.encode(rows: rows, logitRows: Array(0..<rows), steering: steering, observer: nil)
+        }
+    }
+
+    /// Runs the step for `tokens` (one per slot) at `positions` and returns the logits buffer, f32 [slots, vocab].
+    @discardableResult
+    public func run(tokens: [Int32], positions: [Int32]) throws -> B.Buffer {
+        try model.stage(ForwardBatch(tokens: tokens, slots: slots, positions: positions, logitRows: Array(slots.indices)))
+        try model.backend.replay(replay)
+        return model.state.logits
+    }
+}
