@@ -32,7 +32,7 @@ extension SteeringVector {
                 + " llama.cpp will refuse this file (it can only add at the block output, resid_post)")
         } else if directions[0] != nil {
             warnings.append("block 0 has a direction, stored as veer.direction.0: llama.cpp will refuse this file"
-                + " (it never steers block 0); drop block 0 to keep the file llama.cpp-compatible")
+                + " (it never steers block 0)")
         }
 
         var writer = GGUFWriter()
