@@ -105,6 +105,14 @@ struct VectorFileTests {
         }
     }
 
+    /// A Veer file written by another writer (gguf-py, tools/vector-fixtures.py) reads like one Veer wrote.
+    @Test func veerFileWrittenByGGUFPyLoadsWithItsBlockZero() throws {
+        let vector = try SteeringVector.load(path: VectorTestFiles.fixtures.appending(path: "veer-block0-tiny.gguf").path)
+        #expect(vector.info.sourceFormat == .veer && vector.info.method == "mean-diff" && vector.info.site == .residPost)
+        let pattern: [Float] = [1, -1, 2, -2, 3, -3, 4, -4]
+        #expect(vector.directions == [0: pattern.map { 0.125 * $0 }, 1: pattern.map { 0.25 * $0 }])
+    }
+
     /// layer_count and model_hint are recorded, never trusted: a wrong count or a hint of another type changes nothing.
     @Test func layerCountAndModelHintAreNotTrusted() throws {
         let directory = try TemporaryDirectory()
