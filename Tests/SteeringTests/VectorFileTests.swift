@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Llama
+import TestSupport
 import Testing
 @testable import Steering
 
@@ -74,18 +75,22 @@ struct VectorFileTests {
         #expect(read.info.site == .residMid && read.directions == vector.directions)
     }
 
-    @Test func llamaCppGoldenLoadsAsAdditiveAtTheBlockOutputAndRoundTripsExactly() throws {
-        let golden = try SteeringVector.load(path: VectorTestFiles.goldenMeanVector)
+    /// Both golden cvector-generator outputs (mean and PCA method) load as llama.cpp additive vectors at the block
+    /// output and survive load -> write -> load bit for bit.
+    @Test(arguments: ["cvector-happy.gguf", "cvector-happy-pca.gguf"])
+    func llamaCppGoldenLoadsAsAdditiveAtTheBlockOutputAndRoundTripsExactly(_ name: String) throws {
+        let golden = try SteeringVector.load(path: sharedGoldenDirectory.appending(path: name).path)
         #expect(golden.info.sourceFormat == .llamaCpp)
         #expect(golden.info.operation == .add && golden.info.site == .residPost)
         #expect(golden.info.modelHint == "llama" && golden.info.fingerprint == nil && golden.info.layerNorms.isEmpty)
         #expect(golden.width == 576)
         #expect(golden.blocks == Array(1...29))
-        // The mean method L2-normalizes every direction (golden README, gguf_layout.norm).
-        #expect(golden.directionNorms.values.allSatisfy { abs($0 - 1) < 1e-4 })
+        // The mean method L2-normalizes every direction; PCA's come out near 1 (golden gguf_layout.norm: 0.96-1.02).
+        let tolerance: Float = name.contains("pca") ? 0.05 : 1e-4
+        #expect(golden.directionNorms.values.allSatisfy { abs($0 - 1) < tolerance })
 
         let directory = try TemporaryDirectory()
-        let path = directory.path("happy.gguf")
+        let path = directory.path(name)
         #expect(try golden.write(to: path).isEmpty)
         let again = try SteeringVector.load(path: path)
         #expect(again.directions == golden.directions)
