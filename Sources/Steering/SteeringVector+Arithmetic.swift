@@ -1,0 +1,66 @@
+extension SteeringVector {
+    /// Every direction times `factor`. The recommended strength range is rescaled to keep the same effect
+    /// (strength / factor); the other metadata still describes the vector. A non-finite factor, or one that
+    /// overflows a value to infinity, is an error: a vector never holds non-finite values.
+    public func scaled(by factor: Float) throws -> SteeringVector {
+        guard factor.isFinite else {
+            throw SteeringVectorError(file: name, .invalidValue(key: "scale factor", value: "\(factor)", expected: "a finite number"))
+        }
+        var result = self
+        result.directions = directions.mapValues { $0.map { $0 * factor } }
+        result.info.strengthRange = info.strengthRange.flatMap { range in
+            guard factor != 0 else { return nil }
+            let (a, b) = (range.lowerBound / factor, range.upperBound / factor)
+            return a.isFinite && b.isFinite ? min(a, b)...max(a, b) : nil
+        }
+        _ = try Self.validate(result.directions, name: name) { VectorTensorName.name(forBlock: $0) }
+        return result
+    }
+
+    /// Block-wise sum; a block only one side has keeps that side's direction. Both must have the same width and
+    /// operation and, where both record one, the same model fingerprint. Extraction details are kept where both
+    /// agree and dropped where they differ; the strength range is dropped (the sum has other units).
+    public func adding(_ other: SteeringVector) throws -> SteeringVector {
+        func fail(_ kind: SteeringVectorError.Kind) -> SteeringVectorError { SteeringVectorError(file: name, kind) }
+        func refuse(_ reason: String) -> SteeringVectorError { fail(.cannotCombine(other: other.name, reason: reason)) }
+        guard other.width == width else { throw refuse("widths differ (\(width) here, \(other.width) there)") }
+        guard other.info.operation == info.operation else {
+            throw refuse("operations differ ('\(info.operation.rawValue)' here, '\(other.info.operation.rawValue)' there)")
+        }
+        guard other.info.site == info.site else {
+            throw refuse("hook sites differ ('\(info.site.rawValue)' here, '\(other.info.site.rawValue)' there)")
+        }
+        if let a = info.fingerprint, let b = other.info.fingerprint, a != b {
+            throw refuse("model fingerprints differ (made for different models)")
+        }
+
+        var result = self
+        result.directions.merge(other.directions) { zip($0, $1).map { $0 + $1 } }
+        func agreed<T: Equatable>(_ a: T?, _ b: T?) -> T? { a == b ? a : nil }
+        result.info = VectorInfo(
+            operation: info.operation,
+            site: info.site,
+            method: agreed(info.method, other.info.method),
+            positions: agreed(info.positions, other.info.positions),
+            bos: agreed(info.bos, other.info.bos),
+            chatTemplate: agreed(info.chatTemplate, other.info.chatTemplate),
+            layerNorms: info.layerNorms == other.info.layerNorms ? info.layerNorms : [:],
+            fingerprint: info.fingerprint ?? other.info.fingerprint,
+            modelHint: agreed(info.modelHint, other.info.modelHint))
+        // Adding in-range values can still overflow Float to inf; a vector never holds non-finite values.
+        _ = try Self.validate(result.directions, name: name) { VectorTensorName.name(forBlock: $0) }
+        return result
+    }
+
+    /// Every direction scaled to L2 norm 1 (an all-zero direction stays zero: it has no direction to keep). The
+    /// strength range is dropped: it was stated in the old units.
+    public func normalized() -> SteeringVector {
+        var result = self
+        result.directions = directions.mapValues { values in
+            let norm = Self.norm(values)
+            return norm > 0 ? values.map { $0 / norm } : values
+        }
+        result.info.strengthRange = nil
+        return result
+    }
+}

@@ -1,0 +1,90 @@
+/// Everything that can be wrong with a vector file, or with a vector for a model. Every message names the file and
+/// says what was found and what was expected. Malformed GGUF (truncated, bad magic, ...) surfaces as `GGUFError`,
+/// which also names the file.
+public struct SteeringVectorError: Error, Equatable, CustomStringConvertible {
+    /// The vector file's path (or the name of an in-memory vector).
+    public var file: String
+    public var kind: Kind
+
+    public init(file: String, _ kind: Kind) {
+        self.file = file
+        self.kind = kind
+    }
+
+    public enum Kind: Equatable, Sendable {
+        case notAControlVector(architecture: String?)
+        case noDirections
+        case unknownTensor(name: String)
+        case llamaCppBlockZero
+        case duplicateBlock(block: Int, first: String, second: String)
+        case notF32(tensor: String, type: String)
+        case notOneDimensional(tensor: String, shape: [Int])
+        case emptyDirection(tensor: String)
+        case widthMismatch(tensor: String, width: Int, expected: Int, expectedFrom: String)
+        case nonFinite(tensor: String, index: Int, value: Float)
+        case unsupportedFormatVersion(UInt32)
+        case unsupportedOperation(String)
+        case invalidValue(key: String, value: String, expected: String)
+        case cannotCombine(other: String, reason: String)
+        // Vector against model.
+        case modelWidth(vectorWidth: Int, modelWidth: Int, model: String)
+        case blockOutOfRange(block: Int, blockCount: Int, model: String)
+        case fingerprintMismatch(vector: String, model: String, modelFile: String)
+        case noFingerprint(model: String)
+        case cannotWrite(reason: String)
+    }
+
+    public var description: String { "\(file): \(kind)" }
+}
+
+extension SteeringVectorError.Kind: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case let .notAControlVector(architecture?):
+            return "not a control vector: general.architecture is '\(architecture)', expected 'controlvector'"
+                + " (a model file? vector files hold only direction tensors)"
+        case .notAControlVector(nil):
+            return "not a control vector: general.architecture is missing, expected 'controlvector'"
+        case .noDirections:
+            return "no direction tensors: expected tensors named direction.N (N >= 1) or veer.direction.N (N >= 0)"
+        case let .unknownTensor(name):
+            return "tensor '\(name)' is not a direction: expected direction.N (N >= 1) or veer.direction.N (N >= 0),"
+                + " N in plain decimal"
+        case let .duplicateBlock(block, first, second):
+            return "tensors '\(first)' and '\(second)' are both directions of block \(block); expected one"
+        case .llamaCppBlockZero:
+            return "tensor 'direction.0' is not allowed: llama.cpp refuses block 0 and Veer stores it as veer.direction.0"
+        case let .notF32(tensor, type):
+            return "tensor '\(tensor)' is \(type), expected F32"
+        case let .notOneDimensional(tensor, shape):
+            return "tensor '\(tensor)' has shape \(shape), expected one dimension [width]"
+        case let .emptyDirection(tensor):
+            return "tensor '\(tensor)' has no values, expected [width] with width >= 1"
+        case let .widthMismatch(tensor, width, expected, expectedFrom):
+            return "tensor '\(tensor)' has width \(width), expected \(expected) like \(expectedFrom)"
+        case let .nonFinite(tensor, index, value):
+            return "tensor '\(tensor)' holds \(value) at index \(index), expected finite values"
+        case let .unsupportedFormatVersion(version):
+            return "veer.format_version is \(version); this Veer reads version \(VectorFileKey.currentFormatVersion)"
+                + (version > VectorFileKey.currentFormatVersion ? " (the file was written by a newer Veer)" : "")
+        case let .unsupportedOperation(operation):
+            let known = SteeringOperation.allCases.map(\.rawValue).joined(separator: ", ")
+            return "veer.operation is '\(operation)', which this Veer cannot apply (supported: \(known))"
+        case let .invalidValue(key, value, expected):
+            return "metadata key '\(key)' is \(value), expected \(expected)"
+        case let .cannotCombine(other, reason):
+            return "cannot combine with \(other): \(reason)"
+        case let .modelWidth(vectorWidth, modelWidth, model):
+            return "directions have width \(vectorWidth) but the model \(model) has width \(modelWidth) (embedding_length)"
+        case let .blockOutOfRange(block, blockCount, model):
+            return "has a direction for block \(block) but the model \(model) has \(blockCount) blocks (0...\(blockCount - 1))"
+        case let .fingerprintMismatch(vector, model, modelFile):
+            return "was made for the model with fingerprint \(vector), but \(modelFile) has fingerprint \(model)"
+        case let .noFingerprint(model):
+            return "records no model fingerprint, so it cannot be checked against \(model)"
+                + " (strict checking needs one: `veer vector convert FILE --model MODEL --out NEW`)"
+        case let .cannotWrite(reason):
+            return "cannot write the vector file: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Steering
+
+/// `veer vector add A B[:W] ... --out F`: the weighted block-wise sum of vectors, as llama.cpp sums several
+/// `--control-vector-scaled` files at load.
+struct VectorAddCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Sum vectors block by block, each optionally weighted (FILE:W, W may be negative).")
+
+    @Argument(help: "Vector files, each FILE or FILE:W (default weight 1).") var files: [String]
+    @OptionGroup var output: VectorOutputOptions
+
+    func validate() throws {
+        guard files.count >= 2 else { throw ValidationError("add needs at least two vector files, got \(files.count)") }
+    }
+
+    func run() throws {
+        var sum: SteeringVector?
+        for argument in files {
+            let reference = try ScaledVectorPath(argument: argument)
+            let term = try SteeringVector.load(path: reference.path).scaled(by: reference.strength)
+            sum = try sum.map { try $0.adding(term) } ?? term
+        }
+        try output.write(sum!)
+    }
+}
