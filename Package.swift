@@ -100,7 +100,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SteeringTests",
-            dependencies: ["Steering", "Llama", "GGUF", "Kernels", "KernelsCPU", "KernelsVulkan", "TestSupport"],
+            dependencies: ["Steering", "Llama", "GGUF", "Tokenizers", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
         .testTarget(name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport"], swiftSettings: swiftSettings),

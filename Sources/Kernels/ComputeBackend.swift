@@ -78,7 +78,24 @@ extension ComputeBackend {
             vectors: try makeBuffer(plan.vectors.isEmpty ? [Float(0)] : plan.vectors, label: "steer.vectors"),
             unitIndex: try makeBuffer(plan.unitIndex.isEmpty ? [UInt32(0)] : plan.unitIndex, label: "steer.unitIndex"),
             unitCoef: try makeBuffer(plan.unitCoef.isEmpty ? [Float(0)] : plan.unitCoef, label: "steer.unitCoef"),
-            rows: plan.rows, width: plan.width)
+            rows: plan.rows, width: plan.width, sequences: plan.seqParams.count)
+    }
+
+    /// Rewrites the first rows of a table's row mapping (which sequence each row belongs to, and which edits apply
+    /// to it in this pass), checked as a plan is: every sequence index in range, only known row flags.
+    public func writeSteerRows(_ tables: SteerTables<Buffer>, rowSeq: [Int32], rowFlags: [UInt32]) throws {
+        func fail(_ detail: String) -> KernelError { .invalidTable(op: "steer rows", detail: detail) }
+        guard rowSeq.count == rowFlags.count, rowSeq.count <= tables.rows else {
+            throw fail("\(rowSeq.count) rowSeq and \(rowFlags.count) rowFlags entries for tables of \(tables.rows) rows")
+        }
+        if let r = rowSeq.firstIndex(where: { $0 < 0 || Int($0) >= tables.sequences }) {
+            throw fail("row \(r) names sequence \(rowSeq[r]), but there are \(tables.sequences)")
+        }
+        if let r = rowFlags.firstIndex(where: { $0 & ~(VEER_ROW_EDIT_DELTA | VEER_ROW_STEER) != 0 }) {
+            throw fail("row \(r) has unknown flags 0x\(String(rowFlags[r], radix: 16))")
+        }
+        try rowSeq.withUnsafeBytes { try write($0, to: tables.rowSeq, at: 0) }
+        try rowFlags.withUnsafeBytes { try write($0, to: tables.rowFlags, at: 0) }
     }
 }
 

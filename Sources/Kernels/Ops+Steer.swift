@@ -14,17 +14,30 @@ public struct SteerTables<Buffer> {
     public var vectors: Buffer
     public var unitIndex: Buffer
     public var unitCoef: Buffer
-    /// The plan's shape: how many rows the tables describe and their width. Kernels check their op against it.
+    /// The plan's shape: how many rows the tables describe, their width and how many sequences' parameters they
+    /// hold. Kernels check their op against it.
     public let rows: Int
     public let width: Int
+    public let sequences: Int
 
     /// Only `ComputeBackend.makeSteerTables(_:)` builds tables, after `SteerPlan.validate`, so every index a kernel
     /// follows is known to be in range.
     init(rowSeq: Buffer, rowFlags: Buffer, seqParams: Buffer, vectors: Buffer, unitIndex: Buffer, unitCoef: Buffer,
-         rows: Int, width: Int) {
+         rows: Int, width: Int, sequences: Int) {
         self.rowSeq = rowSeq; self.rowFlags = rowFlags; self.seqParams = seqParams
         self.vectors = vectors; self.unitIndex = unitIndex; self.unitCoef = unitCoef
-        self.rows = rows; self.width = width
+        self.rows = rows; self.width = width; self.sequences = sequences
+    }
+
+    /// These tables with the row mapping (rowSeq, rowFlags) of `other`, so several layers' tables share one row
+    /// mapping that is rewritten once per pass (`ComputeBackend.writeSteerRows`). Both must describe the same rows
+    /// and sequences, so every row index stays valid for both.
+    public func sharingRows(with other: SteerTables) throws -> SteerTables {
+        guard other.rows == rows, other.sequences == sequences else {
+            throw KernelError.invalidTable(op: "steer tables", detail: "cannot share rows: \(other.rows) rows of \(other.sequences) sequences vs \(rows) of \(sequences)")
+        }
+        return SteerTables(rowSeq: other.rowSeq, rowFlags: other.rowFlags, seqParams: seqParams, vectors: vectors,
+                           unitIndex: unitIndex, unitCoef: unitCoef, rows: rows, width: width, sequences: sequences)
     }
 
     /// Throws unless these tables cover an op of this many rows (they may describe more: a model keeps one set

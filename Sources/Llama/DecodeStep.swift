@@ -8,26 +8,36 @@ public final class DecodeStep<B: ComputeBackend> {
     public let model: LlamaModel<B>
     /// The KV-cache slot of each row; row r's logits come back as logits row r.
     public let slots: [Int32]
+    /// Whether the step computes logits (a cache-only rewrite does not, and leaves the logits buffer alone).
+    public let computesLogits: Bool
+    private let steering: ForwardSteering<B.Buffer>?
     private let replay: B.Replay
 
     /// Records the step. `steering` is captured as it is: its tables are buffers the step reads at every replay,
     /// so per-step changes (rows a position policy switches on) are writes into those buffers.
-    public init(model: LlamaModel<B>, slots: [Int32], steering: ForwardSteering<B.Buffer>? = nil) throws {
+    public init(model: LlamaModel<B>, slots: [Int32], steering: ForwardSteering<B.Buffer>? = nil,
+                computesLogits: Bool = true) throws {
         guard !slots.isEmpty, slots.count <= min(model.maxRows, model.maxLogitRows) else {
             throw ModelError.input("a decode step needs 1...\(min(model.maxRows, model.maxLogitRows)) sequences, got \(slots.count)")
         }
         self.model = model
         self.slots = slots
+        self.computesLogits = computesLogits
+        self.steering = steering
         let rows = slots.count
+        let logitRows = computesLogits ? Array(0..<rows) : []
         replay = try model.backend.record { [model] in
-            try model.encode(rows: rows, logitRows: Array(0..<rows), steering: steering, observer: nil)
+            try model.encode(rows: rows, logitRows: logitRows, steering: steering, observer: nil)
         }
     }
 
     /// Runs the step for `tokens` (one per slot) at `positions` and returns the logits buffer, f32 [slots, vocab].
     @discardableResult
     public func run(tokens: [Int32], positions: [Int32]) throws -> B.Buffer {
-        try model.stage(ForwardBatch(tokens: tokens, slots: slots, positions: positions, logitRows: Array(slots.indices)))
+        let batch = ForwardBatch(tokens: tokens, slots: slots, positions: positions,
+                                 logitRows: computesLogits ? Array(slots.indices) : [])
+        try model.stage(batch)
+        try steering?.prepare?(batch)
         try model.backend.replay(replay)
         return model.state.logits
     }

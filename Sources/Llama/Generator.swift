@@ -55,11 +55,17 @@ public final class Generator<B: ComputeBackend> {
             try model.forward(batch, steering: steering)
             done += n
         }
+        if steering?.rewritesNewestUnsteered == true {
+            let last = Int32(prompt.count - 1)
+            try model.forward(ForwardBatch(tokens: [prompt.last!], slots: [0], positions: [last], logitRows: []))
+        }
         var next = try select(&sampler, history: history)
         result.prefillSeconds = Date().timeIntervalSince(start)
 
         // Every later token runs the same recorded step: one slot, one row.
         let step = try DecodeStep(model: model, slots: [0], steering: steering)
+        let rewrite = steering?.rewritesNewestUnsteered == true
+            ? try DecodeStep(model: model, slots: [0], steering: nil, computesLogits: false) : nil
         let decodeStart = Date()
         while result.tokens.count < maxTokens {
             result.tokens.append(next)
@@ -70,6 +76,7 @@ public final class Generator<B: ComputeBackend> {
             let position = prompt.count + result.tokens.count - 1
             guard position < ctx else { result.stopReason = "context_full"; break }
             try step.run(tokens: [next], positions: [Int32(position)])
+            try rewrite?.run(tokens: [next], positions: [Int32(position)])
             next = try select(&sampler, history: history)
         }
         result.decodeSeconds = Date().timeIntervalSince(decodeStart)

@@ -1,12 +1,19 @@
 import KernelABI
 import Kernels
 
-/// Steering applied during one forward pass: per layer, tables for the fused residual update after attention and
+/// Steering applied during forward passes: per layer, tables for the fused residual update after attention and
 /// after the FFN (nil: a plain add), and for the heads edit before the attention output projection.
 public struct ForwardSteering<Buffer> {
     public var attentionResidual: [Int: SteerTables<Buffer>] = [:]
     public var ffnResidual: [Int: SteerTables<Buffer>] = [:]
     public var heads: [Int: SteerTables<Buffer>] = [:]
+    /// Called with each batch before its pass runs (also before every replay of a decode step): writes which rows
+    /// of this pass are steered, for steering whose rows depend on positions.
+    public var prepare: ((ForwardBatch) throws -> Void)?
+    /// The KV cache must hold the newest rows' keys and values unsteered although their logits were steered (the
+    /// spec's reference-recompute mode with position policy `last`): the generator runs those rows again without
+    /// steering and without logits, which rewrites exactly their cache entries.
+    public var rewritesNewestUnsteered = false
     public init() {}
 }
 
@@ -17,6 +24,7 @@ extension LlamaModel {
     public func forward(_ batch: ForwardBatch, steering: ForwardSteering<B.Buffer>? = nil,
                         observer: ActivationObserver? = nil) throws -> B.Buffer {
         try stage(batch)
+        try steering?.prepare?(batch)
         try encode(rows: batch.rows, logitRows: batch.logitRows, steering: steering, observer: observer)
         return state.logits
     }

@@ -1,0 +1,105 @@
+import Foundation
+import GGUF
+import Kernels
+import KernelsCPU
+import KernelsVulkan
+import Llama
+import Steering
+import Testing
+import TestSupport
+import Tokenizers
+import VulkanRuntime
+
+/// Every suite that runs the model nests in this one, which runs them one at a time: they share `SteeringModels`.
+@Suite("Steered model", .serialized) enum SteeredModelSuites {}
+
+/// Models of their own for the steering tests: the fixtures of other test targets run concurrently with these
+/// suites, and a model's run state (and a Vulkan backend) serves one pass at a time.
+enum SteeringModels {
+    nonisolated(unsafe) static let cpu: LlamaModel<CPUBackend> =
+        try! LlamaModel(source: ModelFixture.file, backend: CPUBackend(), slots: 3, contextSize: 256, maxRows: 96)
+    static let vulkanContext: VulkanContext? = try? VulkanContext.make(VulkanOptions(validation: true))
+    static var vulkanEnabled: Bool { ModelFixture.enabled && vulkanContext != nil }
+    nonisolated(unsafe) static let vulkanBackend = VulkanBackend(context: vulkanContext!)
+    nonisolated(unsafe) static let vulkan: LlamaModel<VulkanBackend> =
+        try! LlamaModel(source: ModelFixture.file, backend: vulkanBackend, slots: 3, contextSize: 256, maxRows: 96)
+    static let tokenizer: Tokenizer = try! Tokenizer(metadata: ModelFixture.file.metadata)
+    static let happy: SteeringVector = try! SteeringVector.load(path: sharedGoldenDirectory.appending(path: "cvector-happy.gguf").path)
+    static let happyPCA: SteeringVector = try! SteeringVector.load(path: sharedGoldenDirectory.appending(path: "cvector-happy-pca.gguf").path)
+}
+
+enum SteeredChecks {
+    /// Runs prompt + the golden greedy tokens in one steered pass (teacher forcing: every step checked for the cost of
+    /// one prefill). Row 0's logits must match the golden top-20; each step's argmax must equal the golden token
+    /// until the first step whose golden top-1 margin is below `nearTie`. Returns the max top-20 difference.
+    @discardableResult
+    static func teacherForced<B: ComputeBackend>(
+        _ model: LlamaModel<B>, prompt: [Int32], greedy: [Int32], margins: [Double], top20: [(id: Int32, logit: Float)],
+        steering: (SequenceSpan) throws -> SequenceSteering, nearTie: Double = 0.1, context: String
+    ) throws -> Float {
+        let steps = min(greedy.count, model.maxRows - prompt.count + 1)
+        let forced = prompt + greedy.prefix(steps - 1)
+        var batch = ForwardBatch.prefill(forced)
+        batch.logitRows = Array(prompt.count - 1 ..< forced.count)
+        let sequence = try steering(SequenceSpan(promptLength: prompt.count))
+        let batchSteering = try BatchSteering(model: model, sequences: [sequence])
+        try model.forward(batch, steering: batchSteering.forward)
+        let logits = try model.readLogits(rows: steps)
+        let worst = expectMatchesTop20(logits[0], golden: top20, context: context)
+        let firstTie = margins.prefix(steps).firstIndex { $0 < nearTie } ?? steps
+        let ours = argmaxRows(Array(logits.prefix(firstTie)))
+        #expect(ours == Array(greedy.prefix(firstTie)), "\(context): greedy diverged before the first near-tie at step \(firstTie)")
+        return worst
+    }
+
+    /// One llama.cpp control-vector run of the golden file, on any backend.
+    static func cvectorRun<B: ComputeBackend>(_ model: LlamaModel<B>, _ name: String, backend: String) throws {
+        let run = CVectorGoldens.run(named: name)
+        let prompt = SteeringModels.tokenizer.encode(CVectorGoldens.prompt(run.prompt_id), parseSpecial: true, addBOS: false).ids
+        let vector = run.vector_file == "cvector-happy.gguf" ? SteeringModels.happy : SteeringModels.happyPCA
+        let layers = LayerSelection(range: run.layer_range[0]...run.layer_range[1])
+        let golden = run.reference_f32_weights
+        let worst = try teacherForced(model, prompt: prompt, greedy: golden.greedy_tokens, margins: golden.greedy_top1_margins,
+                                      top20: golden.last_top20.top20, steering: {
+            try SequenceSteering.additive([(vector, run.scale)], layers: layers, span: $0)
+        }, context: "\(name) [\(backend)]")
+        print("[\(backend)] cvector \(name): max |logit - F32 golden| over the shared top-20 = \(worst)")
+    }
+
+    /// The edits of a steering-reference.json configuration (additive, AUSteer on mlp_out, ITI on heads_concat).
+    static func referenceEdits(_ config: SteeringReference.Config, headsWidth: Int) -> [SiteKey: SiteEdit] {
+        let p = config.params
+        switch config.method {
+        case "additive":
+            return [SiteKey(block: p.layer!, site: .residPost): SiteEdit(add: p.v!.map { p.s! * $0 })]
+        case "austeer":
+            var edits: [SiteKey: SiteEdit] = [:]
+            for unit in p.units! {
+                let key = SiteKey(block: unit.layer, site: .mlpOut)
+                var edit = edits[key] ?? SiteEdit(unitAlpha: p.alpha!)
+                edit.units.append((UInt32(unit.dim), unit.b))
+                edits[key] = edit
+            }
+            return edits
+        case "iti":
+            var add = [Float](repeating: 0, count: headsWidth)
+            for head in p.heads! {
+                for (i, theta) in head.theta.enumerated() { add[head.head * p.head_dim! + i] = p.alpha! * head.sigma * theta }
+            }
+            return [SiteKey(block: p.layer!, site: .headsConcat): SiteEdit(add: add)]
+        default:
+            fatalError("no edits for method \(config.method)")
+        }
+    }
+
+    static func referenceConfig<B: ComputeBackend>(_ model: LlamaModel<B>, _ id: String, prompt: String, backend: String) throws {
+        let config = SteeringReference.config(id)
+        let result = config.results[prompt]!
+        let edits = referenceEdits(config, headsWidth: model.config.qWidth)
+        let worst = try teacherForced(
+            model, prompt: SteeringReference.tokens(prompt), greedy: result.greedy_tokens, margins: result.greedy_top1_margins,
+            top20: result.last_top20.top20, steering: { SequenceSteering(edits: edits, span: $0) },
+            context: "\(id) \(prompt) [\(backend)]")
+        print("[\(backend)] \(id) \(prompt): max |logit - reference| over the shared top-20 = \(worst)")
+    }
+}

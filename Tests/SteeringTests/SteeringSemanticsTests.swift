@@ -1,0 +1,156 @@
+import Foundation
+import Kernels
+import KernelsCPU
+import KernelsVulkan
+import Llama
+import Steering
+import Testing
+import TestSupport
+
+/// What steering must leave alone and how it composes, checked bit for bit on whole-model logits.
+enum SemanticsChecks {
+    static let prompt: [Int32] = SteeringReference.tokens("P1")
+    static let other: [Int32] = SteeringReference.tokens("P6")
+
+    static func logits<B: ComputeBackend>(_ model: LlamaModel<B>, _ batch: ForwardBatch, _ sequences: [SequenceSteering?]) throws -> [[Float]] {
+        let steering = try BatchSteering(model: model, sequences: sequences)
+        try model.forward(batch, steering: steering.forward)
+        return try model.readLogits(rows: batch.logitRows.count)
+    }
+
+    static func additive(_ strength: Float, layers: LayerSelection? = nil, promptLength: Int) throws -> SequenceSteering {
+        try SequenceSteering.additive([(SteeringModels.happy, strength)], layers: layers, span: SequenceSpan(promptLength: promptLength))
+    }
+
+    static func strengthZeroAndEmptyRangesAreUnsteered<B: ComputeBackend>(_ model: LlamaModel<B>) throws {
+        let batch = ForwardBatch.prefill(prompt, allLogits: true)
+        try model.forward(batch)
+        let plain = try model.readLogits(rows: prompt.count)
+        #expect(try logits(model, batch, [try additive(0, promptLength: prompt.count)]) == plain)
+        // Block 0 has no direction in a llama.cpp file, so 0-0 selects nothing.
+        #expect(try logits(model, batch, [try additive(2, layers: LayerSelection(range: 0...0), promptLength: prompt.count)]) == plain)
+        #expect(try logits(model, batch, [try additive(2, promptLength: prompt.count)]) != plain)
+    }
+
+    /// Two sequences in one batch, strengths 0 and 2: each equals its own single run, the strength-0 one the
+    /// unsteered run.
+    static func perSequenceStrengthsEqualSeparateRuns<B: ComputeBackend>(_ model: LlamaModel<B>) throws {
+        try model.forward(.prefill(prompt))
+        let plain = try model.readLogits(rows: 1)[0]
+        let steered = try logits(model, .prefill(other), [try additive(2, promptLength: other.count)])[0]
+        let both = try logits(model, .prefill(batch: [prompt, other]),
+                              [try additive(0, promptLength: prompt.count), try additive(2, promptLength: other.count)])
+        #expect(both[0] == plain)
+        #expect(both[1] == steered)
+    }
+}
+
+extension SteeredModelSuites {
+    @Suite("Steering semantics on the CPU backend", .enabled(if: ModelFixture.enabled), .serialized)
+    struct CPUSteeringSemanticsTests {
+        var model: LlamaModel<CPUBackend> { SteeringModels.cpu }
+
+        @Test func strengthZeroAndEmptyRangesAreBitIdenticalToUnsteered() throws {
+            try SemanticsChecks.strengthZeroAndEmptyRangesAreUnsteered(model)
+        }
+
+        @Test func perSequenceStrengthsInOneBatchEqualSeparateRuns() throws {
+            try SemanticsChecks.perSequenceStrengthsEqualSeparateRuns(model)
+        }
+
+        /// `--steer a --steer b` is `--steer (a + b)`: vectors sum per layer before they are added.
+        @Test func twoVectorsTogetherEqualTheirSum() throws {
+            let prompt = SemanticsChecks.prompt
+            let span = SequenceSpan(promptLength: prompt.count)
+            let batch = ForwardBatch.prefill(prompt, allLogits: true)
+            let sum = try SteeringModels.happy.adding(SteeringModels.happyPCA)
+            let together = try SemanticsChecks.logits(model, batch, [
+                try SequenceSteering.additive([(SteeringModels.happy, 1), (SteeringModels.happyPCA, 1)], span: span)])
+            let summed = try SemanticsChecks.logits(model, batch, [try SequenceSteering.additive([(sum, 1)], span: span)])
+            #expect(together == summed)
+        }
+
+        /// Positions: `prompt` steers the prompt rows only, so the last prompt row's logits equal `all`'s; `generated`
+        /// steers none of a prompt's rows, so its prompt logits are unsteered; `from:K` leaves rows before K alone.
+        @Test func positionPoliciesSelectRows() throws {
+            let prompt = SemanticsChecks.prompt
+            let batch = ForwardBatch.prefill(prompt, allLogits: true)
+            func run(_ positions: PositionPolicy) throws -> [[Float]] {
+                try SemanticsChecks.logits(model, batch, [try SequenceSteering.additive(
+                    [(SteeringModels.happy, 4)], positions: positions, span: SequenceSpan(promptLength: prompt.count))])
+            }
+            try model.forward(batch)
+            let plain = try model.readLogits(rows: prompt.count)
+            let all = try run(.all)
+            #expect(try run(.prompt) == all)
+            #expect(try run(.generated) == plain)
+            let from3 = try run(.from(3))
+            #expect(Array(from3.prefix(3)) == Array(plain.prefix(3)))
+            #expect(from3[3] == all[3])
+            #expect(try run(.from(-2)) == from3)   // P = 5: from:-2 is from:3
+            #expect(try run(.list([3, 4])) == from3)
+            let last = try run(.last)
+            #expect(Array(last.prefix(4)) == Array(plain.prefix(4)) && last[4] != plain[4])
+        }
+
+        /// reference-recompute with `--positions last`: each token equals a brute-force run that recomputes the whole
+        /// sequence without a cache and steers only its last position; steered-persist differs there.
+        @Test func referenceRecomputeMatchesBruteForce() throws {
+            let prompt = SemanticsChecks.prompt
+            let steps = 8
+            func generate(_ mode: CacheMode) throws -> (tokens: [Int32], lastLogits: [Float]) {
+                let sequence = try SequenceSteering.additive([(SteeringModels.happy, 4)], positions: .last,
+                                                             span: SequenceSpan(promptLength: prompt.count))
+                let steering = try BatchSteering(model: model, sequences: [sequence], cacheMode: mode)
+                let result = try Generator(model: model).generate(
+                    prompt: prompt, maxTokens: steps, sampling: SamplerSettings(temperature: 0), stopTokens: [],
+                    ignoreEOS: true, steering: steering.forward)
+                return (result.tokens, try model.readLogits(rows: 1)[0])
+            }
+            let recompute = try generate(.referenceRecompute)
+            var sequence = prompt
+            var bruteLogits: [Float] = []
+            for _ in 0..<steps {
+                let steered = try SequenceSteering.additive([(SteeringModels.happy, 4)], positions: .last,
+                                                            span: SequenceSpan(promptLength: prompt.count))
+                bruteLogits = try SemanticsChecks.logits(model, .prefill(sequence), [steered])[0]
+                sequence.append(argmaxRows([bruteLogits])[0])
+            }
+            #expect(recompute.tokens == Array(sequence.dropFirst(prompt.count)))
+            let diff = zip(recompute.lastLogits, bruteLogits).map { abs($0 - $1) }.max()!
+            #expect(diff <= 1e-3, "reference-recompute vs brute force: max |dlogit| = \(diff)")
+            let persist = try generate(.steeredPersist)
+            let persistDiff = zip(persist.lastLogits, bruteLogits).map { abs($0 - $1) }.max()!
+            #expect(persistDiff > 1e-2, "steered-persist should differ from recompute here; max |dlogit| = \(persistDiff)")
+            print("reference-recompute vs brute force: \(diff); steered-persist vs brute force: \(persistDiff)")
+        }
+    }
+}
+
+extension SteeredModelSuites {
+    @Suite("Steering semantics on the Vulkan backend", .enabled(if: SteeringModels.vulkanEnabled), .serialized)
+    struct VulkanSteeringSemanticsTests {
+        var model: LlamaModel<VulkanBackend> { SteeringModels.vulkan }
+
+        @Test func strengthZeroAndEmptyRangesAreBitIdenticalToUnsteered() throws {
+            try SemanticsChecks.strengthZeroAndEmptyRangesAreUnsteered(model)
+        }
+
+        @Test func perSequenceStrengthsInOneBatchEqualSeparateRuns() throws {
+            try SemanticsChecks.perSequenceStrengthsEqualSeparateRuns(model)
+        }
+
+        /// CPU and Vulkan steered logits agree on every position within the golden tolerance.
+        @Test func cpuAndVulkanSteeredLogitsAgree() throws {
+            let prompt = SemanticsChecks.other
+            let batch = ForwardBatch.prefill(prompt, allLogits: true)
+            let steering = try SemanticsChecks.additive(4, layers: LayerSelection(range: 5...15), promptLength: prompt.count)
+            let gpu = try SemanticsChecks.logits(model, batch, [steering])
+            let cpu = try SemanticsChecks.logits(SteeringModels.cpu, batch, [steering])
+            let diff = zip(gpu.joined(), cpu.joined()).map { abs($0 - $1) }.max()!
+            #expect(diff <= 0.01, "CPU vs Vulkan steered: max |dlogit| = \(diff)")
+            print("CPU vs Vulkan steered logits, all positions: max |dlogit| = \(diff)")
+            #expect(SteeringModels.vulkanBackend.validationMessages.isEmpty)
+        }
+    }
+}
