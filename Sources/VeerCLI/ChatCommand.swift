@@ -2,16 +2,19 @@ import ArgumentParser
 import Foundation
 import Kernels
 import Llama
+import Steering
 import Tokenizers
 
 /// `veer chat`: an interactive conversation on stdin/stdout with the model's chat template. Each turn renders the
 /// whole conversation and prefills it again (short chats; the cost is one prefill per turn), then streams the answer
-/// until an end-of-generation token. An empty line or end of input ends the chat.
+/// until an end-of-generation token. An empty line or end of input ends the chat. With `--steer`, every turn is
+/// steered (positions count from the start of the rendered conversation; `from:answer-start` is each answer).
 struct ChatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "chat", abstract: "Chat with the model interactively.")
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var templateOptions: ChatTemplateOptions
+    @OptionGroup var steering: SteeringOptions
     @Option(help: "A system message (default: the template's own, if it has one).") var system: String?
     @Option(name: .customLong("max-tokens"), help: "Tokens per answer at most.") var maxTokens = 256
     @Option(help: "Sampling temperature; 0 is greedy.") var temperature: Float = 0.8
@@ -22,18 +25,22 @@ struct ChatCommand: ParsableCommand {
         func run<B: ComputeBackend>(_ s: ModelSession<B>) throws {
             let template = try command.templateOptions.template(for: s.file)
             let generator = try Generator(model: s.model)
+            let loaded = try command.steering.load(for: try ModelIdentity(file: s.file))
             var messages: [ChatMessage] = command.system.map { [ChatMessage(role: "system", content: $0)] } ?? []
             var turn: UInt64 = 0
             while true {
                 FileHandle.standardError.write(Data("> ".utf8))
                 guard let line = readLine(), !line.isEmpty else { break }
                 messages.append(ChatMessage(role: "user", content: line))
-                let prompt = template.render(messages: messages, addGenerationPrompt: true).encode(with: s.tokenizer, addBOS: s.addBOS)
+                let rendered = template.render(messages: messages, addGenerationPrompt: true)
+                let prompt = rendered.encode(with: s.tokenizer, addBOS: s.addBOS)
+                let steering = try loaded?.forward(s.model, promptLength: prompt.ids.count,
+                                                   answerStart: rendered.answerStartToken(in: prompt))
                 var stream = StreamingDetokenizer(tokenizer: s.tokenizer)
                 let settings = SamplerSettings(temperature: command.temperature, seed: command.seed &+ turn)
                 let eog = s.tokenizer.vocabulary.endOfGeneration
                 let result = try generator.generate(prompt: prompt.ids, maxTokens: command.maxTokens, sampling: settings,
-                                                    stopTokens: eog) { token in
+                                                    stopTokens: eog, steering: steering) { token in
                     if !eog.contains(token) { FileHandle.standardOutput.write(Data(stream.append(token).utf8)) }
                     return true
                 }

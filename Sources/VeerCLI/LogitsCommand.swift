@@ -2,13 +2,16 @@ import ArgumentParser
 import Foundation
 import Kernels
 import Llama
+import Steering
 
-/// `veer logits [--top K] [--all-positions] [--json] TEXT`: the top logits and logsumexp after a text.
+/// `veer logits [--top K] [--all-positions] [--steer FILE[:S]] [--json] TEXT`: the top logits and logsumexp after a
+/// text, optionally steered.
 struct LogitsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "logits", abstract: "Print the top logits after a text (last position, or every position).")
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var steering: SteeringOptions
     @Option(help: "How many of the largest logits to print.") var top = 20
     @Flag(name: .customLong("all-positions"), help: "Also report every prompt position.") var allPositions = false
     @Argument(help: "The text (special-token text such as <|im_start|> is recognised).") var text: String
@@ -35,14 +38,18 @@ struct LogitsCommand: ParsableCommand {
         func run<B: ComputeBackend>(_ s: ModelSession<B>) throws -> Result {
             let ids = s.tokenizer.encode(command.text, parseSpecial: true, addBOS: s.addBOS).ids
             guard !ids.isEmpty else { throw ValidationError("the text has no tokens") }
-            try s.model.forward(.prefill(ids, allLogits: command.allPositions))
+            let loaded = try command.steering.load(for: try ModelIdentity(file: s.file))
+            var manifest = s.manifest
+            manifest.steering = loaded?.manifest
+            try s.model.forward(.prefill(ids, allLogits: command.allPositions),
+                                steering: try loaded?.forward(s.model, promptLength: ids.count))
             let rows = try s.model.readLogits(rows: command.allPositions ? ids.count : 1)
             let last = Self.summarizeLast(rows, top: command.top)
             let positions = command.allPositions ? rows.enumerated().map { i, row in
                 let (top, lse) = LogitsCommand.summarize(row, top: command.top)
                 return Position(pos: i, token: ids[i], top: top, logsumexp: lse)
             } : nil
-            return Result(tokens: ids, top: last.top, logsumexp: last.logsumexp, positions: positions, run: s.manifest)
+            return Result(tokens: ids, top: last.top, logsumexp: last.logsumexp, positions: positions, run: manifest)
         }
         static func summarizeLast(_ rows: [[Float]], top: Int) -> (top: [[Double]], logsumexp: Double) {
             LogitsCommand.summarize(rows[rows.count - 1], top: top)

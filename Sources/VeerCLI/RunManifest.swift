@@ -12,6 +12,8 @@ struct RunManifest: Encodable {
     var context_size: Int
     var seed: UInt64?
     var veer_version: String
+    /// The steering vectors, layers, positions and cache mode, when the run was steered.
+    var steering: SteeringManifest?
 
     static let version = "0.1.0"
 }

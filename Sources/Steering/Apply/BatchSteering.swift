@@ -108,9 +108,13 @@ public final class BatchSteering<B: ComputeBackend> {
     }
 
     /// Row r of a pass belongs to the sequence in its slot; it is steered when that sequence's policy includes its
-    /// position. A row whose slot has no steering maps to sequence 0 with no flags (a plain add).
+    /// position. A row whose slot has no steering maps to sequence 0 with no flags (a plain add). A sequence's
+    /// newest row is its last row in a pass that returns logits for it (an intermediate prefill block has none).
     static func rowMapping(_ batch: ForwardBatch, sequences: [SequenceSteering?]) -> ([Int32], [UInt32]) {
-        let newest = Set(batch.logitRows)
+        var lastRowOfSlot: [Int32: Int] = [:]
+        for r in 0..<batch.rows { lastRowOfSlot[batch.slots[r]] = r }
+        let slotsWithLogits = Set(batch.logitRows.map { batch.slots[$0] })
+        let newest = Set(slotsWithLogits.compactMap { lastRowOfSlot[$0] })
         var rowSeq = [Int32](repeating: 0, count: batch.rows)
         var rowFlags = [UInt32](repeating: 0, count: batch.rows)
         for r in 0..<batch.rows {

@@ -15,7 +15,7 @@ public enum PositionPolicy: Sendable, Equatable, CustomStringConvertible {
     case fromPromptEnd
     /// p >= the first answer token: after the assistant header under a chat template, else P.
     case fromAnswerStart
-    /// The newest position of each forward pass: the row whose logits the pass returns for that sequence.
+    /// The newest position of each forward pass: a sequence's last row in a pass that returns logits for it.
     case last
     /// Exactly these positions.
     case list([Int])
@@ -63,8 +63,8 @@ public enum PositionPolicy: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Whether position `p` of a sequence is steered in a pass; `isNewest` says whether it is the row whose logits
-    /// this pass returns for its sequence.
+    /// Whether position `p` of a sequence is steered in a pass; `isNewest` says whether it is the sequence's last
+    /// row in a pass that returns logits for it.
     public func includes(_ p: Int, in span: SequenceSpan, isNewest: Bool) -> Bool {
         switch self {
         case .all: true

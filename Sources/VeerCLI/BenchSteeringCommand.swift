@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Kernels
+import Llama
+import Steering
+
+/// `veer bench steering`: what additive steering costs per decoded token. Decodes the same greedy tokens unsteered,
+/// steered on one block and steered on every block (a direction per block, strength 1, positions `all`), in rounds
+/// that alternate the configurations, and reports the median ms per token and the ratio to unsteered measured in
+/// the same run. The steered vectors are random unit directions of a small norm, so the tokens barely change and
+/// each configuration decodes the same number of tokens.
+struct BenchSteeringCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "steering", abstract: "Time decode unsteered, steered on one block and on every block.")
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Tokens decoded per measurement.") var tokens = 32
+    @Option(help: "Rounds (each runs every configuration once); the median is reported.") var rounds = 5
+
+    struct Row: Encodable {
+        var configuration: String
+        var steered_blocks: Int
+        var median_ms_per_token: Double
+        var ratio_to_unsteered: Double
+        var extra_ms_per_token: Double
+    }
+    struct Result: Encodable { var tokens: Int; var rounds: Int; var rows: [Row]; var run: RunManifest }
+
+    func validate() throws {
+        guard tokens >= 2 else { throw ValidationError("--tokens must be at least 2") }
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
+    }
+
+    struct Task: ModelTask {
+        var command: BenchSteeringCommand
+        func run<B: ComputeBackend>(_ s: ModelSession<B>) throws -> Result {
+            let c = s.model.config
+            let prompt = s.tokenizer.encode("The weather today is", parseSpecial: true, addBOS: s.addBOS).ids
+            var random = SystemRandomNumberGenerator()
+            func direction() -> [Float] {
+                let v = (0..<c.width).map { _ in Float.random(in: -1...1, using: &random) }
+                let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                return v.map { 0.01 * $0 / norm }
+            }
+            let span = SequenceSpan(promptLength: prompt.count)
+            let middle = c.layers / 2
+            let configurations: [(name: String, blocks: Int, steering: ForwardSteering<B.Buffer>?)] = [
+                ("unsteered", 0, nil),
+                ("1 block (\(middle))", 1, try BatchSteering(model: s.model, sequences: [SequenceSteering(
+                    edits: [SiteKey(block: middle, site: .residPost): SiteEdit(add: direction())], span: span)]).forward),
+                ("all \(c.layers) blocks", c.layers, try BatchSteering(model: s.model, sequences: [SequenceSteering(
+                    edits: Dictionary(uniqueKeysWithValues: (0..<c.layers).map {
+                        (SiteKey(block: $0, site: .residPost), SiteEdit(add: direction()))
+                    }), span: span)]).forward),
+            ]
+            let generator = try Generator(model: s.model)
+            var samples = [[Double]](repeating: [], count: configurations.count)
+            for round in 0...command.rounds {   // round 0 warms up
+                for (i, configuration) in configurations.enumerated() {
+                    let result = try generator.generate(prompt: prompt, maxTokens: command.tokens,
+                                                        sampling: SamplerSettings(temperature: 0), stopTokens: [],
+                                                        ignoreEOS: true, steering: configuration.steering)
+                    if round > 0 { samples[i].append(1000 * result.decodeSeconds / Double(result.tokens.count - 1)) }
+                }
+            }
+            let medians = samples.map { $0.sorted()[$0.count / 2] }
+            let rows = configurations.indices.map { i in
+                Row(configuration: configurations[i].name, steered_blocks: configurations[i].blocks,
+                    median_ms_per_token: medians[i], ratio_to_unsteered: medians[i] / medians[0],
+                    extra_ms_per_token: medians[i] - medians[0])
+            }
+            return Result(tokens: command.tokens, rounds: command.rounds, rows: rows, run: s.manifest)
+        }
+    }
+
+    func run() throws {
+        let result = try ModelLoader.run(modelOptions, maxRows: 64, task: Task(command: self))
+        if output.json { try Console.json(result); return }
+        Console.output("decode, \(result.tokens) tokens, median of \(result.rounds) rounds on \(result.run.device)")
+        for row in result.rows {
+            Console.output(String(format: "%-20@ %8.3f ms/token  x%.3f  %+.3f ms", row.configuration as NSString,
+                                  row.median_ms_per_token, row.ratio_to_unsteered, row.extra_ms_per_token))
+        }
+    }
+}
