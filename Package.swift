@@ -103,6 +103,6 @@ let package = Package(
             dependencies: ["Steering", "Llama", "GGUF", "Tokenizers", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport", "GGUF"], swiftSettings: swiftSettings),
     ]
 )

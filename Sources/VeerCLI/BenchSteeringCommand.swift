@@ -79,8 +79,9 @@ struct BenchSteeringCommand: ParsableCommand {
         if output.json { try Console.json(result); return }
         Console.output("decode, \(result.tokens) tokens, median of \(result.rounds) rounds on \(result.run.device)")
         for row in result.rows {
-            Console.output(String(format: "%-20@ %8.3f ms/token  x%.3f  %+.3f ms", row.configuration as NSString,
-                                  row.median_ms_per_token, row.ratio_to_unsteered, row.extra_ms_per_token))
+            let name = row.configuration.padding(toLength: 18, withPad: " ", startingAt: 0)
+            Console.output(name + String(format: " %8.3f ms/token  x%.3f  %+.3f ms", row.median_ms_per_token,
+                                         row.ratio_to_unsteered, row.extra_ms_per_token))
         }
     }
 }

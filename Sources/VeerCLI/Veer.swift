@@ -9,6 +9,7 @@ struct Veer: ParsableCommand {
         abstract: "Run and steer Llama-family models on any GPU through Vulkan compute shaders.",
         subcommands: [
             InfoCommand.self, BenchCommand.self, ModelCommand.self, TokenizeCommand.self, GenerateCommand.self,
-            LogitsCommand.self, ParityCommand.self, ChatCommand.self, VectorCommand.self,
+            LogitsCommand.self, ParityCommand.self, ChatCommand.self, CaptureCommand.self, ExtractCommand.self,
+            VectorCommand.self,
         ])
 }

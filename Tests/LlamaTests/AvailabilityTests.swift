@@ -17,3 +17,7 @@ import TestSupport
         }
     }
 }
+
+/// The model suites nest here and run one at a time: the Vulkan suite also drives the shared CPU model (to compare
+/// backends), and a model's run state serves one forward pass at a time.
+@Suite("SmolLM2 model", .serialized) enum LlamaModelSuites {}

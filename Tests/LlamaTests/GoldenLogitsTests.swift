@@ -86,22 +86,24 @@ enum GoldenChecks {
     }
 }
 
-@Suite("SmolLM2 on the CPU backend against llama.cpp F32 goldens", .enabled(if: ModelFixture.enabled), .serialized)
-struct CPUGoldenTests {
-    var model: LlamaModel<KernelsCPU.CPUBackend> { ModelFixture.cpuModel }
+extension LlamaModelSuites {
+    @Suite("SmolLM2 on the CPU backend against llama.cpp F32 goldens", .enabled(if: ModelFixture.enabled), .serialized)
+    struct CPUGoldenTests {
+        var model: LlamaModel<KernelsCPU.CPUBackend> { ModelFixture.cpuModel }
 
-    @Test(arguments: ModelGoldens.promptIDs) func lastPositionTop20(_ id: String) throws {
-        try GoldenChecks.lastPositionTop20(model, id, backend: "cpu")
-    }
-    @Test(arguments: ModelGoldens.promptIDs) func hiddenStatesLayerByLayer(_ id: String) throws {
-        try GoldenChecks.hiddenStates(model, id)
-    }
-    @Test(arguments: ModelGoldens.promptIDs) func teacherForcedGreedy(_ id: String) throws {
-        try GoldenChecks.teacherForcedGreedy(model, id)
-    }
-    @Test func batchOfSixEqualsSingleRuns() throws { try GoldenChecks.batchEqualsSingles(model) }
-    @Test(arguments: ["P1", "P3"]) func cachedDecode(_ id: String) throws {
-        try GoldenChecks.cachedDecodeMatchesTeacherForcing(model, id, steps: 32)
+        @Test(arguments: ModelGoldens.promptIDs) func lastPositionTop20(_ id: String) throws {
+            try GoldenChecks.lastPositionTop20(model, id, backend: "cpu")
+        }
+        @Test(arguments: ModelGoldens.promptIDs) func hiddenStatesLayerByLayer(_ id: String) throws {
+            try GoldenChecks.hiddenStates(model, id)
+        }
+        @Test(arguments: ModelGoldens.promptIDs) func teacherForcedGreedy(_ id: String) throws {
+            try GoldenChecks.teacherForcedGreedy(model, id)
+        }
+        @Test func batchOfSixEqualsSingleRuns() throws { try GoldenChecks.batchEqualsSingles(model) }
+        @Test(arguments: ["P1", "P3"]) func cachedDecode(_ id: String) throws {
+            try GoldenChecks.cachedDecodeMatchesTeacherForcing(model, id, steps: 32)
+        }
     }
 }
 

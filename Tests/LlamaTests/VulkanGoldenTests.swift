@@ -6,55 +6,57 @@ import Testing
 import TestSupport
 import VulkanRuntime
 
-/// The golden checks on the Vulkan backend. In CI that is lavapipe, which runs the model at roughly a second per
-/// token, so the set is chosen to cover each path once: teacher-forced greedy (with the top-20 check on its first
-/// row) on a plain, a chat and a Unicode prompt; top-20 alone on the other three; hidden states on one; a batch of
-/// three; 8 cached decode steps; and CPU/Vulkan agreement on every position of the longest prompt.
-@Suite("SmolLM2 on the Vulkan backend against llama.cpp F32 goldens", .enabled(if: VulkanModelFixture.enabled), .serialized)
-struct VulkanGoldenTests {
-    var model: LlamaModel<VulkanBackend> { VulkanModelFixture.model }
+extension LlamaModelSuites {
+    /// The golden checks on the Vulkan backend. In CI that is lavapipe, which runs the model at roughly a second per
+    /// token, so the set is chosen to cover each path once: teacher-forced greedy (with the top-20 check on its first
+    /// row) on a plain, a chat and a Unicode prompt; top-20 alone on the other three; hidden states on one; a batch of
+    /// three; 8 cached decode steps; and CPU/Vulkan agreement on every position of the longest prompt.
+    @Suite("SmolLM2 on the Vulkan backend against llama.cpp F32 goldens", .enabled(if: VulkanModelFixture.enabled), .serialized)
+    struct VulkanGoldenTests {
+        var model: LlamaModel<VulkanBackend> { VulkanModelFixture.model }
 
-    func expectNoValidationMessages(sourceLocation: SourceLocation = #_sourceLocation) {
-        let messages = VulkanModelFixture.backend.validationMessages
-        #expect(messages.isEmpty, "validation: \(messages.prefix(3).joined(separator: "\n"))", sourceLocation: sourceLocation)
-    }
-
-    @Test(arguments: ["P1", "P3", "P5"]) func teacherForcedGreedyAndTop20(_ id: String) throws {
-        try GoldenChecks.teacherForcedGreedy(model, id, checkTop20: "vulkan")
-        expectNoValidationMessages()
-    }
-    @Test(arguments: ["P2", "P4", "P6"]) func lastPositionTop20(_ id: String) throws {
-        try GoldenChecks.lastPositionTop20(model, id, backend: "vulkan")
-        expectNoValidationMessages()
-    }
-    @Test func hiddenStatesLayerByLayer() throws { try GoldenChecks.hiddenStates(model, "P1") }
-    @Test func batchEqualsSingleRuns() throws { try GoldenChecks.batchEqualsSingles(model, ids: ["P1", "P2", "P3"]) }
-    /// 8 steps of the recorded decode step; after the first, a step creates no Vulkan object and no pipeline.
-    @Test func cachedDecode() throws {
-        let counter = VulkanModelFixture.backend.context.objectCounter
-        var createdAfterFirstStep = 0, pipelinesAfterFirstStep = 0
-        try GoldenChecks.cachedDecodeMatchesTeacherForcing(model, "P1", steps: 8) { step in
-            if step == 1 {
-                createdAfterFirstStep = counter.totalCreated
-                pipelinesAfterFirstStep = VulkanModelFixture.backend.pipelineCount
-            }
+        func expectNoValidationMessages(sourceLocation: SourceLocation = #_sourceLocation) {
+            let messages = VulkanModelFixture.backend.validationMessages
+            #expect(messages.isEmpty, "validation: \(messages.prefix(3).joined(separator: "\n"))", sourceLocation: sourceLocation)
         }
-        #expect(counter.totalCreated == createdAfterFirstStep, "decode steps 2...7 created Vulkan objects")
-        #expect(VulkanModelFixture.backend.pipelineCount == pipelinesAfterFirstStep)
-        expectNoValidationMessages()
-    }
 
-    /// CPU and Vulkan logits agree on every position of a prompt within the golden tolerance.
-    @Test func cpuAndVulkanAgreeOnAllPositions() throws {
-        let tokens = ModelGoldens.prompt("P6").tokens
-        let all = ForwardBatch.prefill(tokens, allLogits: true)
-        try model.forward(all)
-        let gpu = try model.readLogits(rows: tokens.count)
-        try ModelFixture.cpuModel.forward(all)
-        let cpu = try ModelFixture.cpuModel.readLogits(rows: tokens.count)
-        var worst: Float = 0
-        for (a, b) in zip(gpu, cpu) { worst = max(worst, zip(a, b).map { abs($0 - $1) }.max()!) }
-        print("[parity] P6, \(tokens.count) positions: max |vulkan - cpu| logit = \(worst)")
-        #expect(worst <= 0.01)
+        @Test(arguments: ["P1", "P3", "P5"]) func teacherForcedGreedyAndTop20(_ id: String) throws {
+            try GoldenChecks.teacherForcedGreedy(model, id, checkTop20: "vulkan")
+            expectNoValidationMessages()
+        }
+        @Test(arguments: ["P2", "P4", "P6"]) func lastPositionTop20(_ id: String) throws {
+            try GoldenChecks.lastPositionTop20(model, id, backend: "vulkan")
+            expectNoValidationMessages()
+        }
+        @Test func hiddenStatesLayerByLayer() throws { try GoldenChecks.hiddenStates(model, "P1") }
+        @Test func batchEqualsSingleRuns() throws { try GoldenChecks.batchEqualsSingles(model, ids: ["P1", "P2", "P3"]) }
+        /// 8 steps of the recorded decode step; after the first, a step creates no Vulkan object and no pipeline.
+        @Test func cachedDecode() throws {
+            let counter = VulkanModelFixture.backend.context.objectCounter
+            var createdAfterFirstStep = 0, pipelinesAfterFirstStep = 0
+            try GoldenChecks.cachedDecodeMatchesTeacherForcing(model, "P1", steps: 8) { step in
+                if step == 1 {
+                    createdAfterFirstStep = counter.totalCreated
+                    pipelinesAfterFirstStep = VulkanModelFixture.backend.pipelineCount
+                }
+            }
+            #expect(counter.totalCreated == createdAfterFirstStep, "decode steps 2...7 created Vulkan objects")
+            #expect(VulkanModelFixture.backend.pipelineCount == pipelinesAfterFirstStep)
+            expectNoValidationMessages()
+        }
+
+        /// CPU and Vulkan logits agree on every position of a prompt within the golden tolerance.
+        @Test func cpuAndVulkanAgreeOnAllPositions() throws {
+            let tokens = ModelGoldens.prompt("P6").tokens
+            let all = ForwardBatch.prefill(tokens, allLogits: true)
+            try model.forward(all)
+            let gpu = try model.readLogits(rows: tokens.count)
+            try ModelFixture.cpuModel.forward(all)
+            let cpu = try ModelFixture.cpuModel.readLogits(rows: tokens.count)
+            var worst: Float = 0
+            for (a, b) in zip(gpu, cpu) { worst = max(worst, zip(a, b).map { abs($0 - $1) }.max()!) }
+            print("[parity] P6, \(tokens.count) positions: max |vulkan - cpu| logit = \(worst)")
+            #expect(worst <= 0.01)
+        }
     }
 }

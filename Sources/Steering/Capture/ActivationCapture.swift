@@ -1,0 +1,71 @@
+import Kernels
+import Llama
+
+/// Runs texts through a model without steering and reads one site at chosen blocks (steering-methods.md §0.5's
+/// "contrastive activation collection" primitive). Works on any backend the model runs on; on a deferred backend
+/// (Vulkan) each observed layer waits for the work issued so far, so capture is slower than plain prefill.
+///
+/// Texts are token arrays as they should run (BOS and chat template already applied). Each text starts at position
+/// 0 of its own KV-cache slot; short texts share a forward pass, longer ones than `model.maxRows` are prefilled in
+/// blocks with increasing start positions. Captures use the model's run state: one at a time per model.
+public struct ActivationCapture<B: ComputeBackend> {
+    public let model: LlamaModel<B>
+
+    public init(model: LlamaModel<B>) { self.model = model }
+
+    /// Runs every text and calls `each(textIndex, activations)` once per text, in text order, as soon as the text
+    /// is complete, so a caller reducing further (extraction) never holds all the rows at once.
+    public func run(_ texts: [[Int32]], _ request: CaptureRequest,
+                    each: (Int, TextActivations) throws -> Void) throws {
+        try request.validate(blocks: model.config.layers)
+        let width = request.site.width(in: model.config)
+        let context = model.cache.shape.ctx
+        for (i, text) in texts.enumerated() {
+            guard !text.isEmpty else { throw CaptureError.emptyText(text: i) }
+            guard text.count <= context else {
+                throw CaptureError.textLongerThanContext(text: i, tokens: text.count, context: context)
+            }
+            // Fail before any forward pass when an index lies outside a text.
+            _ = try request.reduction.keptToken(inTextOf: text.count, text: i)
+        }
+        let plan = CapturePlan(tokenCounts: texts.map(\.count), maxRows: model.maxRows, slots: model.cache.shape.slots)
+        let observer = CaptureObserver(site: request.site, layers: request.layers, width: width)
+        var inFlight: [Int: TextReducers] = [:]
+        for pass in plan.passes {
+            var batch = ForwardBatch(tokens: [], slots: [], positions: [], logitRows: [])
+            observer.segments = try pass.segments.map { segment in
+                let text = texts[segment.text]
+                batch.tokens += text[segment.tokens]
+                batch.slots += [Int32](repeating: Int32(segment.slot), count: segment.tokens.count)
+                batch.positions += segment.tokens.map { Int32($0) }
+                if inFlight[segment.text] == nil {
+                    inFlight[segment.text] = TextReducers(text: segment.text, perLayer: try request.layers.map { _ in
+                        try TokenReducer(reduction: request.reduction, tokens: text.count, width: width, text: segment.text)
+                    })
+                }
+                return (segment, inFlight[segment.text]!)
+            }
+            // No logits wanted: the output head is skipped.
+            try model.forward(batch, observer: observer)
+            for text in pass.completedTexts {
+                let reducers = inFlight.removeValue(forKey: text)!
+                var layers: [Int: [Float]] = [:]
+                for (position, layer) in request.layers.enumerated() { layers[layer] = reducers.perLayer[position].finish() }
+                try each(text, TextActivations(tokenCount: texts[text].count, layers: layers))
+            }
+        }
+    }
+
+    /// Runs every text and stacks the results: per layer [texts, width], or [all tokens, width] with `none`.
+    public func capture(_ texts: [[Int32]], _ request: CaptureRequest) throws -> CapturedActivations {
+        let width = request.site.width(in: model.config)
+        var layers: [Int: [Float]] = [:]
+        var tokenCounts: [Int] = []
+        tokenCounts.reserveCapacity(texts.count)
+        try run(texts, request) { _, activations in
+            tokenCounts.append(activations.tokenCount)
+            for (layer, rows) in activations.layers { layers[layer, default: []].append(contentsOf: rows) }
+        }
+        return CapturedActivations(request: request, width: width, tokenCounts: tokenCounts, layers: layers)
+    }
+}

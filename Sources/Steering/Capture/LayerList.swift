@@ -1,0 +1,23 @@
+/// Block indices written as the CLI takes them: `A-B` (inclusive), `3,7,9`, or a mix (`0-3,9`).
+public enum LayerList {
+    public static func parse(_ text: String) throws -> [Int] {
+        var layers: [Int] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let bounds = item.split(separator: "-", omittingEmptySubsequences: false)
+            guard (1...2).contains(bounds.count), let first = Int(bounds[0]), first >= 0,
+                  let last = bounds.count == 2 ? Int(bounds[1]) : first, last >= first else {
+                throw LayerListError(text: text, item: String(item))
+            }
+            layers += Array(first...last)
+        }
+        return layers
+    }
+}
+
+public struct LayerListError: Error, CustomStringConvertible, Equatable {
+    public var text: String
+    public var item: String
+    public var description: String {
+        "layers '\(text)': '\(item)' is not a block index or an inclusive range A-B with 0 <= A <= B (e.g. 3-7 or 3,7,9)"
+    }
+}

@@ -1,0 +1,26 @@
+/// Why directions cannot be extracted. Each case names the file and line, pair, layer or value at fault.
+public enum ExtractionError: Error, CustomStringConvertible, Equatable {
+    case unreadable(file: String, reason: String)
+    case badLine(file: String, line: Int, problem: String)
+    case noPairs(file: String)
+    case pairCountMismatch(positive: Int, negative: Int)
+    case unsupportedReduction(method: String, reduction: TokenReduction)
+    case identicalPair(pair: Int, layer: Int)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(file, reason):
+            return "\(file): cannot read: \(reason)"
+        case let .badLine(file, line, problem):
+            return "\(file):\(line): \(problem)"
+        case .noPairs(let file):
+            return "\(file): no pairs (expected one JSON object {\"positive\": ..., \"negative\": ...} per line)"
+        case let .pairCountMismatch(positive, negative):
+            return "\(positive) positive and \(negative) negative texts: contrastive pairs need the same number of each, at least one"
+        case let .unsupportedReduction(method, reduction):
+            return "\(method) reduces each text to one row: reduction \(reduction) is not supported (use last, mean or index:K)"
+        case let .identicalPair(pair, layer):
+            return "pair \(pair): the positive and negative texts give identical activations at every position of resid_post[\(layer)] (are they the same text?)"
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Kernels
+import Llama
+import Tokenizers
+
+/// Difference of means (steering-methods.md §1.1, "DiffMean", the vector of paper 2):
+///
+///     direction[N] = mean over positives of φ_N(x) − mean over negatives of φ_N(x)
+///
+/// where φ_N(x) reduces resid_post[N] (the output of block N) over the tokens of text x: the last token by default,
+/// or the mean over all tokens, or one token index. Unnormalized.
+///
+/// Convention: the vector read at resid_post[N] is the one applied at resid_post[N] (same block, no shift). This
+/// differs from llama.cpp's cvector-generator, whose direction.N is read one block earlier (see `CVectorMean`).
+/// `meanResidualNorms[N]` is the mean L2 norm of the reduced activations of all positive and negative texts at
+/// resid_post[N].
+public enum MeanDifference {
+    public static let method = "mean-diff"
+
+    /// Tokenizes each text as a raw prompt (control-token text such as <|im_start|> recognised, BOS per `addBOS`,
+    /// default the model's `add_bos_token`) and extracts at `layers`.
+    public static func extract<B: ComputeBackend>(model: LlamaModel<B>, tokenizer: Tokenizer, pairs: [ContrastivePair],
+                                                  layers: [Int], reduction: TokenReduction = .last,
+                                                  addBOS: Bool? = nil) throws -> ExtractedDirections {
+        func ids(_ text: String) -> [Int32] { tokenizer.encode(text, parseSpecial: true, addBOS: addBOS).ids }
+        return try extract(model: model, positive: pairs.map { ids($0.positive) }, negative: pairs.map { ids($0.negative) },
+                           layers: layers, reduction: reduction)
+    }
+
+    /// `positive`, `negative`: [pairs] token arrays as they should run (equal counts, at least one pair).
+    public static func extract<B: ComputeBackend>(model: LlamaModel<B>, positive: [[Int32]], negative: [[Int32]],
+                                                  layers: [Int], reduction: TokenReduction = .last) throws -> ExtractedDirections {
+        guard positive.count == negative.count, !positive.isEmpty else {
+            throw ExtractionError.pairCountMismatch(positive: positive.count, negative: negative.count)
+        }
+        guard reduction != .none else { throw ExtractionError.unsupportedReduction(method: method, reduction: reduction) }
+        let request = CaptureRequest(site: .residPost, layers: layers, reduction: reduction)
+        let width = model.config.width
+        // Per layer: [width] sums of the positive and of the negative reduced rows, and the sum of their norms (f64).
+        var positiveSum: [Int: [Double]] = [:], negativeSum: [Int: [Double]] = [:], normSum: [Int: Double] = [:]
+        for layer in request.layers {
+            positiveSum[layer] = [Double](repeating: 0, count: width)
+            negativeSum[layer] = [Double](repeating: 0, count: width)
+            normSum[layer] = 0
+        }
+        // Positives first, then negatives, in one capture so short texts share forward passes.
+        try ActivationCapture(model: model).run(positive + negative, request) { text, activations in
+            let isPositive = text < positive.count
+            for (layer, row) in activations.layers {
+                var squares = 0.0
+                for (i, v) in row.enumerated() {
+                    if isPositive { positiveSum[layer]![i] += Double(v) } else { negativeSum[layer]![i] += Double(v) }
+                    squares += Double(v) * Double(v)
+                }
+                normSum[layer]! += squares.squareRoot()
+            }
+        }
+        let n = Double(positive.count)
+        var directions: [Int: [Float]] = [:], norms: [Int: Float] = [:]
+        for layer in request.layers {
+            directions[layer] = zip(positiveSum[layer]!, negativeSum[layer]!).map { Float($0 / n - $1 / n) }
+            norms[layer] = Float(normSum[layer]! / (2 * n))
+        }
+        return ExtractedDirections(width: width, directions: directions, meanResidualNorms: norms, method: method,
+                                   pairCount: positive.count,
+                                   settings: ["site": HookSite.residPost.rawValue, "reduction": reduction.description,
+                                              "normalized": "false"])
+    }
+}

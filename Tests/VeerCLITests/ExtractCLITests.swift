@@ -1,0 +1,91 @@
+import Foundation
+import GGUF
+import Testing
+
+/// `veer extract` end to end on the default model: llama.cpp's own prompt files through `cvector-mean` reproduce the
+/// golden llama.cpp vector, and `mean-diff` on the repository's demo pairs writes a file in llama.cpp's layout.
+@Suite("veer extract", .enabled(if: GenerateGoldenCLITests.enabled))
+struct ExtractCLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let golden = root.deletingLastPathComponent().appending(path: "shared/golden")
+
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appending(path: "veer-extract-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    func directions(_ path: String) throws -> [Int: [Float]] {
+        let file = try GGUFFile(path: path)
+        var result: [Int: [Float]] = [:]
+        for tensor in file.tensors where tensor.name.hasPrefix("direction.") {
+            let bytes = file.bytes(of: tensor)
+            result[Int(tensor.name.dropFirst("direction.".count))!] = (0..<bytes.count / 4).map {
+                bytes.loadUnaligned(fromByteOffset: 4 * $0, as: Float.self)
+            }
+        }
+        return result
+    }
+
+    /// The golden training prompts written as llama.cpp's prompt files (one per line, "\n" escapes).
+    @Test func cvectorMeanReproducesLlamaCppsVector() throws {
+        struct Generations: Decodable {
+            struct Prompts: Decodable { var positive: [String]; var negative: [String] }
+            var training_prompts: Prompts
+        }
+        let prompts = try JSONDecoder().decode(
+            Generations.self, from: Data(contentsOf: Self.golden.appending(path: "cvector-happy-generations.json"))).training_prompts
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let positive = directory.appending(path: "positive.txt"), negative = directory.appending(path: "negative.txt")
+        try prompts.positive.joined(separator: "\n").write(to: positive, atomically: true, encoding: .utf8)
+        try prompts.negative.joined(separator: "\n").write(to: negative, atomically: true, encoding: .utf8)
+        let out = directory.appending(path: "happy.gguf").path
+        let result = try VeerProcess.run(["extract", "--backend", "cpu", "--method", "cvector-mean", "--positive-file",
+                                          positive.path, "--negative-file", negative.path, "--out", out, "--json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let ours = try directions(out)
+        let theirs = try directions(Self.golden.appending(path: "cvector-happy.gguf").path)
+        #expect(Set(ours.keys) == Set(theirs.keys) && ours.count == 29)
+        var worst = 1.0
+        for (block, reference) in theirs {
+            guard let mine = ours[block] else { continue }
+            var dot = 0.0, a = 0.0, b = 0.0
+            for (x, y) in zip(mine, reference) { dot += Double(x) * Double(y); a += Double(x * x); b += Double(y * y) }
+            worst = min(worst, dot / (a * b).squareRoot())
+        }
+        #expect(worst >= 0.99, "min cosine per block against cvector-happy.gguf = \(worst)")
+        print("veer extract --method cvector-mean vs cvector-happy.gguf: min cosine per block = \(worst)")
+    }
+
+    @Test func meanDiffOnTheDemoPairsWritesALlamaCppLayout() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appending(path: "demo.gguf").path
+        let result = try VeerProcess.run(["extract", "--backend", "cpu", "--pairs",
+                                          Self.root.appending(path: "examples/happy-sad-pairs.jsonl").path,
+                                          "--layers", "5-20", "--strength-range", "-4:8", "--out", out, "--json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let json = try #require(try result.json() as? [String: Any])
+        #expect(json["blocks"] as? [Int] == Array(5...20))
+        #expect((json["mean_residual_norms"] as? [String: Double])?.count == 16)
+        let file = try GGUFFile(path: out)
+        #expect(Set(file.tensors.map(\.name)) == Set((5...20).map { "direction.\($0)" }))
+        let info = try VeerProcess.run(["vector", "info", "--json", out])
+        #expect(info.status == 0, "stderr: \(info.stderr)")
+        #expect(info.stdout.contains("mean-diff") && info.stdout.contains("fingerprint"), "info: \(info.stdout)")
+    }
+
+    @Test func badPairsAreClearErrors() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pairs = directory.appending(path: "pairs.jsonl")
+        try "{\"positive\": \"a\", \"negative\": \"b\"}\n{\"positive\": \"only\"}\n".write(to: pairs, atomically: true, encoding: .utf8)
+        let result = try VeerProcess.run(["extract", "--backend", "cpu", "--pairs", pairs.path, "--out",
+                                          directory.appending(path: "x.gguf").path])
+        #expect(result.status != 0 && result.stderr.contains("pairs.jsonl:2"), "stderr: \(result.stderr)")
+        let both = try VeerProcess.run(["extract", "--pairs", pairs.path, "--positive-file", pairs.path, "--out", "x.gguf"])
+        #expect(both.status != 0 && both.stderr.contains("either --pairs"), "stderr: \(both.stderr)")
+    }
+}
