@@ -10,7 +10,15 @@ public struct GenerationResult: Sendable {
     public var stopReason: String
     public var prefillSeconds: Double
     public var decodeSeconds: Double
-    public var prefillTokensPerSecond: Double { prefillSeconds > 0 ? Double(promptTokens.count) / prefillSeconds : 0 }
+    /// Prompt tokens whose keys and values were already in the cache (not prefilled again).
+    public var cachedPromptTokens = 0
+    public var prefillTokensPerSecond: Double {
+        prefillSeconds > 0 ? Double(promptTokens.count - cachedPromptTokens) / prefillSeconds : 0
+    }
+    /// The tokens whose keys and values the cache of slot 0 holds afterwards, at positions 0..<count: the prompt and
+    /// every generated token but the last (which was sampled, never fed back). A next turn that starts with them
+    /// can pass their count as `cachedPrefix`.
+    public var cachedTokens: [Int32] { promptTokens + tokens.dropLast() }
     /// Decode steps are the tokens after the first (the first comes from the prefill's logits).
     public var decodeTokensPerSecond: Double {
         decodeSeconds > 0 ? Double(max(0, tokens.count - 1)) / decodeSeconds : 0
@@ -32,8 +40,12 @@ public final class Generator<B: ComputeBackend> {
 
     /// Generates up to `maxTokens` tokens after `prompt`. Stops at a token of `stopTokens` (kept in the output)
     /// unless `ignoreEOS`; `onToken` sees each token as it comes and returns false to stop early.
+    ///
+    /// `cachedPrefix`: the first tokens of `prompt` whose keys and values slot 0's cache already holds, as computed
+    /// (a chat's earlier turns, `GenerationResult.cachedTokens`); only the rest is prefilled. At least the last prompt
+    /// token always runs, for its logits. The caller vouches that they were computed with the same steering.
     public func generate(prompt: [Int32], maxTokens: Int, sampling: SamplerSettings, stopTokens: Set<Int32>,
-                         ignoreEOS: Bool = false, steering: ForwardSteering<B.Buffer>? = nil,
+                         ignoreEOS: Bool = false, steering: ForwardSteering<B.Buffer>? = nil, cachedPrefix: Int = 0,
                          onToken: (Int32) throws -> Bool = { _ in true }) throws -> GenerationResult {
         try sampling.validate()
         guard !prompt.isEmpty else { throw ModelError.input("the prompt is empty: nothing to condition on") }
@@ -44,10 +56,12 @@ public final class Generator<B: ComputeBackend> {
         var sampler = Sampler(sampling)
         var result = GenerationResult(promptTokens: prompt, tokens: [], stopReason: "max_tokens", prefillSeconds: 0, decodeSeconds: 0)
         var history = prompt
+        guard cachedPrefix >= 0 else { throw ModelError.input("cachedPrefix \(cachedPrefix) is negative") }
+        result.cachedPromptTokens = min(cachedPrefix, prompt.count - 1)
 
         // Prefill in blocks of the model's row capacity; logits only for the last prompt row.
         let start = Date()
-        var done = 0
+        var done = result.cachedPromptTokens
         while done < prompt.count {
             let n = min(model.maxRows, prompt.count - done)
             var batch = ForwardBatch.prefill(Array(prompt[done..<done + n]), start: Int32(done))

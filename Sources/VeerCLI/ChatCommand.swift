@@ -6,8 +6,8 @@ import Steering
 import Tokenizers
 
 /// `veer chat`: an interactive conversation on stdin/stdout with the model's chat template. Each turn renders the
-/// whole conversation and prefills it again (short chats; the cost is one prefill per turn), then streams the answer
-/// until an end-of-generation token. An empty line or end of input ends the chat. With `--steer`, every turn is
+/// whole conversation, prefills only what the KV cache does not hold yet (the tokens after the longest prefix it
+/// shares with the previous turn's prompt and answer), then streams the answer until an end-of-generation token. An empty line or end of input ends the chat. With `--steer`, every turn is
 /// steered (positions count from the start of the rendered conversation; `from:answer-start` is each answer).
 struct ChatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "chat", abstract: "Chat with the model interactively.")
@@ -28,6 +28,10 @@ struct ChatCommand: ParsableCommand {
             let loaded = try command.steering.load(for: try ModelIdentity(file: s.file))
             var messages: [ChatMessage] = command.system.map { [ChatMessage(role: "system", content: $0)] } ?? []
             var turn: UInt64 = 0
+            var cached: [Int32] = []   // what slot 0's cache holds, positions 0..<count
+            // Steered keys and values stay valid across turns only when every position is steered the same way
+            // whatever the turn; otherwise each turn prefills the whole conversation under its own span.
+            let reusesCache = loaded.map { $0.positions == .all && $0.cacheMode == .steeredPersist } ?? true
             while true {
                 FileHandle.standardError.write(Data("> ".utf8))
                 guard let line = readLine(), !line.isEmpty else { break }
@@ -39,12 +43,14 @@ struct ChatCommand: ParsableCommand {
                 var stream = StreamingDetokenizer(tokenizer: s.tokenizer)
                 let settings = SamplerSettings(temperature: command.temperature, seed: command.seed &+ turn)
                 let eog = s.tokenizer.vocabulary.endOfGeneration
+                let shared = reusesCache ? zip(cached, prompt.ids).prefix { $0 == $1 }.count : 0
                 let result = try generator.generate(prompt: prompt.ids, maxTokens: command.maxTokens, sampling: settings,
-                                                    stopTokens: eog, steering: steering) { token in
+                                                    stopTokens: eog, steering: steering, cachedPrefix: shared) { token in
                     if !eog.contains(token) { FileHandle.standardOutput.write(Data(stream.append(token).utf8)) }
                     return true
                 }
                 Console.output(stream.finish())
+                cached = result.cachedTokens
                 let answer = s.tokenizer.decode(result.tokens.filter { !eog.contains($0) })
                 messages.append(ChatMessage(role: "assistant", content: answer))
                 turn += 1

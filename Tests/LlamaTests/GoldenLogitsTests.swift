@@ -104,6 +104,22 @@ extension LlamaModelSuites {
         @Test(arguments: ["P1", "P3"]) func cachedDecode(_ id: String) throws {
             try GoldenChecks.cachedDecodeMatchesTeacherForcing(model, id, steps: 32)
         }
+
+        /// A second turn that prefills only what the cache lacks (as `veer chat` does) generates exactly what a fresh
+        /// run of the whole conversation generates.
+        @Test func generationReusingTheCachedPrefixEqualsAFreshRun() throws {
+            let generator = try Generator(model: model)
+            let greedy = SamplerSettings(temperature: 0)
+            let first = try generator.generate(prompt: ModelGoldens.prompt("P1").tokens, maxTokens: 8, sampling: greedy,
+                                               stopTokens: [], ignoreEOS: true)
+            let conversation = first.cachedTokens + ModelGoldens.prompt("P2").tokens
+            let reused = try generator.generate(prompt: conversation, maxTokens: 8, sampling: greedy, stopTokens: [],
+                                                ignoreEOS: true, cachedPrefix: first.cachedTokens.count)
+            #expect(reused.cachedPromptTokens == first.cachedTokens.count)
+            let fresh = try generator.generate(prompt: conversation, maxTokens: 8, sampling: greedy, stopTokens: [],
+                                               ignoreEOS: true)
+            #expect(reused.tokens == fresh.tokens)
+        }
     }
 }
 
