@@ -16,12 +16,12 @@ struct SteeringOptions: ParsableArguments {
     var layers: String?
 
     @Option(parsing: .unconditional,
-            help: "Positions to steer: all, prompt, generated, last, from:K (negative K counts back from the prompt's end), from:prompt-end, from:answer-start, or a list 3,5,9.")
-    var positions: String = "all"
+            help: "Positions to steer: all (default), prompt, generated, last, from:K (negative K counts back from the prompt's end), from:prompt-end, from:answer-start, or a list 3,5,9.")
+    var positions: String?
 
     @Option(name: .customLong("cache-mode"),
             help: "KV cache of steered positions: steered-persist (default) or reference-recompute (earlier positions unsteered at every step).")
-    var cacheMode: String = CacheMode.steeredPersist.rawValue
+    var cacheMode: String?
 
     @Flag(help: "Refuse a vector whose model fingerprint differs from the model's (default: warn).")
     var strict = false
@@ -29,17 +29,25 @@ struct SteeringOptions: ParsableArguments {
     var isActive: Bool { !steer.isEmpty }
 
     func validate() throws {
+        if !isActive {
+            let given = [layers.map { _ in "--layers" }, positions.map { _ in "--positions" },
+                         cacheMode.map { _ in "--cache-mode" }, strict ? "--strict" : nil].compactMap { $0 }
+            if !given.isEmpty {
+                throw ValidationError("\(given.joined(separator: ", ")) applies to steering vectors; give at least one --steer FILE[:S]")
+            }
+        }
         _ = try parsed()
     }
 
     /// The parsed forms of the options (errors name the option and value).
     func parsed() throws -> (vectors: [ScaledVectorPath], layers: LayerSelection?, positions: PositionPolicy, cacheMode: CacheMode) {
         do {
-            guard let mode = CacheMode(rawValue: cacheMode) else {
-                throw SteeringError.badArgument("--cache-mode \(cacheMode): expected \(CacheMode.allCases.map(\.rawValue).joined(separator: " or "))")
+            let modeName = cacheMode ?? CacheMode.steeredPersist.rawValue
+            guard let mode = CacheMode(rawValue: modeName) else {
+                throw SteeringError.badArgument("--cache-mode \(modeName): expected \(CacheMode.allCases.map(\.rawValue).joined(separator: " or "))")
             }
             return (try steer.map(ScaledVectorPath.init(argument:)), try layers.map(LayerSelection.init(parsing:)),
-                    try PositionPolicy(parsing: positions), mode)
+                    try PositionPolicy(parsing: positions ?? "all"), mode)
         } catch {
             throw ValidationError("\(error)")
         }

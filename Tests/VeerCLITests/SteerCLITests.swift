@@ -71,6 +71,8 @@ struct SteerCLITests {
         #expect(range.status != 0 && range.stderr.contains("--layers 5-31"), "stderr: \(range.stderr)")
         let positions = try VeerProcess.run(["logits", "--backend", "cpu", "--steer", Self.happy, "--positions", "sometimes", "Hi"])
         #expect(positions.status != 0 && positions.stderr.contains("--positions 'sometimes'"), "stderr: \(positions.stderr)")
+        let orphan = try VeerProcess.run(["logits", "--backend", "cpu", "--layers", "5-10", "Hi"])
+        #expect(orphan.status != 0 && orphan.stderr.contains("--layers applies to steering vectors"), "stderr: \(orphan.stderr)")
         let compare = try VeerProcess.run(["generate", "--backend", "cpu", "--compare", "Hi"])
         #expect(compare.status != 0 && compare.stderr.contains("--compare needs"), "stderr: \(compare.stderr)")
     }
