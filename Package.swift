@@ -9,9 +9,10 @@ import PackageDescription
 
 /// Host-CPU code generation. At swiftc's baseline (x86-64/SSE2) every SIMD fused multiply-add is a library call per
 /// lane (`fmaf@PLT`); `-target-cpu native` makes it one instruction. `VEER_PORTABLE=1` drops it: a baseline build for
-/// distribution, and the form in which Veer can be a SwiftPM dependency (SwiftPM refuses unsafe flags there).
+/// distribution, and the form in which Veer can be a SwiftPM dependency (SwiftPM refuses unsafe flags there); it
+/// defines VEER_PORTABLE, which makes the CPU kernels multiply then add instead of calling fmaf per lane.
 let portable = ProcessInfo.processInfo.environment["VEER_PORTABLE"] == "1"
-let codegen: [SwiftSetting] = portable ? [] : [.unsafeFlags(["-target-cpu", "native"])]
+let codegen: [SwiftSetting] = portable ? [.define("VEER_PORTABLE")] : [.unsafeFlags(["-target-cpu", "native"])]
 let swiftSettings: [SwiftSetting] = codegen
 
 let package = Package(

@@ -63,7 +63,7 @@ extension CPUBackend {
                         // x + δ(1 + αb) = (x + δ) + δ·αb on the listed units.
                         for j in Int(params.deltaUnitOffset) ..< Int(params.deltaUnitOffset + params.deltaUnitCount) {
                             let i = Int(tables.unitIndex[j])
-                            row[i].addProduct(d[i], params.deltaUnitAlpha * tables.unitCoef[j])
+                            row[i].madd(d[i], params.deltaUnitAlpha * tables.unitCoef[j])
                         }
                     }
                 }

@@ -37,15 +37,15 @@ enum SphericalKernel {
             var i = 0
             while i + 16 <= width {
                 var v = loadFloats(x + i) * b
-                v.addProduct(a, loadFloats(mu + i))
+                v.madd(a, loadFloats(mu + i))
                 storeFloats(v, to: x + i)
-                lanes.addProduct(v, v)
+                lanes.madd(v, v)
                 i += 16
             }
             normAfterSquared = horizontalSum(lanes)
             while i < width {
                 x[i] = a * mu[i] + b * x[i]
-                normAfterSquared.addProduct(x[i], x[i])
+                normAfterSquared.madd(x[i], x[i])
                 i += 1
             }
         }
@@ -59,14 +59,14 @@ enum SphericalKernel {
         var i = 0
         while i + 16 <= width {
             var p = loadFloats(x + i) * inverseNorm
-            p.addProduct(-cosine, loadFloats(mu + i))
-            lanes.addProduct(p, p)
+            p.madd(-cosine, loadFloats(mu + i))
+            lanes.madd(p, p)
             i += 16
         }
         var total = horizontalSum(lanes)
         while i < width {
             let p = x[i] * inverseNorm - cosine * mu[i]
-            total.addProduct(p, p)
+            total.madd(p, p)
             i += 1
         }
         return total
@@ -90,7 +90,7 @@ enum SphericalKernel {
         for i in 0..<width {
             let u = (i == k ? 1 : 0) - muK * Double(mu[i])
             x[i] = Float(along * Double(mu[i]) + across * u)
-            total.addProduct(x[i], x[i])
+            total.madd(x[i], x[i])
         }
         return total
     }

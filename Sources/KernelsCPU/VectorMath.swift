@@ -8,19 +8,19 @@ enum VectorMath {
         var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
         var i = 0
         while i + 64 <= count {
-            s0.addProduct(loadFloats(a + i), loadFloats(b + i))
-            s1.addProduct(loadFloats(a + i + 16), loadFloats(b + i + 16))
-            s2.addProduct(loadFloats(a + i + 32), loadFloats(b + i + 32))
-            s3.addProduct(loadFloats(a + i + 48), loadFloats(b + i + 48))
+            s0.madd(loadFloats(a + i), loadFloats(b + i))
+            s1.madd(loadFloats(a + i + 16), loadFloats(b + i + 16))
+            s2.madd(loadFloats(a + i + 32), loadFloats(b + i + 32))
+            s3.madd(loadFloats(a + i + 48), loadFloats(b + i + 48))
             i += 64
         }
         while i + 16 <= count {
-            s0.addProduct(loadFloats(a + i), loadFloats(b + i))
+            s0.madd(loadFloats(a + i), loadFloats(b + i))
             i += 16
         }
         var total = horizontalSum((s0 + s1) + (s2 + s3))
         while i < count {
-            total.addProduct(a[i], b[i])
+            total.madd(a[i], b[i])
             i += 1
         }
         return total
@@ -76,12 +76,12 @@ enum VectorMath {
         var i = 0
         while i + 16 <= count {
             var v = loadFloats(y + i)
-            v.addProduct(alpha, loadFloats(x + i))
+            v.madd(alpha, loadFloats(x + i))
             storeFloats(v, to: y + i)
             i += 16
         }
         while i < count {
-            y[i].addProduct(alpha, x[i])
+            y[i].madd(alpha, x[i])
             i += 1
         }
     }

@@ -74,8 +74,8 @@ func floats(_ q: SIMD16<Int8>) -> SIMD16<Float> {
 @inline(__always)
 func accumulateScaled(_ block: ScaledBlock, x: UnsafePointer<Float>, into acc: inout DotAccumulator) {
     var partial = block.low * loadFloats(x)
-    partial.addProduct(block.high, loadFloats(x + 16))
-    acc.low.addProduct(block.d, partial)
+    partial.madd(block.high, loadFloats(x + 16))
+    acc.low.madd(block.d, partial)
 }
 
 enum F32Weights: WeightFormat {
@@ -88,13 +88,13 @@ enum F32Weights: WeightFormat {
     }
     @inline(__always) static func accumulate(_ block: FloatBlock, x: UnsafePointer<Float>, xBlockSum: Float,
                                              into acc: inout DotAccumulator) {
-        acc.low.addProduct(block.low, loadFloats(x))
-        acc.high.addProduct(block.high, loadFloats(x + 16))
+        acc.low.madd(block.low, loadFloats(x))
+        acc.high.madd(block.high, loadFloats(x + 16))
     }
     static func accumulateTail(row: UnsafeRawPointer, x: UnsafePointer<Float>, range: Range<Int>,
                                into acc: inout DotAccumulator) {
         let w = row.assumingMemoryBound(to: Float.self)
-        for i in range { acc.scalar.addProduct(w[i], x[i]) }
+        for i in range { acc.scalar.madd(w[i], x[i]) }
     }
     static func dequantize(_ block: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(out).copyMemory(from: block, byteCount: 128)
@@ -115,7 +115,7 @@ enum F16Weights: WeightFormat {
     }
     static func accumulateTail(row: UnsafeRawPointer, x: UnsafePointer<Float>, range: Range<Int>,
                                into acc: inout DotAccumulator) {
-        for i in range { acc.scalar.addProduct(halfToFloat(row.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)), x[i]) }
+        for i in range { acc.scalar.madd(halfToFloat(row.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)), x[i]) }
     }
     static func dequantize(_ block: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>) {
         let decoded = decode(block)
@@ -177,7 +177,7 @@ enum Q4_1Weights: WeightFormat {
     @inline(__always) static func accumulate(_ block: ScaledBlock, x: UnsafePointer<Float>, xBlockSum: Float,
                                              into acc: inout DotAccumulator) {
         accumulateScaled(block, x: x, into: &acc)
-        acc.scalar.addProduct(block.m, xBlockSum)
+        acc.scalar.madd(block.m, xBlockSum)
     }
     static func dequantize(_ block: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>) {
         let b = decode(block)
