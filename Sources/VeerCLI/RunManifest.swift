@@ -9,11 +9,18 @@ struct RunManifest: Encodable {
     var device: String
     var driver: String
     var bos: Bool
-    var context_size: Int
+    /// Absent for commands that only tokenize.
+    var context_size: Int?
     var seed: UInt64?
     var veer_version: String
     /// The steering vectors, layers, positions and cache mode, when the run was steered.
     var steering: SteeringManifest?
 
     static let version = "0.1.0"
+
+    /// The manifest of a command that reads only the model's tokenizer: no backend, device or arithmetic ran.
+    static func tokenizerOnly(model: String, sha256: String, bos: Bool) -> RunManifest {
+        RunManifest(model: model, model_sha256: sha256, precision: "none", backend: "none", device: "none",
+                    driver: "none", bos: bos, context_size: nil, seed: nil, veer_version: version)
+    }
 }

@@ -13,15 +13,17 @@ struct TokenizeCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Argument(help: "The text.") var text: String
 
-    struct Result: Encodable { var tokens: [Int32]; var pieces: [String]; var bos: Bool }
+    struct Result: Encodable { var tokens: [Int32]; var pieces: [String]; var bos: Bool; var run: RunManifest }
 
     func run() throws {
-        let file = try GGUFFile(path: try ModelStore().resolve(explicit: model).path)
+        let path = try ModelStore().resolve(explicit: model)
+        let file = try GGUFFile(path: path.path)
         let tokenizer = try Tokenizer(metadata: file.metadata)
         let encoding = tokenizer.encode(text, parseSpecial: !noSpecial, addBOS: bos)
         let pieces = encoding.ids.map { tokenizer.decode([$0], renderSpecial: true) }
         if output.json {
-            try Console.json(Result(tokens: encoding.ids, pieces: pieces, bos: encoding.usedBOS))
+            let run = RunManifest.tokenizerOnly(model: path.path, sha256: try ModelStore.sha256(of: path), bos: encoding.usedBOS)
+            try Console.json(Result(tokens: encoding.ids, pieces: pieces, bos: encoding.usedBOS, run: run))
         } else {
             for (id, piece) in zip(encoding.ids, pieces) { Console.output("\(id)\t\(piece.debugDescription)") }
         }

@@ -10,6 +10,9 @@ struct ModelCLITests {
         let json = try #require(try result.json() as? [String: Any])
         #expect(json["tokens"] as? [Int] == [19556, 28, 905, 17])
         #expect(json["pieces"] as? [String] == ["Hello", ",", " world", "!"])
+        let run = try #require(json["run"] as? [String: Any])
+        #expect(run["model_sha256"] as? String == "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53")
+        #expect(run["backend"] as? String == "none" && run["bos"] as? Bool == false)
     }
 
     @Test func logitsJSONCarriesTheRunManifest() throws {
