@@ -93,8 +93,8 @@ let package = Package(
             dependencies: ["KernelsCPU", "KernelsVulkan", "KernelsReference", "KernelCases", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "GGUFTests", dependencies: ["GGUF", "Kernels"], exclude: ["FuzzCorpus"], swiftSettings: swiftSettings),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF"], swiftSettings: swiftSettings),
+            name: "GGUFTests", dependencies: ["GGUF", "Kernels", "TestSupport"], exclude: ["FuzzCorpus"], swiftSettings: swiftSettings),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "GGUF", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LlamaTests",
             dependencies: ["Llama", "GGUF", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],

@@ -66,14 +66,18 @@ extension ComputeBackend {
         }
     }
 
-    /// Validates a steering plan and uploads it as device tables.
-    public func makeSteerTables(_ plan: SteerPlan, op: String = "residual_steer", allowSpherical: Bool = true)
-        throws -> SteerTables<Buffer>
-    {
+    /// Validates a steering plan and uploads it as device tables. With `sharingRowsWith`, the new tables use that
+    /// table's row mapping (rowSeq, rowFlags) instead of uploading their own, so several blocks' tables share one
+    /// mapping that `writeSteerRows` rewrites once per pass; the plan must describe the same rows and sequences.
+    public func makeSteerTables(_ plan: SteerPlan, op: String = "residual_steer", allowSpherical: Bool = true,
+                                sharingRowsWith shared: SteerTables<Buffer>? = nil) throws -> SteerTables<Buffer> {
         try plan.validate(op: op, allowSpherical: allowSpherical)
+        if let shared, shared.rows != plan.rows || shared.sequences != plan.seqParams.count {
+            throw KernelError.invalidTable(op: op, detail: "cannot share rows: \(shared.rows) rows of \(shared.sequences) sequences vs \(plan.rows) of \(plan.seqParams.count)")
+        }
         return SteerTables(
-            rowSeq: try makeBuffer(plan.rowSeq, label: "steer.rowSeq"),
-            rowFlags: try makeBuffer(plan.rowFlags, label: "steer.rowFlags"),
+            rowSeq: try shared?.rowSeq ?? makeBuffer(plan.rowSeq, label: "steer.rowSeq"),
+            rowFlags: try shared?.rowFlags ?? makeBuffer(plan.rowFlags, label: "steer.rowFlags"),
             seqParams: try makeBuffer(plan.seqParams, label: "steer.seqParams"),
             vectors: try makeBuffer(plan.vectors.isEmpty ? [Float(0)] : plan.vectors, label: "steer.vectors"),
             unitIndex: try makeBuffer(plan.unitIndex.isEmpty ? [UInt32(0)] : plan.unitIndex, label: "steer.unitIndex"),

@@ -29,17 +29,6 @@ public struct SteerTables<Buffer> {
         self.rows = rows; self.width = width; self.sequences = sequences
     }
 
-    /// These tables with the row mapping (rowSeq, rowFlags) of `other`, so several layers' tables share one row
-    /// mapping that is rewritten once per pass (`ComputeBackend.writeSteerRows`). Both must describe the same rows
-    /// and sequences, so every row index stays valid for both.
-    public func sharingRows(with other: SteerTables) throws -> SteerTables {
-        guard other.rows == rows, other.sequences == sequences else {
-            throw KernelError.invalidTable(op: "steer tables", detail: "cannot share rows: \(other.rows) rows of \(other.sequences) sequences vs \(rows) of \(sequences)")
-        }
-        return SteerTables(rowSeq: other.rowSeq, rowFlags: other.rowFlags, seqParams: seqParams, vectors: vectors,
-                           unitIndex: unitIndex, unitCoef: unitCoef, rows: rows, width: width, sequences: sequences)
-    }
-
     /// Throws unless these tables cover an op of this many rows (they may describe more: a model keeps one set
     /// for its largest batch and uses its first rows) and this width.
     public func check(rows: Int, width: Int, op: String) throws {

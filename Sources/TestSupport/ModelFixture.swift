@@ -9,10 +9,7 @@ import VulkanRuntime
 /// tests skip with a printed reason, except under CI=true, where `ModelAvailabilityTests` fails.
 public enum ModelFixture {
     public static let path: String? = {
-        let env = ProcessInfo.processInfo.environment
-        let home = FileManager.default.homeDirectoryForCurrentUser.appending(path: ".cache/veer/SmolLM2-135M-Instruct.Q4_1.gguf").path
-        let candidates: [String?] = [env["VEER_MODEL"], env["VEER_CACHE"].map { $0 + "/SmolLM2-135M-Instruct.Q4_1.gguf" }, home]
-        let found = candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0) }
+        let found = TestFileLocations.defaultModel
         if found == nil {
             FileHandle.standardError.write("model tests skipped: the default model is not cached (run `veer model fetch`)\n".data(using: .utf8)!)
         }
@@ -49,8 +46,3 @@ public enum VulkanModelFixture {
     nonisolated(unsafe) public static let model: LlamaModel<VulkanBackend> =
         try! LlamaModel(source: ModelFixture.file, backend: backend, slots: 6, contextSize: 256, maxRows: 160)
 }
-
-/// ../shared/golden beside the repository root (tests and CI only; the CLI never reads it).
-public let sharedGoldenDirectory: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appending(path: "shared/golden")

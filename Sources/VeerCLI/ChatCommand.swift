@@ -25,7 +25,7 @@ struct ChatCommand: ParsableCommand {
         func run<B: ComputeBackend>(_ s: ModelSession<B>) throws {
             let template = try command.templateOptions.template(for: s.file)
             let generator = try Generator(model: s.model)
-            let loaded = try command.steering.load(for: try ModelIdentity(file: s.file))
+            let loaded = try command.steering.load(for: s)
             var messages: [ChatMessage] = command.system.map { [ChatMessage(role: "system", content: $0)] } ?? []
             var turn: UInt64 = 0
             var cached: [Int32] = []   // what slot 0's cache holds, positions 0..<count

@@ -66,9 +66,8 @@ struct GenerateCommand: ParsableCommand {
             } else {
                 encoding = s.tokenizer.encode(c.prompt, parseSpecial: true, addBOS: s.addBOS)
             }
-            let loaded = try c.steering.load(for: try ModelIdentity(file: s.file))
-            var manifest = s.manifest
-            manifest.steering = loaded?.manifest
+            let loaded = try c.steering.load(for: s)
+            let manifest = s.manifest.steered(by: loaded)
 
             var unsteered: Generation?
             if c.compare {

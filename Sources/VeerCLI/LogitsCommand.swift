@@ -38,9 +38,8 @@ struct LogitsCommand: ParsableCommand {
         func run<B: ComputeBackend>(_ s: ModelSession<B>) throws -> Result {
             let ids = s.tokenizer.encode(command.text, parseSpecial: true, addBOS: s.addBOS).ids
             guard !ids.isEmpty else { throw ValidationError("the text has no tokens") }
-            let loaded = try command.steering.load(for: try ModelIdentity(file: s.file))
-            var manifest = s.manifest
-            manifest.steering = loaded?.manifest
+            let loaded = try command.steering.load(for: s)
+            let manifest = s.manifest.steered(by: loaded)
             try s.model.forward(.prefill(ids, allLogits: command.allPositions),
                                 steering: try loaded?.forward(s.model, promptLength: ids.count))
             let rows = try s.model.readLogits(rows: command.allPositions ? ids.count : 1)

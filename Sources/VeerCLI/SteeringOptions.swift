@@ -53,9 +53,11 @@ struct SteeringOptions: ParsableArguments {
         }
     }
 
-    /// Loads and checks the vectors against the model; warnings go to stderr.
-    func load(for model: ModelIdentity) throws -> LoadedSteering? {
+    /// Loads the vectors and checks them against the session's model (warnings go to stderr); nil without
+    /// `--steer`, before any work (the model's fingerprint hashes its whole vocabulary).
+    func load<B: ComputeBackend>(for session: ModelSession<B>) throws -> LoadedSteering? {
         guard isActive else { return nil }
+        let model = try ModelIdentity(file: session.file)
         let options = try parsed()
         var vectors: [(vector: SteeringVector, strength: Float)] = []
         for path in options.vectors {
@@ -106,4 +108,13 @@ struct SteeringManifest: Encodable {
     var layers: String?
     var positions: String
     var cache_mode: String
+}
+
+extension RunManifest {
+    /// This manifest with the steering of the run recorded (unchanged when unsteered).
+    func steered(by loaded: LoadedSteering?) -> RunManifest {
+        var manifest = self
+        manifest.steering = loaded?.manifest
+        return manifest
+    }
 }

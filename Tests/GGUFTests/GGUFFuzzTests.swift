@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Testing
+import TestSupport
 
 /// Deterministic mutation fuzzing of a small valid file written by `GGUFWriter`: every prefix, every bit flip, every
 /// count or length blown up, and seeded random edits. The reader must either accept a mutant (and then every tensor
@@ -95,7 +96,7 @@ import Testing
     }
 
     @Test func seededRandomEdits() {
-        var rng = SeededGenerator(seed: 0x5EED_6667)
+        var rng = SplitMix64(seed: 0x5EED_6667)
         var rejected = 0
         for _ in 0..<4000 {
             let mutant = Self.mutate(Self.seed, rng: &rng)
@@ -105,7 +106,7 @@ import Testing
     }
 
     /// One to four random edits: set a byte, insert or delete a run, duplicate a chunk, write a huge number.
-    static func mutate(_ input: [UInt8], rng: inout SeededGenerator) -> [UInt8] {
+    static func mutate(_ input: [UInt8], rng: inout SplitMix64) -> [UInt8] {
         var bytes = input
         for _ in 0..<Int.random(in: 1...4, using: &rng) where !bytes.isEmpty {
             let at = Int.random(in: 0..<bytes.count, using: &rng)
@@ -135,7 +136,7 @@ import Testing
             let name = suffix.isEmpty ? category : "\(category)-\(suffix)"
             if corpus[name] == nil { corpus[name] = bytes }
         }
-        var rng = SeededGenerator(seed: 0x5EED_6667)
+        var rng = SplitMix64(seed: 0x5EED_6667)
         for _ in 0..<4000 { add(Self.mutate(Self.seed, rng: &rng)) }
         for length in 0..<Self.seed.count { add(Array(Self.seed.prefix(length)), suffix: "prefix") }
 

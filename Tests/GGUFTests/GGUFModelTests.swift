@@ -1,12 +1,13 @@
 import GGUF
 import Kernels
 import Testing
+import TestSupport
 
 /// The default model (SmolLM2-135M-Instruct Q4_1) read through the mapping: its hyperparameters and tensor directory
 /// as llama.cpp reports them.
 @Suite struct GGUFModelTests {
     @Test func smolLM2MetadataAndTensors() throws {
-        guard let path = try TestFiles.model() else { return }
+        guard let path = try TestFileLocations.defaultModelOrSkip() else { return }
         let file = try GGUFFile(path: path)
         let m = file.metadata
         #expect(file.version == 3)

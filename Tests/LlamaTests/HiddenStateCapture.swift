@@ -1,5 +1,6 @@
 import Kernels
 import Llama
+import TestSupport
 
 /// Records one row (e.g. the last prompt token) of the sites the goldens name, keyed by llama.cpp's eval-callback
 /// names: attn_norm-0, ffn_inp-L, l_out-L, result_norm.
@@ -33,13 +34,9 @@ func hiddenStateMismatches(_ states: [String: [Float]], golden: [String: ModelGo
     var problems: [String] = []
     for (name, stats) in golden.sorted(by: { $0.key < $1.key }) {
         guard let x = states[name] else { problems.append("\(name): not captured"); continue }
-        let l2 = x.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-        let relative = abs(l2 - stats.l2) / max(stats.l2, 1e-12)
-        if relative > 1e-3 { problems.append("\(name): l2 \(l2) vs \(stats.l2) (relative \(relative))") }
-        for (i, g) in stats.first8.enumerated() where abs(Double(x[i]) - g) > 1e-3 * max(1, abs(g)) {
-            problems.append("\(name): value \(i) = \(x[i]) vs \(g)")
-        }
-        let absmax = x.indices.max { abs(x[$0]) < abs(x[$1]) }!
+        let (relative, bad, absmax) = stats.compare(x[...])
+        if relative > 1e-3 { problems.append("\(name): l2 vs \(stats.l2) (relative \(relative))") }
+        for i in bad { problems.append("\(name): value \(i) = \(x[i]) vs \(stats.first8[i])") }
         if absmax != stats.absmax_index { problems.append("\(name): absmax index \(absmax) vs \(stats.absmax_index)") }
     }
     return problems

@@ -12,7 +12,7 @@ import TestSupport
 extension SteeringModelTests {
     @Suite("Capture on the CPU backend") struct CaptureModelTests {
         var model: LlamaModel<CPUBackend> { SteeringModelFixture.cpu }
-        var goldens: [HiddenStateGoldens.Prompt] { HiddenStateGoldens.shared.prompts }
+        var goldens: [ModelGoldens.Prompt] { ModelGoldens.shared.prompts }
 
         /// All six golden prompts in one capture (one packed pass): resid_post and resid_mid at the last token of
         /// every block against llama.cpp F32 `l_out-L` and `ffn_inp-L`.
@@ -25,8 +25,8 @@ extension SteeringModelTests {
                 var worst = 0.0
                 for (t, prompt) in goldens.enumerated() {
                     for layer in blocks {
-                        let golden = try #require(prompt.reference_f32_weights.last_pos_hidden["\(prefix)-\(layer)"])
-                        let (relative, bad) = HiddenStateGoldens.compare(captured.rows(text: t, layer: layer), golden)
+                        let golden = try #require(prompt.reference_f32_weights.last_pos_hidden?["\(prefix)-\(layer)"])
+                        let (relative, bad, _) = golden.compare(captured.rows(text: t, layer: layer))
                         worst = max(worst, relative)
                         #expect(relative <= 1e-3, "\(prompt.id) \(prefix)-\(layer): relative l2 error \(relative)")
                         #expect(bad.isEmpty, "\(prompt.id) \(prefix)-\(layer): first-8 values \(bad) differ")
@@ -111,15 +111,15 @@ extension SteeringModelTests {
             let backend = try ValidatedVulkan.makeBackend()
             try ValidatedVulkan.withValidation(of: backend) {
                 let model = try LlamaModel(source: ModelFixture.file, backend: backend, slots: 2, contextSize: 64, maxRows: 32)
-                let goldens = Array(HiddenStateGoldens.shared.prompts.prefix(2))
+                let goldens = Array(ModelGoldens.shared.prompts.prefix(2))
                 let blocks = Array(0..<model.config.layers)
                 let captured = try ActivationCapture(model: model).capture(goldens.map(\.tokens),
                                                                            CaptureRequest(site: .residPost, layers: blocks, reduction: .last))
                 var worst = 0.0
                 for (t, prompt) in goldens.enumerated() {
                     for layer in blocks {
-                        let golden = try #require(prompt.reference_f32_weights.last_pos_hidden["l_out-\(layer)"])
-                        let (relative, bad) = HiddenStateGoldens.compare(captured.rows(text: t, layer: layer), golden)
+                        let golden = try #require(prompt.reference_f32_weights.last_pos_hidden?["l_out-\(layer)"])
+                        let (relative, bad, _) = golden.compare(captured.rows(text: t, layer: layer))
                         worst = max(worst, relative)
                         #expect(relative <= 1e-3 && bad.isEmpty, "\(prompt.id) l_out-\(layer): relative l2 error \(relative), first-8 \(bad)")
                     }

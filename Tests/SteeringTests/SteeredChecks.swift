@@ -10,24 +10,6 @@ import TestSupport
 import Tokenizers
 import VulkanRuntime
 
-/// Every suite that runs the model nests in this one, which runs them one at a time: they share `SteeringModels`.
-@Suite("Steered model", .serialized) enum SteeredModelSuites {}
-
-/// Models of their own for the steering tests: the fixtures of other test targets run concurrently with these
-/// suites, and a model's run state (and a Vulkan backend) serves one pass at a time.
-enum SteeringModels {
-    nonisolated(unsafe) static let cpu: LlamaModel<CPUBackend> =
-        try! LlamaModel(source: ModelFixture.file, backend: CPUBackend(), slots: 3, contextSize: 256, maxRows: 96)
-    static let vulkanContext: VulkanContext? = try? VulkanContext.make(VulkanOptions(validation: true))
-    static var vulkanEnabled: Bool { ModelFixture.enabled && vulkanContext != nil }
-    nonisolated(unsafe) static let vulkanBackend = VulkanBackend(context: vulkanContext!)
-    nonisolated(unsafe) static let vulkan: LlamaModel<VulkanBackend> =
-        try! LlamaModel(source: ModelFixture.file, backend: vulkanBackend, slots: 3, contextSize: 256, maxRows: 96)
-    static let tokenizer: Tokenizer = try! Tokenizer(metadata: ModelFixture.file.metadata)
-    static let happy: SteeringVector = try! SteeringVector.load(path: sharedGoldenDirectory.appending(path: "cvector-happy.gguf").path)
-    static let happyPCA: SteeringVector = try! SteeringVector.load(path: sharedGoldenDirectory.appending(path: "cvector-happy-pca.gguf").path)
-}
-
 enum SteeredChecks {
     /// Runs prompt + the golden greedy tokens in one steered pass (teacher forcing: every step checked for the cost of
     /// one prefill). Row 0's logits must match the golden top-20; each step's argmax must equal the golden token
@@ -55,8 +37,8 @@ enum SteeredChecks {
     /// One llama.cpp control-vector run of the golden file, on any backend.
     static func cvectorRun<B: ComputeBackend>(_ model: LlamaModel<B>, _ name: String, backend: String) throws {
         let run = CVectorGoldens.run(named: name)
-        let prompt = SteeringModels.tokenizer.encode(CVectorGoldens.prompt(run.prompt_id), parseSpecial: true, addBOS: false).ids
-        let vector = run.vector_file == "cvector-happy.gguf" ? SteeringModels.happy : SteeringModels.happyPCA
+        let prompt = SteeringModelFixture.tokenizer.encode(CVectorGoldens.prompt(run.prompt_id), parseSpecial: true, addBOS: false).ids
+        let vector = run.vector_file == "cvector-happy.gguf" ? SteeringModelFixture.happy : SteeringModelFixture.happyPCA
         let layers = LayerSelection(range: run.layer_range[0]...run.layer_range[1])
         let golden = run.reference_f32_weights
         let worst = try teacherForced(model, prompt: prompt, greedy: golden.greedy_tokens, margins: golden.greedy_top1_margins,

@@ -6,36 +6,36 @@ import Steering
 import Testing
 import TestSupport
 
-extension SteeredModelSuites {
+extension SteeringModelTests {
     /// Steered runs against llama.cpp's control-vector goldens and the spec's reference implementation, on the CPU
     /// backend: every run of the golden file (mean and PCA vectors, scales -4...4, full and partial layer ranges).
     @Suite("Steered SmolLM2 on the CPU backend against the goldens", .enabled(if: ModelFixture.enabled), .serialized)
     struct CPUSteeredGoldenTests {
         @Test(arguments: CVectorGoldens.runNames) func cvectorRun(_ name: String) throws {
-            try SteeredChecks.cvectorRun(SteeringModels.cpu, name, backend: "cpu")
+            try SteeredChecks.cvectorRun(SteeringModelFixture.cpu, name, backend: "cpu")
         }
 
         @Test(arguments: ["additive_l12_s4", "austeer_mlp_out_k16_seed1234_a20", "austeer_mlp_out_k16_seed1234_a60",
                           "iti_l12_h1-4-7_seed99_a8"], ["P1", "P6"])
         func referenceConfig(_ id: String, _ prompt: String) throws {
-            try SteeredChecks.referenceConfig(SteeringModels.cpu, id, prompt: prompt, backend: "cpu")
+            try SteeredChecks.referenceConfig(SteeringModelFixture.cpu, id, prompt: prompt, backend: "cpu")
         }
     }
 }
 
-extension SteeredModelSuites {
+extension SteeringModelTests {
     /// The same checks on Vulkan (lavapipe in CI, about a second per 4 tokens): one run per kind of configuration.
-    @Suite("Steered SmolLM2 on the Vulkan backend against the goldens", .enabled(if: SteeringModels.vulkanEnabled), .serialized)
+    @Suite("Steered SmolLM2 on the Vulkan backend against the goldens", .enabled(if: SteeringModelFixture.vulkanEnabled), .serialized)
     struct VulkanSteeredGoldenTests {
         @Test(arguments: ["mean s=4.0 1-30 C1", "mean s=-4.0 10-20 C2"]) func cvectorRun(_ name: String) throws {
-            try SteeredChecks.cvectorRun(SteeringModels.vulkan, name, backend: "vulkan")
-            #expect(SteeringModels.vulkanBackend.validationMessages.isEmpty)
+            try SteeredChecks.cvectorRun(SteeringModelFixture.vulkan, name, backend: "vulkan")
+            #expect(SteeringModelFixture.vulkanBackend.validationMessages.isEmpty)
         }
 
         @Test(arguments: ["additive_l12_s4", "austeer_mlp_out_k16_seed1234_a60", "iti_l12_h1-4-7_seed99_a8"])
         func referenceConfig(_ id: String) throws {
-            try SteeredChecks.referenceConfig(SteeringModels.vulkan, id, prompt: "P1", backend: "vulkan")
-            #expect(SteeringModels.vulkanBackend.validationMessages.isEmpty)
+            try SteeredChecks.referenceConfig(SteeringModelFixture.vulkan, id, prompt: "P1", backend: "vulkan")
+            #expect(SteeringModelFixture.vulkanBackend.validationMessages.isEmpty)
         }
     }
 }

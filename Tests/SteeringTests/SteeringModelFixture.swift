@@ -1,13 +1,16 @@
 import Foundation
 import GGUF
 import KernelsCPU
+import KernelsVulkan
 import Llama
+import Steering
 import Testing
 import TestSupport
 import Tokenizers
+import VulkanRuntime
 
-/// The model instance the Steering model tests share: the shape of `ModelFixture.cpuModel` (maxRows 160, 6 slots,
-/// context 256) but its own run state, because LlamaTests' suites drive `ModelFixture.cpuModel` in the same test
+/// The model instances the Steering model tests share: on the CPU the shape of `ModelFixture.cpuModel` (maxRows 160,
+/// 6 slots, context 256) but its own run state, because LlamaTests' suites drive `ModelFixture.cpuModel` in the same test
 /// process and a model serves one forward pass at a time. Every suite that runs it nests in `SteeringModelTests`,
 /// whose `.serialized` applies to all of them.
 enum SteeringModelFixture {
@@ -15,30 +18,21 @@ enum SteeringModelFixture {
         try! LlamaModel(source: ModelFixture.file, backend: CPUBackend(), slots: 6, contextSize: 256, maxRows: 160)
 
     static let tokenizer: Tokenizer = try! Tokenizer(file: ModelFixture.file)
+
+    /// A Vulkan model of its own too (LlamaTests drives `VulkanModelFixture.model`), with validation on.
+    static let vulkanContext: VulkanContext? = try? VulkanContext.make(VulkanOptions(validation: true))
+    static var vulkanEnabled: Bool { ModelFixture.enabled && vulkanContext != nil }
+    nonisolated(unsafe) static let vulkanBackend = VulkanBackend(context: vulkanContext!)
+    nonisolated(unsafe) static let vulkan: LlamaModel<VulkanBackend> =
+        try! LlamaModel(source: ModelFixture.file, backend: vulkanBackend, slots: 3, contextSize: 256, maxRows: 96)
+
+    /// llama.cpp's control vectors of the goldens (mean and PCA methods).
+    static let happy: SteeringVector = try! SteeringVector.load(path: sharedGoldenDirectory.appending(path: "cvector-happy.gguf").path)
+    static let happyPCA: SteeringVector = try! SteeringVector.load(path: sharedGoldenDirectory.appending(path: "cvector-happy-pca.gguf").path)
 }
 
 @Suite("Steering on the default model (release builds)", .enabled(if: ModelFixture.enabled), .serialized)
 struct SteeringModelTests {}
-
-/// The parts of ../shared/golden/smollm2-q4_1.json these tests read: prompt tokens and the F32 flavour's
-/// last-position hidden states (`field_notes` there: l2 norm and first 8 values of `l_out-L`, `ffn_inp-L`, ...).
-struct HiddenStateGoldens: Decodable {
-    struct Stats: Decodable { var l2: Double; var first8: [Double] }
-    struct Flavour: Decodable { var last_pos_hidden: [String: Stats] }
-    struct Prompt: Decodable { var id: String; var tokens: [Int32]; var reference_f32_weights: Flavour }
-    var prompts: [Prompt]
-
-    static let shared: HiddenStateGoldens = try! JSONDecoder().decode(
-        HiddenStateGoldens.self, from: Data(contentsOf: sharedGoldenDirectory.appending(path: "smollm2-q4_1.json")))
-
-    /// Relative l2 error of `x` against the golden statistics, and the first-8 values off by more than
-    /// 1e-3·max(1, |golden|).
-    static func compare(_ x: ArraySlice<Float>, _ golden: Stats) -> (relativeL2: Double, badValues: [Int]) {
-        let l2 = x.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-        let bad = golden.first8.enumerated().filter { i, g in abs(Double(x[x.startIndex + i]) - g) > 1e-3 * max(1, abs(g)) }.map(\.offset)
-        return (abs(l2 - golden.l2) / golden.l2, bad)
-    }
-}
 
 /// Cosine similarity in f64.
 func cosine(_ a: [Float], _ b: [Float]) -> Double {

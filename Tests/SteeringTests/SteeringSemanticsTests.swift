@@ -25,7 +25,7 @@ enum SemanticsChecks {
     }
 
     static func additive(_ strength: Float, layers: LayerSelection? = nil, promptLength: Int) throws -> SequenceSteering {
-        try SequenceSteering.additive([(SteeringModels.happy, strength)], layers: layers, span: SequenceSpan(promptLength: promptLength))
+        try SequenceSteering.additive([(SteeringModelFixture.happy, strength)], layers: layers, span: SequenceSpan(promptLength: promptLength))
     }
 
     static func strengthZeroAndEmptyRangesAreUnsteered<B: ComputeBackend>(_ model: LlamaModel<B>) throws {
@@ -51,10 +51,10 @@ enum SemanticsChecks {
     }
 }
 
-extension SteeredModelSuites {
+extension SteeringModelTests {
     @Suite("Steering semantics on the CPU backend", .enabled(if: ModelFixture.enabled), .serialized)
     struct CPUSteeringSemanticsTests {
-        var model: LlamaModel<CPUBackend> { SteeringModels.cpu }
+        var model: LlamaModel<CPUBackend> { SteeringModelFixture.cpu }
 
         @Test func strengthZeroAndEmptyRangesAreBitIdenticalToUnsteered() throws {
             try SemanticsChecks.strengthZeroAndEmptyRangesAreUnsteered(model)
@@ -69,9 +69,9 @@ extension SteeredModelSuites {
             let prompt = SemanticsChecks.prompt
             let span = SequenceSpan(promptLength: prompt.count)
             let batch = ForwardBatch.prefill(prompt, allLogits: true)
-            let sum = try SteeringModels.happy.adding(SteeringModels.happyPCA)
+            let sum = try SteeringModelFixture.happy.adding(SteeringModelFixture.happyPCA)
             let together = try SemanticsChecks.logits(model, batch, [
-                try SequenceSteering.additive([(SteeringModels.happy, 1), (SteeringModels.happyPCA, 1)], span: span)])
+                try SequenceSteering.additive([(SteeringModelFixture.happy, 1), (SteeringModelFixture.happyPCA, 1)], span: span)])
             let summed = try SemanticsChecks.logits(model, batch, [try SequenceSteering.additive([(sum, 1)], span: span)])
             #expect(SemanticsChecks.differingRows(together, summed) == 0)
         }
@@ -83,7 +83,7 @@ extension SteeredModelSuites {
             let batch = ForwardBatch.prefill(prompt, allLogits: true)
             func run(_ positions: PositionPolicy) throws -> [[Float]] {
                 try SemanticsChecks.logits(model, batch, [try SequenceSteering.additive(
-                    [(SteeringModels.happy, 4)], positions: positions, span: SequenceSpan(promptLength: prompt.count))])
+                    [(SteeringModelFixture.happy, 4)], positions: positions, span: SequenceSpan(promptLength: prompt.count))])
             }
             try model.forward(batch)
             let plain = try model.readLogits(rows: prompt.count)
@@ -105,7 +105,7 @@ extension SteeredModelSuites {
             let prompt = SemanticsChecks.prompt
             let steps = 8
             func generate(_ mode: CacheMode) throws -> (tokens: [Int32], lastLogits: [Float]) {
-                let sequence = try SequenceSteering.additive([(SteeringModels.happy, 4)], positions: .last,
+                let sequence = try SequenceSteering.additive([(SteeringModelFixture.happy, 4)], positions: .last,
                                                              span: SequenceSpan(promptLength: prompt.count))
                 let steering = try BatchSteering(model: model, sequences: [sequence], cacheMode: mode)
                 let result = try Generator(model: model).generate(
@@ -117,7 +117,7 @@ extension SteeredModelSuites {
             var sequence = prompt
             var bruteLogits: [Float] = []
             for _ in 0..<steps {
-                let steered = try SequenceSteering.additive([(SteeringModels.happy, 4)], positions: .last,
+                let steered = try SequenceSteering.additive([(SteeringModelFixture.happy, 4)], positions: .last,
                                                             span: SequenceSpan(promptLength: prompt.count))
                 bruteLogits = try SemanticsChecks.logits(model, .prefill(sequence), [steered])[0]
                 sequence.append(argmaxRows([bruteLogits])[0])
@@ -133,10 +133,10 @@ extension SteeredModelSuites {
     }
 }
 
-extension SteeredModelSuites {
-    @Suite("Steering semantics on the Vulkan backend", .enabled(if: SteeringModels.vulkanEnabled), .serialized)
+extension SteeringModelTests {
+    @Suite("Steering semantics on the Vulkan backend", .enabled(if: SteeringModelFixture.vulkanEnabled), .serialized)
     struct VulkanSteeringSemanticsTests {
-        var model: LlamaModel<VulkanBackend> { SteeringModels.vulkan }
+        var model: LlamaModel<VulkanBackend> { SteeringModelFixture.vulkan }
 
         @Test func strengthZeroAndEmptyRangesAreBitIdenticalToUnsteered() throws {
             try SemanticsChecks.strengthZeroAndEmptyRangesAreUnsteered(model)
@@ -152,11 +152,11 @@ extension SteeredModelSuites {
             let batch = ForwardBatch.prefill(prompt, allLogits: true)
             let steering = try SemanticsChecks.additive(4, layers: LayerSelection(range: 5...15), promptLength: prompt.count)
             let gpu = try SemanticsChecks.logits(model, batch, [steering])
-            let cpu = try SemanticsChecks.logits(SteeringModels.cpu, batch, [steering])
+            let cpu = try SemanticsChecks.logits(SteeringModelFixture.cpu, batch, [steering])
             let diff = zip(gpu.joined(), cpu.joined()).map { abs($0 - $1) }.max()!
             #expect(diff <= 0.01, "CPU vs Vulkan steered: max |dlogit| = \(diff)")
             print("CPU vs Vulkan steered logits, all positions: max |dlogit| = \(diff)")
-            #expect(SteeringModels.vulkanBackend.validationMessages.isEmpty)
+            #expect(SteeringModelFixture.vulkanBackend.validationMessages.isEmpty)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Testing
+import TestSupport
 import Tokenizers
 
 /// ../shared/golden/smollm2-tokenizer.json: llama.cpp's `llama_tokenize(add_special: false, parse_special: true)`.
@@ -40,7 +41,7 @@ struct ModelGolden: Decodable {
 
 /// Goldens are part of the project's shared data: a missing or unreadable file stops the test run with its path.
 private func load<T: Decodable>(_ name: String) -> T {
-    let path = TestFiles.goldens + "/" + name
+    let path = TestFileLocations.goldens.appending(path: name).path
     do {
         return try JSONDecoder().decode(T.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     } catch {
@@ -51,7 +52,7 @@ private func load<T: Decodable>(_ name: String) -> T {
 /// The default model's tokenizer, loaded once for all tests (nil when the model file is absent outside CI).
 enum SmolLM2 {
     static let loaded: Result<(file: GGUFFile, tokenizer: Tokenizer)?, any Error> = Result {
-        guard let path = try TestFiles.model() else { return nil }
+        guard let path = try TestFileLocations.defaultModelOrSkip() else { return nil }
         let file = try GGUFFile(path: path)
         return (file, try Tokenizer(file: file))
     }

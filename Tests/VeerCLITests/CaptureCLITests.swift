@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `veer capture` end to end on the default model (release builds only, like the other whole-model CLI tests).
 @Suite("veer capture", .enabled(if: GenerateGoldenCLITests.enabled))
@@ -13,8 +14,7 @@ struct CaptureCLITests {
     }
 
     static let golden: Golden = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appending(path: "shared/golden/smollm2-q4_1.json")
+        let url = sharedGoldenDirectory.appending(path: "smollm2-q4_1.json")
         return try! JSONDecoder().decode(Golden.self, from: Data(contentsOf: url))
     }()
 

@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Testing
+import TestSupport
 
 /// `veer extract` end to end on the default model: llama.cpp's own prompt files through `cvector-mean` reproduce the
 /// golden llama.cpp vector, and `mean-diff` on the repository's demo pairs writes a file in llama.cpp's layout.
@@ -8,7 +9,7 @@ import Testing
 struct ExtractCLITests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let golden = root.deletingLastPathComponent().appending(path: "shared/golden")
+    static let golden = sharedGoldenDirectory
 
     func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appending(path: "veer-extract-\(UUID().uuidString)")

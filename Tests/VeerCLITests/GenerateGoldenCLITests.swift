@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `veer generate --temperature 0 --ignore-eos` on the default model follows llama.cpp's F32 greedy tokens up to the
 /// first near-tie (golden top-1 margin below 0.1). Release builds only, like the other whole-model tests.
@@ -12,21 +13,12 @@ struct GenerateGoldenCLITests {
     }
     struct Output: Decodable { var prompt_tokens: [Int32]; var tokens: [Int32] }
 
-    static var enabled: Bool {
-        #if DEBUG
-        return false
-        #else
-        let cache = ProcessInfo.processInfo.environment["VEER_CACHE"]
-            ?? FileManager.default.homeDirectoryForCurrentUser.appending(path: ".cache/veer").path
-        return FileManager.default.fileExists(atPath: cache + "/SmolLM2-135M-Instruct.Q4_1.gguf")
-            || ProcessInfo.processInfo.environment["VEER_MODEL"] != nil
-        #endif
-    }
+    /// The whole-model CLI tests run where the model tests do: release builds with the default model present.
+    static var enabled: Bool { ModelFixture.enabled }
 
     @Test(.enabled(if: enabled), arguments: ["P1", "P3"])
     func greedyFollowsTheGolden(_ id: String) throws {
-        let goldenURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appending(path: "shared/golden/smollm2-q4_1.json")
+        let goldenURL = sharedGoldenDirectory.appending(path: "smollm2-q4_1.json")
         let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: goldenURL)).prompts.first { $0.id == id }!
         let result = try VeerProcess.run(["generate", "--backend", "cpu", "--temperature", "0", "--ignore-eos",
                                           "--max-tokens", "32", "--json", golden.text])

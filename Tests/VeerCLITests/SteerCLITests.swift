@@ -1,13 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `--steer` on the model commands: negative strengths parse, `--steer FILE:S --layers A-B` means what llama.cpp's
 /// `--control-vector-scaled FILE:S --control-vector-layer-range A B` means, `--compare` shows both runs, and bad
 /// vectors or layer ranges fail with messages that name the problem.
 @Suite("veer --steer", .enabled(if: GenerateGoldenCLITests.enabled))
 struct SteerCLITests {
-    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appending(path: "shared/golden")
+    static let golden = sharedGoldenDirectory
     static let happy = golden.appending(path: "cvector-happy.gguf").path
 
     func logitsTop(_ arguments: [String]) throws -> (top: [[Double]], run: [String: Any]) {

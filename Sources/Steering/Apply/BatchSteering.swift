@@ -41,9 +41,8 @@ public final class BatchSteering<B: ComputeBackend> {
         func tables(block: Int, sites: [EditSite], width: Int) throws -> SteerTables<B.Buffer>? {
             let plan = Self.plan(block: block, sites: sites, width: width, rows: rows, sequences: sequences)
             guard let plan else { return nil }
-            let made = try model.backend.makeSteerTables(plan, allowSpherical: false)
-            if let shared { return try made.sharingRows(with: shared) }
-            shared = made
+            let made = try model.backend.makeSteerTables(plan, allowSpherical: false, sharingRowsWith: shared)
+            if shared == nil { shared = made }
             return made
         }
         for block in 0..<c.layers {

@@ -24,9 +24,8 @@ public struct LayerSelection: Sendable, Equatable, CustomStringConvertible {
             form = .range(a...b)
             return
         }
-        let items = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !trimmed.isEmpty, items.allSatisfy({ ($0 ?? -1) >= 0 }) else { throw fail() }
-        form = .list(items.map { $0! })
+        // Anything else is a block list in capture's grammar (`3,7,9`, or with ranges `0-3,9`).
+        do { form = .list(try LayerList.parse(trimmed)) } catch { throw fail() }
     }
 
     public func contains(_ block: Int) -> Bool {

@@ -1,9 +1,10 @@
-/// Block indices written as the CLI takes them: `A-B` (inclusive), `3,7,9`, or a mix (`0-3,9`).
+/// Block indices written as the CLI takes them: `A-B` (inclusive), `3,7,9`, or a mix (`0-3,9`); spaces around
+/// items are allowed. `LayerSelection` (steering's `--layers`) parses its lists with it.
 public enum LayerList {
     public static func parse(_ text: String) throws -> [Int] {
         var layers: [Int] = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let bounds = item.split(separator: "-", omittingEmptySubsequences: false)
+            let bounds = item.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard (1...2).contains(bounds.count), let first = Int(bounds[0]), first >= 0,
                   let last = bounds.count == 2 ? Int(bounds[1]) : first, last >= first else {
                 throw LayerListError(text: text, item: String(item))

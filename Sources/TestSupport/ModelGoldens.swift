@@ -1,0 +1,56 @@
+import Foundation
+
+/// The parts of ../shared/golden/smollm2-q4_1.json the model tests read (its README and `field_notes` describe
+/// every field). Two flavours per prompt: llama.cpp's own Q4_1 path at the top level, and `reference_f32_weights`,
+/// the same run on the exactly dequantized weights, which `--precision f32` must match.
+public struct ModelGoldens: Decodable, Sendable {
+    public struct HiddenStats: Decodable, Sendable {
+        public var l2: Double
+        public var absmax_index: Int
+        public var first8: [Double]
+    }
+    public struct Flavour: Decodable, Sendable {
+        public var last_top20: [[Double]]
+        public var last_logsumexp: Double
+        public var greedy_tokens: [Int32]
+        public var greedy_top1_margins: [Double]
+        public var last_pos_hidden: [String: HiddenStats]?
+    }
+    public struct Prompt: Decodable, Sendable {
+        public var id: String
+        public var text: String
+        public var tokens: [Int32]
+        public var last_top20: [[Double]]
+        public var greedy_tokens: [Int32]
+        public var greedy_top1_margins: [Double]
+        public var greedy_first_eog_index: Int
+        public var last_pos_hidden: [String: HiddenStats]
+        public var reference_f32_weights: Flavour
+    }
+    public var model_sha256: String
+    public var prompts: [Prompt]
+
+    public static let shared: ModelGoldens = {
+        let data = try! Data(contentsOf: sharedGoldenDirectory.appending(path: "smollm2-q4_1.json"))
+        return try! JSONDecoder().decode(ModelGoldens.self, from: data)
+    }()
+
+    public static func prompt(_ id: String) -> Prompt { shared.prompts.first { $0.id == id }! }
+    public static var promptIDs: [String] { shared.prompts.map(\.id) }
+}
+
+extension ModelGoldens.Flavour {
+    /// [(id, logit)] of the 20 largest logits at the last prompt position.
+    public var top20: [(id: Int32, logit: Float)] { last_top20.map { (Int32($0[0]), Float($0[1])) } }
+}
+
+extension ModelGoldens.HiddenStats {
+    /// How a captured row compares with these statistics: its relative l2 error, the indices among the first eight
+    /// values that are off by more than 1e-3 * max(1, |golden|), and the index of its largest magnitude.
+    public func compare(_ x: ArraySlice<Float>) -> (relativeL2: Double, badFirst8: [Int], absmaxIndex: Int) {
+        let l2 = x.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        let bad = first8.indices.filter { abs(Double(x[x.startIndex + $0]) - first8[$0]) > 1e-3 * max(1, abs(first8[$0])) }
+        let absmax = x.indices.max { abs(x[$0]) < abs(x[$1]) }! - x.startIndex
+        return (abs(l2 - self.l2) / max(self.l2, 1e-12), bad, absmax)
+    }
+}
