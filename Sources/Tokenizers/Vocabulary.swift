@@ -112,11 +112,17 @@ extension Vocabulary {
             }
         }
 
-        // Special ids: the gpt2 defaults (11, dropped when outside the vocabulary), then the metadata.
+        // Special ids: the metadata's, else the gpt2 defaults (11, dropped when outside the vocabulary). An id the
+        // metadata states outside the vocabulary is an error: falling back to the default would run with a token
+        // the file never named.
         func special(_ key: String, default value: Int32?) throws -> Int32? {
             let fallback = value.flatMap { Int($0) < tokens.count ? $0 : nil }
             guard let stored = try metadata.ifPresent(key, metadata.integer) else { return fallback }
-            return stored >= 0 && stored < tokens.count ? Int32(stored) : fallback
+            guard stored >= 0 && stored < tokens.count else {
+                throw TokenizerError.invalidVocabulary(file: file, detail:
+                    "\(key) is \(stored), outside the vocabulary (expected an id in 0...\(tokens.count - 1))")
+            }
+            return Int32(stored)
         }
         // A marker found by its text (not given by the metadata) becomes a control token, as in llama.cpp.
         var detected: [Int32] = []

@@ -97,6 +97,11 @@ import Testing
         #expect(throws: TokenizerError.invalidVocabulary(file: "synthetic.gguf", detail: "token 'ab' has ids 259 and 265")) {
             try Tokenizer(metadata: try Self.metadata(tokens: ["ab"]))
         }
+        // A special id the metadata states outside the vocabulary is an error, not the gpt2 default (id 11).
+        #expect(throws: TokenizerError.invalidVocabulary(file: "synthetic.gguf", detail:
+            "tokenizer.ggml.bos_token_id is 265, outside the vocabulary (expected an id in 0...264)")) {
+            try Tokenizer(metadata: try Self.metadata(extra: [("tokenizer.ggml.bos_token_id", .uint32(265))]))
+        }
         let message = "\(TokenizerError.unknownPreTokenizer(file: "m.gguf", name: "tekken"))"
         #expect(message.contains("'tekken'") && message.contains("smollm"))
     }
