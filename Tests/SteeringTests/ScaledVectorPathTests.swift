@@ -17,6 +17,18 @@ struct ScaledVectorPathTests {
         #expect(try ScaledVectorPath(argument: argument) == ScaledVectorPath(path: path, strength: strength))
     }
 
+    /// A suffix that is not a number is a strength only when no file has the whole name and one has the name before
+    /// the colon: then it is an error naming the strength, not a file that cannot be opened.
+    @Test func nonNumericSuffixIsAStrengthWhenOnlyTheFileBeforeItExists() throws {
+        let files: Set<String> = ["v.gguf", "a:b.gguf"]
+        #expect { try ScaledVectorPath(argument: "v.gguf:abc", fileExists: files.contains) } throws: { error in
+            (error as? SteeringVectorError)?.file == "v.gguf"
+                && "\(error)".contains("strength 'abc' in 'v.gguf:abc' is not a finite number")
+        }
+        #expect(try ScaledVectorPath(argument: "a:b.gguf", fileExists: files.contains) == ScaledVectorPath(path: "a:b.gguf"))
+        #expect(try ScaledVectorPath(argument: "gone.gguf:abc", fileExists: files.contains) == ScaledVectorPath(path: "gone.gguf:abc"))
+    }
+
     @Test(arguments: ["v.gguf:inf", "v.gguf:nan", "v.gguf:1e99"])
     func nonFiniteStrengthIsAnError(_ argument: String) {
         #expect { try ScaledVectorPath(argument: argument) } throws: { error in

@@ -32,6 +32,9 @@ public struct SteeringVectorError: Error, Equatable, CustomStringConvertible {
         case fingerprintMismatch(vector: String, model: String, modelFile: String)
         case noFingerprint(model: String)
         case cannotWrite(reason: String)
+        // Arguments and arithmetic.
+        case invalidStrength(argument: String, strength: String)
+        case overflow(operation: String, block: Int, index: Int, value: Float)
     }
 
     public var description: String { "\(file): \(kind)" }
@@ -85,6 +88,12 @@ extension SteeringVectorError.Kind: CustomStringConvertible {
                 + " (strict checking needs one: `veer vector convert FILE --model MODEL --out NEW`)"
         case let .cannotWrite(reason):
             return "cannot write the vector file: \(reason)"
+        case let .invalidStrength(argument, strength):
+            return "strength '\(strength)' in '\(argument)' is not a finite number; a strength must be a finite"
+                + " decimal number such as 0.5, -2 or 1e3 (FILE:S)"
+        case let .overflow(operation, block, index, value):
+            return "\(operation) overflows f32 at block \(block): index \(index) becomes \(value);"
+                + " expected finite values (use smaller weights or factors)"
         }
     }
 }
