@@ -15,10 +15,15 @@ struct VectorAddCommand: ParsableCommand {
     }
 
     func run() throws {
+        var first: SteeringVector?
         var sum: SteeringVector?
         for argument in files {
             let reference = try ScaledVectorPath(argument: argument)
-            let term = try SteeringVector.load(path: reference.path).scaled(by: reference.strength)
+            let vector = try SteeringVector.load(path: reference.path)
+            // Fingerprints that differ are refused by `adding`; weaker signs of different models are warnings.
+            for warning in first?.provenanceWarnings(against: vector) ?? [] { Console.note("warning: \(warning)") }
+            first = first ?? vector
+            let term = try vector.scaled(by: reference.strength)
             sum = try sum.map { try $0.adding(term) } ?? term
         }
         try output.write(sum!)

@@ -13,7 +13,7 @@ extension SteeringVector {
             let (a, b) = (range.lowerBound / factor, range.upperBound / factor)
             return a.isFinite && b.isFinite ? min(a, b)...max(a, b) : nil
         }
-        _ = try Self.validate(result.directions, name: name) { VectorTensorName.name(forBlock: $0) }
+        try Self.checkFinite(result.directions, after: "scaling by \(factor)", name: name)
         return result
     }
 
@@ -47,9 +47,21 @@ extension SteeringVector {
             layerNorms: info.layerNorms == other.info.layerNorms ? info.layerNorms : [:],
             fingerprint: info.fingerprint ?? other.info.fingerprint,
             modelHint: agreed(info.modelHint, other.info.modelHint))
-        // Adding in-range values can still overflow Float to inf; a vector never holds non-finite values.
-        _ = try Self.validate(result.directions, name: name) { VectorTensorName.name(forBlock: $0) }
+        // Adding in-range values can still overflow Float to inf; a vector never holds non-finite values. The error
+        // names the sum, not an input: each input was finite.
+        try Self.checkFinite(result.directions, after: "the sum", name: "\(name) + \(other.name)")
         return result
+    }
+
+    /// Fails, naming `operation` and the first block and index, when an operation on finite vectors overflowed.
+    static func checkFinite(_ directions: [Int: [Float]], after operation: String, name: String) throws {
+        for block in directions.keys.sorted() {
+            let values = directions[block]!
+            if let index = values.firstIndex(where: { !$0.isFinite }) {
+                throw SteeringVectorError(file: name, .overflow(operation: operation, block: block, index: index,
+                                                                value: values[index]))
+            }
+        }
     }
 
     /// Every direction scaled to L2 norm 1 (an all-zero direction stays zero: it has no direction to keep). The
