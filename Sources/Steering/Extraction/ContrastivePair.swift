@@ -8,7 +8,7 @@ public struct ContrastivePair: Sendable, Equatable {
     public init(positive: String, negative: String) { self.positive = positive; self.negative = negative }
 
     /// Reads JSONL: one object {"positive": "...", "negative": "..."} per line (blank lines skipped, other keys
-    /// ignored; LF or CRLF line ends). Errors name the file and the 1-based line.
+    /// ignored; LF or CRLF line ends). Errors name the file and the 1-based line; an empty text on either side is one.
     public static func loadPairs(path: String) throws -> [ContrastivePair] {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
@@ -34,7 +34,14 @@ public struct ContrastivePair: Sendable, Equatable {
                 }
                 return text
             }
-            pairs.append(ContrastivePair(positive: try string("positive"), negative: try string("negative")))
+            let pair = ContrastivePair(positive: try string("positive"), negative: try string("negative"))
+            // An empty side has nothing to contrast: mean-diff would have no token to read, and cvector-mean would
+            // silently compare the other side with padding.
+            for (side, text) in [("positive", pair.positive), ("negative", pair.negative)] where text.isEmpty {
+                throw ExtractionError.badLine(file: path, line: number,
+                                              problem: "the \(side) text is empty; each side of a pair needs text")
+            }
+            pairs.append(pair)
         }
         guard !pairs.isEmpty else { throw ExtractionError.noPairs(file: path) }
         return pairs
