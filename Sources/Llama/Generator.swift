@@ -51,7 +51,7 @@ public final class Generator<B: ComputeBackend> {
         guard !prompt.isEmpty else { throw ModelError.input("the prompt is empty: nothing to condition on") }
         let ctx = model.cache.shape.ctx
         guard prompt.count <= ctx else {
-            throw ModelError.input("the prompt has \(prompt.count) tokens but the context holds \(ctx) (raise --ctx-size)")
+            throw ModelError.input("the prompt has \(prompt.count) tokens but the context holds \(ctx) (\(model.contextAdvice))")
         }
         var sampler = Sampler(sampling)
         var result = GenerationResult(promptTokens: prompt, tokens: [], stopReason: "max_tokens", prefillSeconds: 0, decodeSeconds: 0)

@@ -71,7 +71,7 @@ public final class LlamaModel<B: ComputeBackend> {
             throw ModelError.input("token id \(bad) is outside the vocabulary 0..<\(config.vocab)")
         }
         if let p = batch.positions.first(where: { $0 >= Int32(cache.shape.ctx) }) {
-            throw ModelError.input("position \(p) is past the context size \(cache.shape.ctx) (raise --ctx-size, at most \(config.contextLength))")
+            throw ModelError.input("position \(p) is past the context size \(cache.shape.ctx) (\(contextAdvice))")
         }
         try cache.shape.validatePlacement(slots: batch.slots, positions: batch.positions, op: "forward")
     }

@@ -16,7 +16,7 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup var templateOptions: ChatTemplateOptions
     @OptionGroup var steering: SteeringOptions
     @Flag(help: "Generate unsteered and steered (same seed) and show both.") var compare = false
-    @Option(name: .customLong("max-tokens"), help: "Tokens to generate at most.") var maxTokens = 128
+    @Option(name: .customLong("max-tokens"), parsing: .unconditional, help: "Tokens to generate at most; -1: until end of generation or a full context.") var maxTokens = 128
     @Option(help: "Sampling temperature; 0 is greedy (argmax, ties to the lowest id).") var temperature: Float = 0.8
     @Option(name: .customLong("top-k"), help: "Keep the k most likely tokens (0: off).") var topK = 40
     @Option(name: .customLong("top-p"), help: "Keep the smallest set with this cumulative probability.") var topP: Float = 0.95
@@ -50,6 +50,7 @@ struct GenerateCommand: ParsableCommand {
 
     func validate() throws {
         if compare && !steering.isActive { throw ValidationError("--compare needs at least one --steer vector") }
+        try GenerationLength.validate(maxTokens)
     }
 
     struct Task: ModelTask {
@@ -94,7 +95,7 @@ struct GenerateCommand: ParsableCommand {
                 if !c.output.json, !piece.isEmpty { FileHandle.standardOutput.write(Data(piece.utf8)) }
             }
             var result = try Generator(model: s.model).generate(
-                prompt: prompt, maxTokens: c.maxTokens, sampling: settings,
+                prompt: prompt, maxTokens: GenerationLength.limit(c.maxTokens), sampling: settings,
                 stopTokens: s.tokenizer.vocabulary.endOfGeneration, ignoreEOS: c.ignoreEOS, steering: steering
             ) { token in
                 emit(stops.feed(stream.append(token)))

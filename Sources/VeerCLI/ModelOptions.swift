@@ -18,8 +18,11 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Arithmetic: f32 (the exact path the F32 goldens check).")
     var precision: String = Precision.f32.rawValue
 
-    @Option(name: .customLong("ctx-size"), help: "KV-cache size in tokens (at most the model's context_length).")
-    var contextSize: Int = 2048
+    @Option(name: .customLong("ctx-size"),
+            help: "KV-cache size in tokens (default: 2048, or the model's context_length when smaller; at most context_length).")
+    var contextSize: Int?
+
+    @OptionGroup var threading: ThreadOptions
 
     @Flag(inversion: .prefixedNo, help: "Add the BOS token (default: the model's tokenizer.ggml.add_bos_token).")
     var bos: Bool?
@@ -28,6 +31,6 @@ struct ModelOptions: ParsableArguments {
         guard Precision(rawValue: precision) != nil else {
             throw ValidationError("--precision \(precision): supported: \(Precision.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard contextSize >= 1 else { throw ValidationError("--ctx-size must be at least 1, got \(contextSize)") }
+        if let contextSize, contextSize < 1 { throw ValidationError("--ctx-size must be at least 1, got \(contextSize)") }
     }
 }

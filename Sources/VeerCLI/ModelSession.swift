@@ -31,24 +31,29 @@ enum ModelLoader {
         let file = try GGUFFile(path: path.path)
         let tokenizer = try Tokenizer(metadata: file.metadata)
         let addBOS = options.bos ?? tokenizer.vocabulary.addsBOS
+        let contextSize = try options.contextSize(modelLimit: try LlamaConfig(from: file).contextLength, file: path.path)
+        let threads = try options.threading.resolved()
         let digest = try ModelStore.sha256(of: path)
         func manifest(_ backend: String, _ device: String, _ driver: String) -> RunManifest {
             RunManifest(model: path.path, model_sha256: digest, precision: options.precision, backend: backend,
-                        device: device, driver: driver, bos: addBOS, context_size: options.contextSize, seed: seed,
+                        device: device, driver: driver, bos: addBOS, context_size: contextSize, seed: seed,
                         veer_version: RunManifest.version)
         }
         switch try chooseBackend(options.backend) {
         case .cpu:
-            let backend = CPUBackend()
+            let backend = CPUBackend(threads: threads)
             Console.note("backend: \(backend.name)")
-            let model = try LlamaModel(source: file, backend: backend, slots: slots, contextSize: options.contextSize, maxRows: maxRows)
+            let model = try LlamaModel(source: file, backend: backend, slots: slots, contextSize: contextSize, maxRows: maxRows)
+            var cpuManifest = manifest("cpu", "cpu", "swift-simd")
+            cpuManifest.threads = backend.threads
             return try task.run(ModelSession(file: file, tokenizer: tokenizer, model: model,
-                                             manifest: manifest("cpu", "cpu", "swift-simd"), addBOS: addBOS))
+                                             manifest: cpuManifest, addBOS: addBOS))
         case .vulkan:
+            if options.threading.threads != nil { Console.note("warning: --threads sets the CPU backend's threads; the Vulkan backend does not use it") }
             let backend = try VulkanBackend(options: try VulkanOptions.fromEnvironment())
             let info = backend.deviceInfo
             Console.note("backend: vulkan on \(info)")
-            let model = try LlamaModel(source: file, backend: backend, slots: slots, contextSize: options.contextSize, maxRows: maxRows)
+            let model = try LlamaModel(source: file, backend: backend, slots: slots, contextSize: contextSize, maxRows: maxRows)
             return try task.run(ModelSession(file: file, tokenizer: tokenizer, model: model,
                                              manifest: manifest("vulkan", info.name, "\(info.driverName) \(info.driverInfo)"),
                                              addBOS: addBOS))

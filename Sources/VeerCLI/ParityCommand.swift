@@ -38,7 +38,7 @@ struct ParityCommand: ParsableCommand {
         guard !ids.isEmpty else { throw ValidationError("the text has no tokens") }
         guard ids.count + maxTokens <= contextSize else { throw ValidationError("text plus --max-tokens exceed --ctx-size \(contextSize)") }
 
-        let cpu = try LlamaModel(source: file, backend: CPUBackend(), contextSize: contextSize, maxRows: max(ids.count, 1))
+        let cpu = try LlamaModel(source: file, backend: try BackendFactory.cpu(), contextSize: contextSize, maxRows: max(ids.count, 1))
         let vulkanBackend = try VulkanBackend(options: try VulkanOptions.fromEnvironment())
         Console.note("comparing cpu with vulkan on \(vulkanBackend.deviceInfo)")
         let gpu = try LlamaModel(source: file, backend: vulkanBackend, contextSize: contextSize, maxRows: max(ids.count, 1))

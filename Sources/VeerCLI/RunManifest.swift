@@ -15,6 +15,8 @@ struct RunManifest: Encodable {
     var veer_version: String
     /// The steering vectors, layers, positions and cache mode, when the run was steered.
     var steering: SteeringManifest?
+    /// The CPU backend's worker threads (absent on other backends).
+    var threads: Int?
 
     static let version = "0.1.0"
 
