@@ -59,26 +59,52 @@ enum CaptureDestination {
             try SafetensorsWriter.write(tensors, metadata: metadata, to: url)
             return ("safetensors", [url.path])
         case .directory(let url):
-            do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
-                throw ValidationError("--out \(url.path): cannot create the directory: \(error.localizedDescription)")
-            }
+            try Self.createDirectory(url)
             var files: [String: String] = [:]
-            for layer in request.layers {
-                let file = url.appending(path: tensorName(layer) + ".npy")
-                try NpyWriter.write(captured.layers[layer]!, shape: shape, to: file)
-                files[String(layer)] = file.lastPathComponent
+            var written: [URL] = []
+            // The .npy files and meta.json are one capture: a failure part-way (a full disk) removes the files this
+            // run wrote rather than leave a set that looks complete.
+            do {
+                for layer in request.layers {
+                    let file = url.appending(path: tensorName(layer) + ".npy")
+                    try NpyWriter.write(captured.layers[layer]!, shape: shape, to: file)
+                    written.append(file)
+                    files[String(layer)] = file.lastPathComponent
+                }
+                let meta = CaptureMeta(texts: captured.tokenCounts.count, texts_file: provenance.textsFile,
+                                       texts_layout: provenance.textsLayout, token_counts: captured.tokenCounts,
+                                       bos: provenance.bos, chat_template: provenance.chatTemplate,
+                                       site: request.site.rawValue, layers: request.layers,
+                                       reduce: request.reduction.description, shape: shape, files: files,
+                                       model: provenance.model, model_sha256: provenance.modelSHA256)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                let metaURL = url.appending(path: "meta.json")
+                try OutputFile.write(Array(try encoder.encode(meta)) + Array("\n".utf8), to: metaURL)
+            } catch {
+                for file in written { try? FileManager.default.removeItem(at: file) }
+                throw error
             }
-            let meta = CaptureMeta(texts: captured.tokenCounts.count, texts_file: provenance.textsFile,
-                                   texts_layout: provenance.textsLayout, token_counts: captured.tokenCounts,
-                                   bos: provenance.bos, chat_template: provenance.chatTemplate,
-                                   site: request.site.rawValue, layers: request.layers,
-                                   reduce: request.reduction.description, shape: shape, files: files,
-                                   model: provenance.model, model_sha256: provenance.modelSHA256)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let metaURL = url.appending(path: "meta.json")
-            try (encoder.encode(meta) + Data("\n".utf8)).write(to: metaURL)
-            return ("npy", request.layers.map { url.appending(path: files[String($0)]!).path } + [metaURL.path])
+            return ("npy", request.layers.map { url.appending(path: files[String($0)]!).path } + [url.appending(path: "meta.json").path])
+        }
+    }
+
+    /// Fails, naming the path, when the output cannot be written, so that a long capture never ends in an error it
+    /// could have given first: creates the .npy directory if needed, then creates and removes a file where the
+    /// output goes.
+    func checkWritable() throws {
+        switch self {
+        case .safetensors(let url):
+            try OutputFile.checkWritable(url)
+        case .directory(let url):
+            try Self.createDirectory(url)
+            try OutputFile.checkWritable(url.appending(path: "meta.json"))
+        }
+    }
+
+    private static func createDirectory(_ url: URL) throws {
+        do { try OutputFile.createDirectory(url) } catch {
+            throw CaptureCommandError("--out: \(error)")
         }
     }
 }

@@ -12,7 +12,7 @@ public enum NpyWriter {
         let sink = try BinaryFileSink(url: url)
         try sink.write(header)
         try sink.writeLittleEndian(values)
-        try sink.close()
+        try sink.commit()
     }
 
     /// Magic, version, header length and the padded header: a multiple of 64 bytes.

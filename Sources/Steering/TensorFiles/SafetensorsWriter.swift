@@ -30,7 +30,7 @@ public enum SafetensorsWriter {
         try sink.write(length)
         try sink.write(header)
         for tensor in tensors { try sink.writeLittleEndian(tensor.values) }
-        try sink.close()
+        try sink.commit()
     }
 
     /// The JSON header, space-padded so 8 + its length is a multiple of 8.
