@@ -7,8 +7,9 @@ import Tokenizers
 
 /// `veer chat`: an interactive conversation on stdin/stdout with the model's chat template. Each turn renders the
 /// whole conversation, prefills only what the KV cache does not hold yet (the tokens after the longest prefix it
-/// shares with the previous turn's prompt and answer), then streams the answer until an end-of-generation token. An empty line or end of input ends the chat. With `--steer`, every turn is
-/// steered (positions count from the start of the rendered conversation; `from:answer-start` is each answer).
+/// shares with the previous turn's prompt and answer), then streams the answer until an end-of-generation token. Empty lines are ignored; end of input or `/exit`
+/// ends the chat. When the conversation outgrows the context, the oldest turns are dropped (said on stderr); a message
+/// too long to fit even alone is refused and the chat goes on. With `--steer`, every turn is steered (positions count from the start of the rendered conversation; `from:answer-start` is each answer).
 struct ChatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "chat", abstract: "Chat with the model interactively.")
 
@@ -16,7 +17,7 @@ struct ChatCommand: ParsableCommand {
     @OptionGroup var templateOptions: ChatTemplateOptions
     @OptionGroup var steering: SteeringOptions
     @Option(help: "A system message (default: the template's own, if it has one).") var system: String?
-    @Option(name: .customLong("max-tokens"), help: "Tokens per answer at most.") var maxTokens = 256
+    @Option(name: .customLong("max-tokens"), parsing: .unconditional, help: "Tokens per answer at most; -1: until end of generation or a full context.") var maxTokens = 256
     @Option(help: "Sampling temperature; 0 is greedy.") var temperature: Float = 0.8
     @Option(help: "Random seed.") var seed: UInt64 = 0
 
@@ -26,7 +27,10 @@ struct ChatCommand: ParsableCommand {
             let template = try command.templateOptions.template(for: s.file)
             let generator = try Generator(model: s.model)
             let loaded = try command.steering.load(for: s)
-            var messages: [ChatMessage] = command.system.map { [ChatMessage(role: "system", content: $0)] } ?? []
+            var history = ChatHistory(system: command.system)
+            let context = s.model.cache.shape.ctx
+            // Room kept for each answer when old turns must go: --max-tokens, but never more than half the context.
+            let answerRoom = min(GenerationLength.limit(command.maxTokens), context / 2)
             var turn: UInt64 = 0
             var cached: [Int32] = []   // what slot 0's cache holds, positions 0..<count
             // Steered keys and values stay valid across turns only when every position is steered the same way
@@ -34,8 +38,24 @@ struct ChatCommand: ParsableCommand {
             let reusesCache = loaded.map { $0.positions == .all && $0.cacheMode == .steeredPersist } ?? true
             while true {
                 FileHandle.standardError.write(Data("> ".utf8))
-                guard let line = readLine(), !line.isEmpty else { break }
-                messages.append(ChatMessage(role: "user", content: line))
+                guard let line = readLine() else { break }
+                let typed = line.trimmingCharacters(in: .whitespaces)
+                if typed.isEmpty { continue }
+                if typed == "/exit" { break }
+                let fit = history.fit(line, context: context, answerRoom: answerRoom) { messages in
+                    template.render(messages: messages, addGenerationPrompt: true).encode(with: s.tokenizer, addBOS: s.addBOS).ids.count
+                }
+                guard case let .fits(messages, droppedTurns) = fit else {
+                    if case let .tooLong(tokens) = fit {
+                        Console.note("message not sent: it takes \(tokens) tokens with the template, and the context of"
+                                     + " \(context) tokens (--ctx-size) must also keep \(answerRoom) for the answer")
+                    }
+                    continue
+                }
+                if droppedTurns > 0 {
+                    Console.note("note: dropped the oldest \(droppedTurns) turn\(droppedTurns == 1 ? "" : "s") of the conversation"
+                                 + " to fit the context of \(context) tokens (--ctx-size)")
+                }
                 let rendered = template.render(messages: messages, addGenerationPrompt: true)
                 let prompt = rendered.encode(with: s.tokenizer, addBOS: s.addBOS)
                 let steering = try loaded?.forward(s.model, promptLength: prompt.ids.count,
@@ -44,7 +64,7 @@ struct ChatCommand: ParsableCommand {
                 let settings = SamplerSettings(temperature: command.temperature, seed: command.seed &+ turn)
                 let eog = s.tokenizer.vocabulary.endOfGeneration
                 let shared = reusesCache ? zip(cached, prompt.ids).prefix { $0 == $1 }.count : 0
-                let result = try generator.generate(prompt: prompt.ids, maxTokens: command.maxTokens, sampling: settings,
+                let result = try generator.generate(prompt: prompt.ids, maxTokens: GenerationLength.limit(command.maxTokens), sampling: settings,
                                                     stopTokens: eog, steering: steering, cachedPrefix: shared) { token in
                     if !eog.contains(token) { FileHandle.standardOutput.write(Data(stream.append(token).utf8)) }
                     return true
@@ -52,11 +72,13 @@ struct ChatCommand: ParsableCommand {
                 Console.output(stream.finish())
                 cached = result.cachedTokens
                 let answer = s.tokenizer.decode(result.tokens.filter { !eog.contains($0) })
-                messages.append(ChatMessage(role: "assistant", content: answer))
+                history.append(user: line, assistant: answer)
                 turn += 1
             }
         }
     }
+
+    func validate() throws { try GenerationLength.validate(maxTokens) }
 
     func run() throws {
         try ModelLoader.run(modelOptions, seed: seed, task: Task(command: self))
