@@ -17,12 +17,14 @@ struct ChatCommand: ParsableCommand {
     @OptionGroup var templateOptions: ChatTemplateOptions
     @OptionGroup var steering: SteeringOptions
     @Option(help: "A system message (default: the template's own, if it has one).") var system: String?
-    @Option(name: .customLong("max-tokens"), parsing: .unconditional, help: "Tokens per answer at most; -1: until end of generation or a full context.") var maxTokens = 256
-    @Option(help: "Sampling temperature; 0 is greedy.") var temperature: Float = 0.8
-    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(name: [.customShort("n"), .customLong("max-tokens")], parsing: .unconditional,
+            help: "Tokens per answer at most; -1: until end of generation or a full context.")
+    var maxTokens = 256
+    @OptionGroup var sampling: SamplingOptions
 
     struct Task: ModelTask {
         var command: ChatCommand
+        var seed: UInt64
         func run<B: ComputeBackend>(_ s: ModelSession<B>) throws {
             let template = try command.templateOptions.template(for: s.file)
             let generator = try Generator(model: s.model)
@@ -61,7 +63,11 @@ struct ChatCommand: ParsableCommand {
                 let steering = try loaded?.forward(s.model, promptLength: prompt.ids.count,
                                                    answerStart: rendered.answerStartToken(in: prompt))
                 var stream = StreamingDetokenizer(tokenizer: s.tokenizer)
-                let settings = SamplerSettings(temperature: command.temperature, seed: command.seed &+ turn)
+                if turn == 0 {   // what is steered, said once: every turn is steered the same way
+                    loaded?.report(span: SequenceSpan(promptLength: prompt.ids.count, answerStart: rendered.answerStartToken(in: prompt)),
+                                   length: context)
+                }
+                let settings = command.sampling.settings(seed: seed &+ turn)
                 let eog = s.tokenizer.vocabulary.endOfGeneration
                 let shared = reusesCache ? zip(cached, prompt.ids).prefix { $0 == $1 }.count : 0
                 let result = try generator.generate(prompt: prompt.ids, maxTokens: GenerationLength.limit(command.maxTokens), sampling: settings,
@@ -81,6 +87,7 @@ struct ChatCommand: ParsableCommand {
     func validate() throws { try GenerationLength.validate(maxTokens) }
 
     func run() throws {
-        try ModelLoader.run(modelOptions, seed: seed, task: Task(command: self))
+        let seed = sampling.resolvedSeed()
+        try ModelLoader.run(modelOptions, seed: seed, task: Task(command: self, seed: seed))
     }
 }

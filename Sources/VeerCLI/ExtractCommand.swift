@@ -49,8 +49,9 @@ struct ExtractCommand: ParsableCommand {
         var method: String
         var pairs: Int
         var blocks: [Int]
-        var direction_norms: [String: Float]
-        var mean_residual_norms: [String: Float]
+        /// Per block, in block order (JSON object keys would be strings, sorted "10" before "5").
+        var direction_norms: [BlockValue]
+        var mean_residual_norms: [BlockValue]
         var warnings: [String]
         var run: RunManifest
     }
@@ -144,9 +145,7 @@ struct ExtractCommand: ParsableCommand {
             let warnings = try vector.write(to: c.out)
             for warning in warnings { Console.note("warning: \(warning)") }
             Console.note("wrote \(c.out): \(extracted.method), \(extracted.pairCount) pairs, blocks \(vector.blocks.first!)...\(vector.blocks.last!)")
-            func keyed(_ values: [Int: Float]) -> [String: Float] {
-                Dictionary(uniqueKeysWithValues: values.map { (String($0.key), $0.value) })
-            }
+            func keyed(_ values: [Int: Float]) -> [BlockValue] { BlockValue.list(values) }
             return Result(out: c.out, method: extracted.method, pairs: extracted.pairCount, blocks: vector.blocks,
                           direction_norms: keyed(vector.directionNorms), mean_residual_norms: keyed(info.layerNorms),
                           warnings: warnings, run: s.manifest)
@@ -156,5 +155,16 @@ struct ExtractCommand: ParsableCommand {
     func run() throws {
         let result = try ModelLoader.run(modelOptions, slots: 4, maxRows: 512, task: Task(command: self))
         if output.json { try Console.json(result) }
+    }
+}
+
+/// One block's number in a JSON result, with a value: `{"block": 5, "value": 1.25}`.
+struct BlockValue: Encodable, Equatable {
+    var block: Int
+    var value: Float
+
+    /// The entries of `values` in numeric block order.
+    static func list(_ values: [Int: Float]) -> [BlockValue] {
+        values.keys.sorted().map { BlockValue(block: $0, value: values[$0]!) }
     }
 }

@@ -16,18 +16,16 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup var templateOptions: ChatTemplateOptions
     @OptionGroup var steering: SteeringOptions
     @Flag(help: "Generate unsteered and steered (same seed) and show both.") var compare = false
-    @Option(name: .customLong("max-tokens"), parsing: .unconditional, help: "Tokens to generate at most; -1: until end of generation or a full context.") var maxTokens = 128
-    @Option(help: "Sampling temperature; 0 is greedy (argmax, ties to the lowest id).") var temperature: Float = 0.8
-    @Option(name: .customLong("top-k"), help: "Keep the k most likely tokens (0: off).") var topK = 40
-    @Option(name: .customLong("top-p"), help: "Keep the smallest set with this cumulative probability.") var topP: Float = 0.95
-    @Option(name: .customLong("min-p"), help: "Drop tokens below this fraction of the top probability.") var minP: Float = 0.05
-    @Option(name: .customLong("repeat-penalty"), help: "Repetition penalty (1: off).") var repeatPenalty: Float = 1
-    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(name: [.customShort("n"), .customLong("max-tokens")], parsing: .unconditional,
+            help: "Tokens to generate at most; -1: until end of generation or a full context.")
+    var maxTokens = 128
+    @OptionGroup var sampling: SamplingOptions
+    @Option(help: "With --chat: a system message (default: the template's own, if it has one).") var system: String?
     @Flag(name: .customLong("ignore-eos"), help: "Keep generating past end-of-generation tokens.") var ignoreEOS = false
     @Option(name: .customLong("stop"), parsing: .unconditionalSingleValue,
             help: "Stop when the text contains this string (repeatable); it and what follows are dropped.")
     var stopStrings: [String] = []
-    @Argument(help: "The prompt.") var prompt: String
+    @OptionGroup var input: PromptInput
 
     struct Timings: Encodable { var prefill_tok_s: Double; var decode_tok_s: Double }
     /// One generation (with --compare, the unsteered one sits beside the steered one).
@@ -51,24 +49,31 @@ struct GenerateCommand: ParsableCommand {
     func validate() throws {
         if compare && !steering.isActive { throw ValidationError("--compare needs at least one --steer vector") }
         try GenerationLength.validate(maxTokens)
+        if system != nil && !chat { throw ValidationError("--system applies to --chat: add --chat, or put the text in the prompt") }
     }
 
     struct Task: ModelTask {
         var command: GenerateCommand
+        var prompt: String
+        var seed: UInt64
         func run<B: ComputeBackend>(_ s: ModelSession<B>) throws -> Result {
             let c = command
             let encoding: Encoding
             var answerStart: Int?
             if c.chat {
                 let template = try c.templateOptions.template(for: s.file)
-                let rendered = template.render(messages: [ChatMessage(role: "user", content: c.prompt)], addGenerationPrompt: true)
+                let messages = (c.system.map { [ChatMessage(role: "system", content: $0)] } ?? [])
+                    + [ChatMessage(role: "user", content: prompt)]
+                let rendered = template.render(messages: messages, addGenerationPrompt: true)
                 encoding = rendered.encode(with: s.tokenizer, addBOS: s.addBOS)
                 answerStart = rendered.answerStartToken(in: encoding)
             } else {
-                encoding = s.tokenizer.encode(c.prompt, parseSpecial: true, addBOS: s.addBOS)
+                encoding = s.tokenizer.encode(prompt, parseSpecial: true, addBOS: s.addBOS)
             }
             let loaded = try c.steering.load(for: s)
             let manifest = s.manifest.steered(by: loaded)
+            let length = min(s.model.cache.shape.ctx, encoding.ids.count + min(GenerationLength.limit(c.maxTokens), s.model.cache.shape.ctx))
+            loaded?.report(span: SequenceSpan(promptLength: encoding.ids.count, answerStart: answerStart), length: length)
 
             var unsteered: Generation?
             if c.compare {
@@ -85,8 +90,7 @@ struct GenerateCommand: ParsableCommand {
         /// One generation, streamed to stdout unless --json.
         func generate<B: ComputeBackend>(_ s: ModelSession<B>, _ prompt: [Int32], steering: ForwardSteering<B.Buffer>?) throws -> Generation {
             let c = command
-            let settings = SamplerSettings(temperature: c.temperature, topK: c.topK, topP: c.topP, minP: c.minP,
-                                           repetitionPenalty: c.repeatPenalty, seed: c.seed)
+            let settings = c.sampling.settings(seed: seed)
             var stream = StreamingDetokenizer(tokenizer: s.tokenizer)
             var stops = StopStringFilter(c.stopStrings)
             var text = ""
@@ -113,7 +117,9 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let result = try ModelLoader.run(modelOptions, maxRows: 256, seed: seed, task: Task(command: self))
+        let seed = sampling.resolvedSeed()
+        let task = Task(command: self, prompt: try input.read(), seed: seed)
+        let result = try ModelLoader.run(modelOptions, maxRows: 256, seed: seed, task: task)
         if output.json { try Console.json(result) }
     }
 }

@@ -9,7 +9,8 @@ enum ModelBackendChoice: String, CaseIterable, ExpressibleByArgument {
 
 /// Options every model command shares: which model, which backend, which arithmetic, how much context.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Path to a GGUF model (default: $VEER_MODEL, then the cached default model).")
+    @Option(name: [.customShort("m"), .customLong("model")],
+            help: "Path to a GGUF model (default: $VEER_MODEL, then the cached default model).")
     var model: String?
 
     @Option(help: "Backend: auto (a GPU if present, else CPU), cpu or vulkan.")
@@ -18,7 +19,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Arithmetic: f32 (the exact path the F32 goldens check).")
     var precision: String = Precision.f32.rawValue
 
-    @Option(name: .customLong("ctx-size"),
+    @Option(name: [.customShort("c"), .customLong("ctx-size")],
             help: "KV-cache size in tokens (default: 2048, or the model's context_length when smaller; at most context_length).")
     var contextSize: Int?
 

@@ -14,8 +14,12 @@ struct ParityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parity", abstract: "Run CPU and Vulkan on the same text and compare their logits and greedy continuations.")
 
-    @Option(help: "Path to a GGUF model (default: $VEER_MODEL, then the cached default model).") var model: String?
-    @Option(name: .customLong("ctx-size"), help: "KV-cache size in tokens.") var contextSize = 512
+    @Option(name: [.customShort("m"), .customLong("model")],
+            help: "Path to a GGUF model (default: $VEER_MODEL, then the cached default model).")
+    var model: String?
+    @Option(name: [.customShort("c"), .customLong("ctx-size")],
+            help: "KV-cache size in tokens (default: 2048, or the model's context_length when smaller; at most context_length).")
+    var contextSize: Int?
     @Option(name: .customLong("max-tokens"), help: "Greedy tokens to compare after the text.") var maxTokens = 8
     @OptionGroup var output: OutputOptions
     @Argument(help: "The text (special-token text such as <|im_start|> is recognised).") var text: String
@@ -36,6 +40,8 @@ struct ParityCommand: ParsableCommand {
         let tokenizer = try Tokenizer(metadata: file.metadata)
         let ids = tokenizer.encode(text, parseSpecial: true).ids
         guard !ids.isEmpty else { throw ValidationError("the text has no tokens") }
+        let contextSize = try ModelOptions.contextSize(requested: contextSize, modelLimit: try LlamaConfig(from: file).contextLength,
+                                                       file: path.path)
         guard ids.count + maxTokens <= contextSize else { throw ValidationError("text plus --max-tokens exceed --ctx-size \(contextSize)") }
 
         let cpu = try LlamaModel(source: file, backend: try BackendFactory.cpu(), contextSize: contextSize, maxRows: max(ids.count, 1))

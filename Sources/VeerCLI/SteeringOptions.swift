@@ -12,6 +12,18 @@ struct SteeringOptions: ParsableArguments {
             help: "A steering vector file (llama.cpp, repeng or Veer GGUF) with an optional strength, default 1; repeatable, vectors sum per layer.")
     var steer: [String] = []
 
+    @Option(name: .customLong("control-vector"), parsing: .unconditionalSingleValue,
+            help: "llama.cpp's name for --steer FILE (strength 1); repeatable.")
+    var controlVectors: [String] = []
+
+    @Option(name: .customLong("control-vector-scaled"), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("llama.cpp's name for --steer FILE:SCALE; repeatable.", valueName: "FILE SCALE"))
+    var controlVectorsScaled: [String] = []
+
+    @Option(name: .customLong("control-vector-layer-range"), parsing: .unconditional,
+            help: ArgumentHelp("llama.cpp's name for --layers START-END (inclusive).", valueName: "START END"))
+    var controlVectorLayerRange: String?
+
     @Option(help: "Blocks to steer: A-B (inclusive; may end at n_layer, as llama.cpp's layer range) or a list 3,7,9. Filters a file's own layers.")
     var layers: String?
 
@@ -26,11 +38,40 @@ struct SteeringOptions: ParsableArguments {
     @Flag(help: "Refuse a vector whose model fingerprint differs from the model's (default: warn).")
     var strict = false
 
-    var isActive: Bool { !steer.isEmpty }
+    var isActive: Bool { !steer.isEmpty || !controlVectors.isEmpty || !controlVectorsScaled.isEmpty }
+
+    /// Every vector as `FILE[:S]`, llama.cpp's spellings included, in the order --steer, --control-vector,
+    /// --control-vector-scaled (the order only matters for the floating-point sum).
+    var vectorArguments: [String] {
+        get throws {
+            try steer + controlVectors + controlVectorsScaled.map { pair in
+                let parts = LlamaCppArguments.values(pair)
+                guard parts.count == 2, let scale = Float(parts[1]), scale.isFinite else {
+                    throw ValidationError("--control-vector-scaled \(parts.joined(separator: " ")): expected a file and a finite scale, e.g. --control-vector-scaled v.gguf 0.8")
+                }
+                return "\(parts[0]):\(parts[1])"
+            }
+        }
+    }
+
+    /// --layers, or llama.cpp's --control-vector-layer-range START END as the range START-END.
+    var layerArgument: String? {
+        get throws {
+            guard let controlVectorLayerRange else { return layers }
+            guard layers == nil else {
+                throw ValidationError("give either --layers or --control-vector-layer-range, not both")
+            }
+            let parts = LlamaCppArguments.values(controlVectorLayerRange)
+            guard parts.count == 2, let start = Int(parts[0]), let end = Int(parts[1]), start >= 0, start <= end else {
+                throw ValidationError("--control-vector-layer-range \(parts.joined(separator: " ")): expected START END, block numbers with 0 <= START <= END, e.g. --control-vector-layer-range 5 15")
+            }
+            return "\(start)-\(end)"
+        }
+    }
 
     func validate() throws {
         if !isActive {
-            let given = [layers.map { _ in "--layers" }, positions.map { _ in "--positions" },
+            let given = [layers.map { _ in "--layers" }, controlVectorLayerRange.map { _ in "--control-vector-layer-range" }, positions.map { _ in "--positions" },
                          cacheMode.map { _ in "--cache-mode" }, strict ? "--strict" : nil].compactMap { $0 }
             if !given.isEmpty {
                 throw ValidationError("\(given.joined(separator: ", ")) applies to steering vectors; give at least one --steer FILE[:S]")
@@ -46,7 +87,7 @@ struct SteeringOptions: ParsableArguments {
             guard let mode = CacheMode(rawValue: modeName) else {
                 throw SteeringError.badArgument("--cache-mode \(modeName): expected \(CacheMode.allCases.map(\.rawValue).joined(separator: " or "))")
             }
-            return (try steer.map(ScaledVectorPath.init(argument:)), try layers.map(LayerSelection.init(parsing:)),
+            return (try vectorArguments.map(ScaledVectorPath.init(argument:)), try layerArgument.map(LayerSelection.init(parsing:)),
                     try PositionPolicy(parsing: positions ?? "all"), mode)
         } catch {
             throw ValidationError("\(error)")
@@ -94,16 +135,18 @@ struct LoadedSteering {
 
     /// What the run manifest records.
     var manifest: SteeringManifest {
-        SteeringManifest(vectors: zip(paths, vectors).map { path, loaded in
-            .init(path: path.path, strength: path.strength, blocks: loaded.vector.blocks,
-                  format: loaded.vector.info.sourceFormat.rawValue)
+        SteeringManifest(vectors: vectors.indices.map { i in
+            .init(path: paths[i].path, strength: paths[i].strength, blocks: steeredBlocks(i),
+                  file_blocks: vectors[i].vector.blocks, format: vectors[i].vector.info.sourceFormat.rawValue)
         }, layers: layers?.description, positions: positions.description, cache_mode: cacheMode.rawValue)
     }
 }
 
 /// The steering part of a run manifest.
 struct SteeringManifest: Encodable {
-    struct Vector: Encodable { var path: String; var strength: Float; var blocks: [Int]; var format: String }
+    /// `blocks`: the blocks this run steers with the vector (the file's, filtered by --layers; none at strength 0).
+    /// `file_blocks`: every block the file has a direction for.
+    struct Vector: Encodable { var path: String; var strength: Float; var blocks: [Int]; var file_blocks: [Int]; var format: String }
     var vectors: [Vector]
     var layers: String?
     var positions: String

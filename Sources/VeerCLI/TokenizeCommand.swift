@@ -7,11 +7,13 @@ import Tokenizers
 struct TokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "tokenize", abstract: "Tokenize a text with the model's tokenizer.")
 
-    @Option(help: "Path to a GGUF model (default: $VEER_MODEL, then the cached default model).") var model: String?
+    @Option(name: [.customShort("m"), .customLong("model")],
+            help: "Path to a GGUF model (default: $VEER_MODEL, then the cached default model).")
+    var model: String?
     @Flag(inversion: .prefixedNo, help: "Add the BOS token (default: the model's tokenizer.ggml.add_bos_token).") var bos: Bool?
     @Flag(help: "Treat special-token text (<|im_start|> ...) as plain text.") var noSpecial = false
     @OptionGroup var output: OutputOptions
-    @Argument(help: "The text.") var text: String
+    @OptionGroup var input: PromptInput
 
     struct Result: Encodable { var tokens: [Int32]; var pieces: [String]; var bos: Bool; var run: RunManifest }
 
@@ -19,7 +21,7 @@ struct TokenizeCommand: ParsableCommand {
         let path = try ModelStore().resolve(explicit: model)
         let file = try GGUFFile(path: path.path)
         let tokenizer = try Tokenizer(metadata: file.metadata)
-        let encoding = tokenizer.encode(text, parseSpecial: !noSpecial, addBOS: bos)
+        let encoding = tokenizer.encode(try input.read(), parseSpecial: !noSpecial, addBOS: bos)
         let pieces = encoding.ids.map { tokenizer.decode([$0], renderSpecial: true) }
         if output.json {
             let run = RunManifest.tokenizerOnly(model: path.path, sha256: try ModelStore.sha256(of: path), bos: encoding.usedBOS)

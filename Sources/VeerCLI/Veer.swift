@@ -7,9 +7,16 @@ struct Veer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "veer",
         abstract: "Run and steer Llama-family models on any GPU through Vulkan compute shaders.",
+        // The version every run manifest records (`veer_version`): one constant for both.
+        version: RunManifest.version,
         subcommands: [
             InfoCommand.self, BenchCommand.self, ModelCommand.self, TokenizeCommand.self, GenerateCommand.self,
-            LogitsCommand.self, ParityCommand.self, ChatCommand.self, CaptureCommand.self, ExtractCommand.self,
+            LogitsCommand.self, ParityCommand.self, ChatCommand.self, DetokenizeCommand.self, CaptureCommand.self, ExtractCommand.self,
             VectorCommand.self,
         ])
+
+    /// Parses llama.cpp's two-value options as one value each (see `LlamaCppArguments`), then runs as usual.
+    static func main() {
+        main(LlamaCppArguments.joiningPairs(Array(CommandLine.arguments.dropFirst())))
+    }
 }

@@ -70,7 +70,11 @@ struct ExtractCLITests {
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let json = try #require(try result.json() as? [String: Any])
         #expect(json["blocks"] as? [Int] == Array(5...20))
-        #expect((json["mean_residual_norms"] as? [String: Double])?.count == 16)
+        // Block numbers are integers in numeric order (they were string keys, "10" sorted before "5").
+        let norms = try #require(json["mean_residual_norms"] as? [[String: Any]])
+        #expect(norms.map { $0["block"] as? Int } == (5...20).map { $0 })
+        let directions = try #require(json["direction_norms"] as? [[String: Any]])
+        #expect(directions.map { $0["block"] as? Int } == (5...20).map { $0 })
         let file = try GGUFFile(path: out)
         #expect(Set(file.tensors.map(\.name)) == Set((5...20).map { "direction.\($0)" }))
         let info = try VeerProcess.run(["vector", "info", "--json", out])

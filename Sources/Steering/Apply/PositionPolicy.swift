@@ -78,6 +78,18 @@ public enum PositionPolicy: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether any position of a sequence `length` tokens long (prompt and generated) is steered: false when the
+    /// policy names only positions the run never reaches (`generated` with nothing generated, `from:50` on a
+    /// 10-token run, a list past the end).
+    public func selectsAny(in span: SequenceSpan, length: Int) -> Bool {
+        guard length > 0 else { return false }
+        switch self {
+        case .all, .last: return true
+        case .list(let positions): return positions.contains { $0 < length }
+        default: return (0..<length).contains { includes($0, in: span, isNewest: $0 == length - 1) }
+        }
+    }
+
     /// Whether a position's steering depends on the step that computes it rather than on the position alone. Only
     /// then do steered-persist and reference-recompute differ: with every other policy a position steered once is
     /// steered at every later recompute too, so keeping its steered keys and values is exact.

@@ -1,0 +1,60 @@
+import Foundation
+import Steering
+
+/// What a steered run tells the user on stderr: one line saying what is steered (each file with its strength and
+/// the blocks steered out of the file's, the positions), and warnings when the options select nothing or a strength
+/// lies outside the range the file records. A steering that does nothing is allowed, never silent.
+extension LoadedSteering {
+    /// The blocks of the `index`th vector this run adds to: the file's blocks that `--layers` keeps, none at
+    /// strength 0.
+    func steeredBlocks(_ index: Int) -> [Int] {
+        let (vector, strength) = vectors[index]
+        guard strength != 0 else { return [] }
+        return vector.blocks.filter { layers?.contains($0) ?? true }
+    }
+
+    var steersAnyBlock: Bool { vectors.indices.contains { !steeredBlocks($0).isEmpty } }
+
+    /// The stderr line and warnings for a run whose sequence is `length` tokens long at most (prompt included).
+    func report(span: SequenceSpan, length: Int) {
+        let files = vectors.indices.map { i in
+            let file = URL(fileURLWithPath: paths[i].path).lastPathComponent
+            let steered = steeredBlocks(i), own = vectors[i].vector.blocks
+            let blocks = steered.isEmpty ? "no blocks" : "blocks \(BlockList.describe(steered))"
+            return "\(file) at strength \(Self.format(paths[i].strength)) on \(blocks) of its \(BlockList.describe(own))"
+        }
+        Console.note("steering: \(files.joined(separator: "; ")); positions \(positions) (\(cacheMode.rawValue))")
+        for (i, entry) in vectors.enumerated() {
+            guard let range = entry.vector.info.strengthRange, !range.contains(entry.strength) else { continue }
+            Console.note("warning: strength \(Self.format(entry.strength)) lies outside the strength range"
+                         + " \(Self.format(range.lowerBound))...\(Self.format(range.upperBound)) that \(paths[i].path) records (veer.strength_range)")
+        }
+        if !steersAnyBlock {
+            let cause = vectors.allSatisfy { $0.strength == 0 } || layers == nil
+                ? "every strength is 0" : "--layers \(layers!) selects none of the vectors' blocks"
+            Console.note("warning: \(cause): this run is not steered")
+        } else if !positions.selectsAny(in: span, length: length) {
+            Console.note("warning: --positions \(positions) selects none of this run's \(length) positions"
+                         + " (\(span.promptLength) in the prompt): this run is not steered")
+        }
+    }
+
+    /// A strength as typed: 1 rather than 1.0, 0.25 rather than 0.25000000.
+    static func format(_ value: Float) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+    }
+}
+
+/// Block numbers as a reader writes them: runs of consecutive blocks as A-B, the rest listed (`1-5,9,12-14`).
+enum BlockList {
+    static func describe(_ blocks: [Int]) -> String {
+        guard !blocks.isEmpty else { return "none" }
+        var parts: [String] = [], start = blocks[0], end = blocks[0]
+        func flush() { parts.append(start == end ? "\(start)" : "\(start)-\(end)") }
+        for block in blocks.dropFirst() {
+            if block == end + 1 { end = block } else { flush(); start = block; end = block }
+        }
+        flush()
+        return parts.joined(separator: ",")
+    }
+}
