@@ -88,8 +88,8 @@ struct LogitsCommand: ParsableCommand {
         if showHeader { Console.output("position \(p.pos) (token \(p.token)): next-token candidates") }
         Console.output("    id      logit      prob  text")
         for (i, pair) in p.top.enumerated() {
-            Console.output(String(format: "%6d  %9.4f  %8.5f  %@", Int(pair[0]), pair[1], p.probabilities[i],
-                                  p.pieces[i].debugDescription))
+            Console.output(String(format: "%6d  %9.4f  %8.5f  ", Int(pair[0]), pair[1], p.probabilities[i])
+                           + p.pieces[i].debugDescription)
         }
         Console.output(String(format: "logsumexp %.6f", p.logsumexp))
     }

@@ -54,19 +54,24 @@ struct SteeringOptions: ParsableArguments {
         }
     }
 
-    /// --layers, or llama.cpp's --control-vector-layer-range START END as the range START-END.
-    var layerArgument: String? {
-        get throws {
-            guard let controlVectorLayerRange else { return layers }
-            guard layers == nil else {
-                throw ValidationError("give either --layers or --control-vector-layer-range, not both")
-            }
-            let parts = LlamaCppArguments.values(controlVectorLayerRange)
-            guard parts.count == 2, let start = Int(parts[0]), let end = Int(parts[1]), start >= 0, start <= end else {
-                throw ValidationError("--control-vector-layer-range \(parts.joined(separator: " ")): expected START END, block numbers with 0 <= START <= END, e.g. --control-vector-layer-range 5 15")
-            }
-            return "\(start)-\(end)"
+    /// --layers, or llama.cpp's --control-vector-layer-range START END with llama.cpp's meaning: inclusive, a
+    /// START <= 0 is block 1 and an END <= 0 is n_layer (its "unset"), so `0 0` steers every block a file has from 1
+    /// on. `blockCount` is the model's n_layer.
+    func layerArgument(blockCount: Int?) throws -> String? {
+        guard let controlVectorLayerRange else { return layers }
+        guard layers == nil else {
+            throw ValidationError("give either --layers or --control-vector-layer-range, not both")
         }
+        let parts = LlamaCppArguments.values(controlVectorLayerRange)
+        func fail() -> ValidationError {
+            ValidationError("--control-vector-layer-range \(parts.joined(separator: " ")): expected START END, whole numbers with START <= END (<= 0: llama.cpp's defaults, 1 and n_layer), e.g. --control-vector-layer-range 5 15")
+        }
+        guard parts.count == 2, let given = Int(parts[0]), let last = Int(parts[1]) else { throw fail() }
+        let start = max(given, 1)
+        // Before the model is known (option validation) an open end has no number yet; START alone checks the form.
+        guard last > 0 else { return blockCount.map { "\(start)-\($0)" } ?? "\(start)-\(start)" }
+        guard start <= last else { throw fail() }
+        return "\(start)-\(last)"
     }
 
     func validate() throws {
@@ -81,13 +86,14 @@ struct SteeringOptions: ParsableArguments {
     }
 
     /// The parsed forms of the options (errors name the option and value).
-    func parsed() throws -> (vectors: [ScaledVectorPath], layers: LayerSelection?, positions: PositionPolicy, cacheMode: CacheMode) {
+    /// `blockCount` (the model's, once known) resolves an open --control-vector-layer-range end.
+    func parsed(blockCount: Int? = nil) throws -> (vectors: [ScaledVectorPath], layers: LayerSelection?, positions: PositionPolicy, cacheMode: CacheMode) {
         do {
             let modeName = cacheMode ?? CacheMode.steeredPersist.rawValue
             guard let mode = CacheMode(rawValue: modeName) else {
                 throw SteeringError.badArgument("--cache-mode \(modeName): expected \(CacheMode.allCases.map(\.rawValue).joined(separator: " or "))")
             }
-            return (try vectorArguments.map(ScaledVectorPath.init(argument:)), try layerArgument.map(LayerSelection.init(parsing:)),
+            return (try vectorArguments.map(ScaledVectorPath.init(argument:)), try layerArgument(blockCount: blockCount).map(LayerSelection.init(parsing:)),
                     try PositionPolicy(parsing: positions ?? "all"), mode)
         } catch {
             throw ValidationError("\(error)")
@@ -99,7 +105,7 @@ struct SteeringOptions: ParsableArguments {
     func load<B: ComputeBackend>(for session: ModelSession<B>) throws -> LoadedSteering? {
         guard isActive else { return nil }
         let model = try ModelIdentity(file: session.file)
-        let options = try parsed()
+        let options = try parsed(blockCount: model.blockCount)
         var vectors: [(vector: SteeringVector, strength: Float)] = []
         for path in options.vectors {
             let vector = try SteeringVector.load(path: path.path)

@@ -1,0 +1,40 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `--control-vector-layer-range START END` keeps llama.cpp's defaults: a START <= 0 is block 1 and an END <= 0 is
+/// n_layer (common.cpp turns its unset -1 into those), so `0 0` steers every block of the file.
+@Suite("veer: llama.cpp layer range defaults", .enabled(if: ModelFixture.enabled))
+struct ControlVectorLayerRangeCLITests {
+    static let happy = sharedGoldenDirectory.appending(path: "cvector-happy.gguf").path
+
+    static func logits(_ arguments: [String]) throws -> (stderr: String, json: [String: Any]) {
+        let result = try VeerProcess.run(["logits", "--backend", "cpu", "--top", "5", "--json"] + arguments
+                                         + ["The capital of France is"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        return (result.stderr, try #require(try result.json() as? [String: Any]))
+    }
+
+    static func layers(_ json: [String: Any]) -> String? {
+        ((json["run"] as? [String: Any])?["steering"] as? [String: Any])?["layers"] as? String
+    }
+
+    /// Before: `0 0` became --layers 0-0, which steers none of the file's blocks 1-29.
+    @Test func zeroMeansTheWholeModel() throws {
+        let (stderr, json) = try Self.logits(["--control-vector", Self.happy, "--control-vector-layer-range", "0", "0"])
+        #expect(stderr.contains("on blocks 1-29 of its 1-29"), "stderr: \(stderr)")
+        #expect(!stderr.contains("not steered"), "stderr: \(stderr)")
+        #expect(Self.layers(json) == "1-30")
+        let all = try Self.logits(["--steer", Self.happy]).json
+        #expect(json["top"] as? [[Double]] == all["top"] as? [[Double]])
+    }
+
+    /// Before: `-1 12` was refused (START must be >= 0); llama.cpp reads it as 1 to 12.
+    @Test func negativeStartIsBlockOneAndNegativeEndIsTheLastBlock() throws {
+        let (stderr, json) = try Self.logits(["--control-vector", Self.happy, "--control-vector-layer-range", "-1", "12"])
+        #expect(stderr.contains("on blocks 1-12 of its 1-29"), "stderr: \(stderr)")
+        #expect(Self.layers(json) == "1-12")
+        let (tail, _) = try Self.logits(["--control-vector", Self.happy, "--control-vector-layer-range", "20", "-1"])
+        #expect(tail.contains("on blocks 20-29 of its 1-29"), "stderr: \(tail)")
+    }
+}
