@@ -10,9 +10,7 @@ import Tokenizers
 struct DetokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "detokenize", abstract: "Turn token ids back into text.")
 
-    @Option(name: [.customShort("m"), .customLong("model")],
-            help: "Path to a GGUF model (default: $VEER_MODEL, then the cached default model).")
-    var model: String?
+    @OptionGroup var location: ModelPathOption
     @Flag(name: .customLong("skip-special"), help: "Leave out control tokens such as <|im_start|> (default: write their text).")
     var skipSpecial = false
     @OptionGroup var output: OutputOptions
@@ -40,7 +38,7 @@ struct DetokenizeCommand: ParsableCommand {
         let text = ids == ["-"] ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
                                 : ids.joined(separator: " ")
         let tokens = try Self.parse(text)
-        let path = try ModelStore().resolve(explicit: model)
+        let path = try ModelStore().resolve(explicit: location.model)
         let file = try GGUFFile(path: path.path)
         let tokenizer = try Tokenizer(metadata: file.metadata)
         if let bad = tokens.first(where: { $0 < 0 || Int($0) >= tokenizer.vocabulary.count }) {

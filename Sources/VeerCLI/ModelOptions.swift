@@ -9,9 +9,8 @@ enum ModelBackendChoice: String, CaseIterable, ExpressibleByArgument {
 
 /// Options every model command shares: which model, which backend, which arithmetic, how much context.
 struct ModelOptions: ParsableArguments {
-    @Option(name: [.customShort("m"), .customLong("model")],
-            help: "Path to a GGUF model (default: $VEER_MODEL, then the cached default model).")
-    var model: String?
+    @OptionGroup var location: ModelPathOption
+    var model: String? { location.model }
 
     @Option(help: "Backend: auto (a GPU if present, else CPU), cpu or vulkan.")
     var backend: ModelBackendChoice = .auto

@@ -14,9 +14,7 @@ struct ParityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parity", abstract: "Run CPU and Vulkan on the same text and compare their logits and greedy continuations.")
 
-    @Option(name: [.customShort("m"), .customLong("model")],
-            help: "Path to a GGUF model (default: $VEER_MODEL, then the cached default model).")
-    var model: String?
+    @OptionGroup var location: ModelPathOption
     @Option(name: [.customShort("c"), .customLong("ctx-size")],
             help: "KV-cache size in tokens (default: 2048, or the model's context_length when smaller; at most context_length).")
     var contextSize: Int?
@@ -35,7 +33,7 @@ struct ParityCommand: ParsableCommand {
     }
 
     func run() throws {
-        let path = try ModelStore().resolve(explicit: model)
+        let path = try ModelStore().resolve(explicit: location.model)
         let file = try GGUFFile(path: path.path)
         let tokenizer = try Tokenizer(metadata: file.metadata)
         let ids = tokenizer.encode(text, parseSpecial: true).ids

@@ -7,9 +7,7 @@ import Tokenizers
 struct TokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "tokenize", abstract: "Tokenize a text with the model's tokenizer.")
 
-    @Option(name: [.customShort("m"), .customLong("model")],
-            help: "Path to a GGUF model (default: $VEER_MODEL, then the cached default model).")
-    var model: String?
+    @OptionGroup var location: ModelPathOption
     @Flag(inversion: .prefixedNo, help: "Add the BOS token (default: the model's tokenizer.ggml.add_bos_token).") var bos: Bool?
     @Flag(help: "Treat special-token text (<|im_start|> ...) as plain text.") var noSpecial = false
     @OptionGroup var output: OutputOptions
@@ -18,7 +16,7 @@ struct TokenizeCommand: ParsableCommand {
     struct Result: Encodable { var tokens: [Int32]; var pieces: [String]; var bos: Bool; var run: RunManifest }
 
     func run() throws {
-        let path = try ModelStore().resolve(explicit: model)
+        let path = try ModelStore().resolve(explicit: location.model)
         let file = try GGUFFile(path: path.path)
         let tokenizer = try Tokenizer(metadata: file.metadata)
         let encoding = tokenizer.encode(try input.read(), parseSpecial: !noSpecial, addBOS: bos)
