@@ -112,7 +112,12 @@ struct SteeringOptions: ParsableArguments {
             for warning in try vector.check(against: model, strict: strict) { Console.note("warning: \(warning)") }
             vectors.append((vector, path.strength))
         }
-        try options.layers?.validate(blockCount: model.blockCount)
+        do { try options.layers?.validate(blockCount: model.blockCount) } catch {
+            // The rule is --layers'; the message names the option the user typed.
+            guard let range = controlVectorLayerRange else { throw error }
+            throw InvalidInput("--control-vector-layer-range \(LlamaCppArguments.values(range).joined(separator: " ")): the model has"
+                               + " blocks 0...\(model.blockCount - 1), and a range may end at \(model.blockCount) as in llama.cpp")
+        }
         return LoadedSteering(vectors: vectors, layers: options.layers, positions: options.positions,
                               cacheMode: options.cacheMode, paths: options.vectors)
     }

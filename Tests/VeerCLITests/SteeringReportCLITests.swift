@@ -63,6 +63,10 @@ struct SteeringReportCLITests {
         let plainCV = try Self.logits(["--control-vector", Self.happy]).json
         #expect(plainCV["top"] as? [[Double]] == plainSteer["top"] as? [[Double]])
         #expect(plainCV["top"] as? [[Double]] != ours["top"] as? [[Double]])
+        let outside = try VeerProcess.run(["logits", "--backend", "cpu", "--control-vector", Self.happy,
+                                           "--control-vector-layer-range", "5", "31", Self.prompt])
+        #expect(outside.status != 0)
+        #expect(outside.stderr.contains("--control-vector-layer-range 5 31: the model has blocks 0...29"), "stderr: \(outside.stderr)")
     }
 
     /// A strength outside the file's veer.strength_range gets a warning naming both; inside it, none.
