@@ -20,7 +20,8 @@ extension LoadedSteering {
         let files = vectors.indices.map { i in
             let file = URL(fileURLWithPath: paths[i].path).lastPathComponent
             let steered = steeredBlocks(i), own = vectors[i].vector.blocks
-            let blocks = steered.isEmpty ? "no blocks" : "blocks \(BlockList.describe(steered))"
+            let blocks = steered.isEmpty ? "no blocks"
+                : steered.count == 1 ? "block \(steered[0])" : "blocks \(BlockList.describe(steered))"
             return "\(file) at strength \(Self.format(paths[i].strength)) on \(blocks) of its \(BlockList.describe(own))"
         }
         Console.note("steering: \(files.joined(separator: "; ")); positions \(positions) (\(cacheMode.rawValue))")

@@ -37,4 +37,11 @@ struct ControlVectorLayerRangeCLITests {
         let (tail, _) = try Self.logits(["--control-vector", Self.happy, "--control-vector-layer-range", "20", "-1"])
         #expect(tail.contains("on blocks 20-29 of its 1-29"), "stderr: \(tail)")
     }
+
+    /// A one-block range is one block, said in the singular (before: "on blocks 12 of its 1-29").
+    @Test func oneBlockRange() throws {
+        let (stderr, json) = try Self.logits(["--control-vector", Self.happy, "--control-vector-layer-range", "12", "12"])
+        #expect(stderr.contains("at strength 1 on block 12 of its 1-29;"), "stderr: \(stderr)")
+        #expect(Self.layers(json) == "12-12")
+    }
 }
