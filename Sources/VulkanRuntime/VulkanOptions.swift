@@ -18,6 +18,8 @@ public struct VulkanOptions: Sendable {
     public var maxBindingBytes: Int?
     /// Optional features treated as absent (`VEER_VK_DISABLE=fp16,int8,subgroups`).
     public var disabled: Set<DeviceFeature>
+    /// Test hook: Vulkan calls to fail on purpose (nil: none).
+    @_spi(Testing) public var faults: VulkanFaultInjector?
 
     public init(validation: Bool = false, deviceSelector: String? = nil, forceStaging: Bool = false,
                 maxBindingBytes: Int? = nil, disabled: Set<DeviceFeature> = []) {
