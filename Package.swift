@@ -17,9 +17,18 @@ let swiftSettings: [SwiftSetting] = codegen
 
 let package = Package(
     name: "Veer",
+    // Veer runs on Linux first: x86-64 Debian 12 is what CI tests, with Swift 6 and a Vulkan 1.2 driver (or none: the
+    // CPU backend). SwiftPM's `platforms` can only name Apple platforms, and Linux needs no entry; the macOS 15 floor
+    // is what the Synchronization module (Mutex) needs there. Veer is not tested on macOS.
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "veer", targets: ["VeerCLI"]),
+        // For Swift users: read GGUF files, tokenize, run Llama-family models and make and apply steering vectors.
+        // Each has a DocC catalog (Sources/NAME/NAME.docc): `swift package generate-documentation --target NAME`.
+        .library(name: "GGUF", targets: ["GGUF"]),
+        .library(name: "Tokenizers", targets: ["Tokenizers"]),
+        .library(name: "Llama", targets: ["Llama"]),
+        .library(name: "Steering", targets: ["Steering"]),
         .library(name: "Kernels", targets: ["Kernels"]),
         .library(name: "KernelsReference", targets: ["KernelsReference"]),
         .library(name: "KernelsCPU", targets: ["KernelsCPU"]),
@@ -30,6 +39,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        // `swift package generate-documentation` (DocC); a plugin only, nothing of it is linked.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // The Vulkan C headers and loader (pkg-config vulkan; Debian: libvulkan-dev).

@@ -3,9 +3,12 @@ import Kernels
 /// A ggml tensor type id as stored in a GGUF tensor entry. Every id ggml has assigned gets a name so an error can say
 /// "Q6_K (14)" instead of a bare number; only the ids that map to a `Kernels.DType` can be read.
 public struct GGMLType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The ggml type id (`ggml_type` in ggml.h).
     public var rawValue: UInt32
+    /// The type with ggml id `rawValue`; any id is accepted, known or not.
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
+    /// The ggml type that stores `dtype`.
     public init(_ dtype: DType) { self.rawValue = dtype.rawValue }
 
     /// The storage format Veer's kernels read, or nil for every other ggml type.
@@ -19,6 +22,7 @@ public struct GGMLType: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// "Q6_K (14)": the name and the id, as error messages show it.
     public var description: String { "\(name) (\(rawValue))" }
 
+    /// The types Veer's kernels read (F32, F16, Q4_0, Q4_1, Q8_0), in `DType` order.
     public static let supported: [GGMLType] = DType.allCases.map(GGMLType.init)
 
     /// ggml's `ggml_type` enum (ggml.h), by id. Ids 4, 5 and 31...33, 36...38 were retired.

@@ -3,13 +3,16 @@
 public struct GGUFError: Error, Equatable, CustomStringConvertible {
     /// The path (or the name given to an in-memory file) the error is about.
     public var file: String
+    /// What is wrong.
     public var kind: Kind
 
+    /// An error about `file`.
     public init(file: String, _ kind: Kind) {
         self.file = file
         self.kind = kind
     }
 
+    /// The kinds of error, each with the values its message shows.
     public enum Kind: Equatable, Sendable {
         /// The file could not be opened or mapped; `reason` is the system's message.
         case cannotOpen(reason: String)
@@ -36,10 +39,12 @@ public struct GGUFError: Error, Equatable, CustomStringConvertible {
         case invalidWriterInput(String)
     }
 
+    /// "FILE: MESSAGE", the form every command prints.
     public var description: String { "\(file): \(kind)" }
 }
 
 extension GGUFError.Kind: CustomStringConvertible {
+    /// The message: what was expected, what was found, and where.
     public var description: String {
         switch self {
         case let .cannotOpen(reason):

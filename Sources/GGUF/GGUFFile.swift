@@ -31,7 +31,9 @@ import Kernels
 public final class GGUFFile: Sendable {
     /// The path, or the name given to an in-memory file; used in every error.
     public let name: String
+    /// The format version from the header: 2 or 3.
     public let version: UInt32
+    /// The key-value section.
     public let metadata: GGUFMetadata
     /// `general.alignment`, or 32.
     public let alignment: Int
@@ -68,6 +70,7 @@ public final class GGUFFile: Sendable {
     /// Size of the file in bytes.
     public var fileSize: Int { storage.bytes.count }
 
+    /// Whether the tensor directory has an entry called `name`.
     public func hasTensor(_ name: String) -> Bool { tensorIndex[name] != nil }
 
     /// The directory entry for `name`, or `missingTensor`.

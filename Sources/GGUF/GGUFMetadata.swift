@@ -8,6 +8,7 @@ public struct GGUFMetadata: Sendable {
     public private(set) var keys: [String] = []
     private var values: [String: GGUFValue] = [:]
 
+    /// Empty metadata for `file` (the name errors show).
     public init(file: String) { self.file = file }
 
     /// Adds a value; a key that is already present is left as it is and false is returned.
@@ -19,10 +20,13 @@ public struct GGUFMetadata: Sendable {
         return true
     }
 
+    /// The number of keys.
     public var count: Int { keys.count }
 
+    /// The value of `key`, or nil when absent.
     public subscript(key: String) -> GGUFValue? { values[key] }
 
+    /// Whether `key` is present.
     public func contains(_ key: String) -> Bool { values[key] != nil }
 
     /// The value, or `missingKey`.
@@ -39,17 +43,29 @@ public struct GGUFMetadata: Sendable {
 
     // MARK: Scalars of one exact type
 
+    /// The `uint8` value of `key`; throws `missingKey` or `typeMismatch`.
     public func uint8(_ key: String) throws -> UInt8 { try typed(key, "uint8", \.uint8Value) }
+    /// The `int8` value of `key`; throws `missingKey` or `typeMismatch`.
     public func int8(_ key: String) throws -> Int8 { try typed(key, "int8", \.int8Value) }
+    /// The `uint16` value of `key`; throws `missingKey` or `typeMismatch`.
     public func uint16(_ key: String) throws -> UInt16 { try typed(key, "uint16", \.uint16Value) }
+    /// The `int16` value of `key`; throws `missingKey` or `typeMismatch`.
     public func int16(_ key: String) throws -> Int16 { try typed(key, "int16", \.int16Value) }
+    /// The `uint32` value of `key`; throws `missingKey` or `typeMismatch`.
     public func uint32(_ key: String) throws -> UInt32 { try typed(key, "uint32", \.uint32Value) }
+    /// The `int32` value of `key`; throws `missingKey` or `typeMismatch`.
     public func int32(_ key: String) throws -> Int32 { try typed(key, "int32", \.int32Value) }
+    /// The `uint64` value of `key`; throws `missingKey` or `typeMismatch`.
     public func uint64(_ key: String) throws -> UInt64 { try typed(key, "uint64", \.uint64Value) }
+    /// The `int64` value of `key`; throws `missingKey` or `typeMismatch`.
     public func int64(_ key: String) throws -> Int64 { try typed(key, "int64", \.int64Value) }
+    /// The `float32` value of `key`; throws `missingKey` or `typeMismatch`.
     public func float32(_ key: String) throws -> Float { try typed(key, "float32", \.float32Value) }
+    /// The `float64` value of `key`; throws `missingKey` or `typeMismatch`.
     public func float64(_ key: String) throws -> Double { try typed(key, "float64", \.float64Value) }
+    /// The `bool` value of `key`; throws `missingKey` or `typeMismatch`.
     public func bool(_ key: String) throws -> Bool { try typed(key, "bool", \.boolValue) }
+    /// The `string` value of `key`; throws `missingKey` or `typeMismatch`.
     public func string(_ key: String) throws -> String { try typed(key, "string", \.stringValue) }
 
     // MARK: Scalars of any width
@@ -75,16 +91,21 @@ public struct GGUFMetadata: Sendable {
 
     // MARK: Arrays
 
+    /// The array value of `key`, of any element type; throws `missingKey` or `typeMismatch`.
     public func array(_ key: String) throws -> GGUFArray { try typed(key, "an array", \.arrayValue) }
+    /// The array of strings at `key`; throws `missingKey` or `typeMismatch`.
     public func stringArray(_ key: String) throws -> [String] {
         try typed(key, "array of string") { if case let .array(.string(v)) = $0 { v } else { nil } }
     }
+    /// The array of `int32` at `key`; throws `missingKey` or `typeMismatch`.
     public func int32Array(_ key: String) throws -> [Int32] {
         try typed(key, "array of int32") { if case let .array(.int32(v)) = $0 { v } else { nil } }
     }
+    /// The array of `uint32` at `key`; throws `missingKey` or `typeMismatch`.
     public func uint32Array(_ key: String) throws -> [UInt32] {
         try typed(key, "array of uint32") { if case let .array(.uint32(v)) = $0 { v } else { nil } }
     }
+    /// The array of `float32` at `key`; throws `missingKey` or `typeMismatch`.
     public func float32Array(_ key: String) throws -> [Float] {
         try typed(key, "array of float32") { if case let .array(.float32(v)) = $0 { v } else { nil } }
     }

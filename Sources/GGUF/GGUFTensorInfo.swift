@@ -3,9 +3,11 @@ import Kernels
 /// One entry of the tensor directory, checked when the file was opened: a supported type, a whole number of blocks
 /// per row, an aligned offset and data that lies inside the file.
 public struct GGUFTensorInfo: Sendable, Equatable {
+    /// The tensor's name, unique in its file (`blk.0.attn_q.weight`).
     public let name: String
     /// GGUF order: `shape[0]` (ne0) is the innermost, contiguous dimension, so a weight matrix [n, k] is [k, n].
     public let shape: [Int]
+    /// How the elements are stored.
     public let dtype: DType
     /// Offset of the data from the start of the tensor data section, as stored in the file.
     public let relativeOffset: Int
@@ -14,7 +16,9 @@ public struct GGUFTensorInfo: Sendable, Equatable {
     /// Bytes of data: whole blocks of `dtype` for every row.
     public let byteCount: Int
 
+    /// The ggml type id of `dtype`.
     public var ggmlType: GGMLType { GGMLType(dtype) }
+    /// The number of elements: the product of `shape`.
     public var elementCount: Int { shape.reduce(1, *) }
 }
 

@@ -15,6 +15,7 @@ public enum GGUFValueType: UInt32, Sendable, CaseIterable, CustomStringConvertib
         }
     }
 
+    /// The type's name as GGUF tools write it ("uint32", "string").
     public var description: String {
         switch self {
         case .uint8: return "uint8"
@@ -40,6 +41,7 @@ public enum GGUFValue: Sendable, Equatable, CustomStringConvertible {
     case uint64(UInt64), int64(Int64), float32(Float), float64(Double), bool(Bool), string(String)
     case array(GGUFArray)
 
+    /// The value's type.
     public var type: GGUFValueType {
         switch self {
         case .uint8: return .uint8
@@ -80,6 +82,7 @@ public enum GGUFValue: Sendable, Equatable, CustomStringConvertible {
         return type.description
     }
 
+    /// The value as text: numbers plainly, strings quoted, arrays as "[COUNT x TYPE]".
     public var description: String {
         switch self {
         case let .uint8(v): return "\(v)"
@@ -106,6 +109,7 @@ public enum GGUFArray: Sendable, Equatable {
     case uint64([UInt64]), int64([Int64]), float32([Float]), float64([Double]), bool([Bool]), string([String])
     case array([GGUFArray])
 
+    /// The type of every element.
     public var elementType: GGUFValueType {
         switch self {
         case .uint8: return .uint8
@@ -124,6 +128,7 @@ public enum GGUFArray: Sendable, Equatable {
         }
     }
 
+    /// The number of elements.
     public var count: Int {
         switch self {
         case let .uint8(a): return a.count

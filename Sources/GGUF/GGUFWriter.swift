@@ -13,6 +13,7 @@ public struct GGUFWriter: Sendable {
     private var metadata: [(key: String, value: GGUFValue)] = []
     private var tensors: [(name: String, shape: [Int], values: [Float])] = []
 
+    /// An empty file: no metadata, no tensors.
     public init() {}
 
     /// Sets a metadata value; setting a key again replaces its value in place.

@@ -22,13 +22,7 @@ public enum KernelCatalog {
             cases.append(MatmulCase(rows: 1, k: 37, n: 19, dtype: dtype))
             cases.append(MatmulCase(rows: 4, k: 37, n: 19, dtype: dtype))
         }
-        // Weights and tables over 64 KiB: `tools/test` reruns the parity suite with VEER_VK_MAX_BINDING_BYTES=65536,
-        // where these must be split across bindings (q8_0 rows of 102 bytes also test the offset alignment).
-        cases += [
-            MatmulCase(rows: 2, k: 256, n: 97, dtype: .f32), MatmulCase(rows: 2, k: 96, n: 700, dtype: .q8_0),
-            MatmulCase(rows: 1, k: 1024, n: 130, dtype: .q4_1),
-            EmbedCase(rows: 5, width: 64, vocab: 300, dtype: .f32), EmbedCase(rows: 6, width: 64, vocab: 2000, dtype: .q4_0),
-        ]
+        cases += overSplitMinimum
         cases.append(MatmulCase(rows: 3, k: 64, n: 17, dtype: .q4_1, xOffset: 7, yOffset: 5))
         cases.append(MatmulCase(rows: 2, k: 64, n: 17, dtype: .f32, xOffset: 3, yOffset: 11))
         cases += [
@@ -60,6 +54,18 @@ public enum KernelCatalog {
         }
         return cases
     }()
+
+    /// Cases (in `small`) with a binding over 64 KiB, `VulkanOptions.minimumSplitBindingBytes`: `tools/test` reruns
+    /// the parity suite with VEER_VK_MAX_BINDING_BYTES=65536, where the weights and tables must be split across
+    /// bindings (q8_0 rows of 102 bytes also test the offset alignment) and the KV cache and logits rows, which are
+    /// never split, must still run.
+    public static let overSplitMinimum: [any KernelCase] = [
+        MatmulCase(rows: 2, k: 256, n: 97, dtype: .f32), MatmulCase(rows: 2, k: 96, n: 700, dtype: .q8_0),
+        MatmulCase(rows: 1, k: 1024, n: 130, dtype: .q4_1),
+        EmbedCase(rows: 5, width: 64, vocab: 300, dtype: .f32), EmbedCase(rows: 6, width: 64, vocab: 2000, dtype: .q4_0),
+        AttentionCase.decode(positions: [299, 40], nHeads: 3, nKVHeads: 1, headDim: 64, ctx: 300),   // 150 KiB cache
+        SoftmaxCase(rows: 1, width: 20000), ArgmaxCase(rows: 1, width: 20000),                  // 78 KiB rows
+    ]
 
     /// SmolLM2-135M's shapes.
     public static let realistic: [any KernelCase] = {

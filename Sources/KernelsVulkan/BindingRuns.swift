@@ -13,7 +13,8 @@ struct BindingRun: Equatable {
 /// binding. Vulkan only promises 128 MiB per binding (`maxStorageBufferRange`, lavapipe's limit), which a large
 /// vocabulary projection exceeds, so the backend dispatches once per run. Binding offsets must be multiples of
 /// `minStorageBufferOffsetAlignment`: each run is bound from the aligned address at or below its first row, so a
-/// run may start at any row. VEER_VK_MAX_BINDING_BYTES lowers the limit to exercise this path in CI.
+/// run may start at any row. VEER_VK_MAX_BINDING_BYTES lowers the limit (`DeviceLimits.splitBindingBytes`) to
+/// exercise this path in CI.
 enum BindingRuns {
     static func split(rows: Int, rowBytes: Int, maxRange: Int, alignment: Int, op: String) throws -> [BindingRun] {
         if roundUpToWord(rows * rowBytes) <= maxRange { return [BindingRun(rows: 0..<rows, offset: 0, bytes: rows * rowBytes)] }
@@ -28,7 +29,8 @@ enum BindingRuns {
             guard count > 0 else {
                 throw KernelError.unsupported(
                     op: op, detail: "a row of \(rowBytes) bytes (plus up to \(align - 4) bytes to keep the binding offset "
-                        + "\(align)-byte aligned) does not fit one binding of \(maxRange) bytes (maxStorageBufferRange)")
+                        + "\(align)-byte aligned) does not fit one binding of \(maxRange) bytes "
+                        + "(the device's maxStorageBufferRange, or VEER_VK_MAX_BINDING_BYTES when lower)")
             }
             runs.append(BindingRun(rows: start..<start + count, offset: offset, bytes: skew + count * rowBytes))
             start += count

@@ -9,7 +9,7 @@ extension VulkanBackend {
         try op.validate(ids: ids.byteCount, table: table.byteCount, out: out.byteCount)
         let rowBytes = op.tableType.rowBytes(op.width)
         let runs = try BindingRuns.split(
-            rows: op.vocab, rowBytes: rowBytes, maxRange: device.limits.maxStorageBufferRange,
+            rows: op.vocab, rowBytes: rowBytes, maxRange: device.limits.splitBindingBytes,
             alignment: geometry.bindingAlignment, op: "embed")
         let grid = try geometry.grid(groups(op.width, of: geometry.elementGroup), op.rows, op: "embed")
         for run in runs {

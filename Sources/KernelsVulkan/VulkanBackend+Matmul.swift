@@ -12,7 +12,7 @@ extension VulkanBackend {
         let variant = reductionVariant((op.rows == 1 ? "matvec_" : "matmul_") + op.weightType.description)
         let rowBytes = op.weightType.rowBytes(op.k)
         let runs = try BindingRuns.split(
-            rows: op.n, rowBytes: rowBytes, maxRange: device.limits.maxStorageBufferRange,
+            rows: op.n, rowBytes: rowBytes, maxRange: device.limits.splitBindingBytes,
             alignment: geometry.bindingAlignment, op: "matmul")
         let xBinding = bind(x, .read, bytes: 4 * (op.xOffset + op.rows * op.k))
         let yBinding = bind(y, .write, bytes: 4 * (op.yOffset + op.rows * op.n))

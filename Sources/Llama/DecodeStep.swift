@@ -5,6 +5,7 @@ import Kernels
 /// new Vulkan object; on the CPU the recorded closure runs the same ops. Only the tokens and positions change
 /// between steps, and they are written into the run state, which the recorded kernels read.
 public final class DecodeStep<B: ComputeBackend> {
+    /// The model the step runs.
     public let model: LlamaModel<B>
     /// The KV-cache slot of each row; row r's logits come back as logits row r.
     public let slots: [Int32]

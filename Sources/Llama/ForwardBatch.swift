@@ -3,12 +3,16 @@
 /// consecutive positions in one slot; a decode step of n sequences is n rows, one per slot. Within a slot, rows come
 /// in increasing position order and every earlier position of the slot is already in the cache or in this batch.
 public struct ForwardBatch: Sendable, Equatable {
+    /// [rows] the token id of each row.
     public var tokens: [Int32]
+    /// [rows] the KV-cache slot (sequence) of each row.
     public var slots: [Int32]
+    /// [rows] each row's position in its sequence.
     public var positions: [Int32]
     /// Rows whose logits are wanted (e.g. the last row of each sequence), in the order the logits come back.
     public var logitRows: [Int]
 
+    /// A batch; `validate` checks the placement rules above.
     public init(tokens: [Int32], slots: [Int32], positions: [Int32], logitRows: [Int]) {
         self.tokens = tokens; self.slots = slots; self.positions = positions; self.logitRows = logitRows
     }
@@ -34,5 +38,6 @@ public struct ForwardBatch: Sendable, Equatable {
         return batch
     }
 
+    /// The number of rows.
     public var rows: Int { tokens.count }
 }

@@ -3,15 +3,20 @@ import Kernels
 
 /// What one generation produced, with its speed.
 public struct GenerationResult: Sendable {
+    /// The prompt's token ids.
     public var promptTokens: [Int32]
+    /// The generated token ids, the end-of-generation token included when one ended it.
     public var tokens: [Int32]
     /// Why it stopped: "eog" (an end-of-generation token), "max_tokens", "context_full", "stop" (the caller asked;
     /// the CLI reports a stop string as "stop_string").
     public var stopReason: String
+    /// Wall time of the prompt pass.
     public var prefillSeconds: Double
+    /// Wall time of the decode steps after the first token.
     public var decodeSeconds: Double
     /// Prompt tokens whose keys and values were already in the cache (not prefilled again).
     public var cachedPromptTokens = 0
+    /// Prompt tokens prefilled (cached ones excluded) per second.
     public var prefillTokensPerSecond: Double {
         prefillSeconds > 0 ? Double(promptTokens.count - cachedPromptTokens) / prefillSeconds : 0
     }
@@ -28,10 +33,12 @@ public struct GenerationResult: Sendable {
 /// Prefill then token-by-token decode of one sequence (slot 0) on any backend. Selection happens on the device
 /// (argmax, or topk candidates for sampling), so only a handful of numbers cross to the host per token.
 public final class Generator<B: ComputeBackend> {
+    /// The model it runs (slot 0 of its cache).
     public let model: LlamaModel<B>
     private let ids: B.Buffer       // int32 [256]
     private let values: B.Buffer    // f32 [256]
 
+    /// A generator for `model`; allocates the small buffers selection returns its candidates in.
     public init(model: LlamaModel<B>) throws {
         self.model = model
         ids = try model.backend.makeBuffer(byteCount: 4 * TopKOp.maxK, label: "gen.ids")

@@ -1,21 +1,36 @@
 /// Hyperparameters of a Llama-architecture model, read from `llama.*` metadata and checked for consistency.
 public struct LlamaConfig: Sendable, Equatable {
+    /// Transformer blocks (`llama.block_count`).
     public var layers: Int
+    /// The residual width, d_model (`llama.embedding_length`).
     public var width: Int            // d_model
+    /// Query heads (`llama.attention.head_count`).
     public var heads: Int
+    /// Key/value heads, fewer under grouped-query attention (`llama.attention.head_count_kv`).
     public var kvHeads: Int
+    /// Dimensions per head.
     public var headDim: Int
+    /// The FFN's hidden width (`llama.feed_forward_length`).
     public var ffWidth: Int
+    /// Tokens in the vocabulary.
     public var vocab: Int
+    /// The longest sequence the model was trained for (`llama.context_length`).
     public var contextLength: Int
+    /// RoPE frequency base (`llama.rope.freq_base`).
     public var ropeBase: Float
+    /// Linear RoPE position scale (1: none).
     public var ropeScale: Float
+    /// Dimensions per head that RoPE rotates.
     public var ropeDims: Int
+    /// RMSNorm epsilon (`llama.attention.layer_norm_rms_epsilon`).
     public var rmsEps: Float
 
+    /// Width of the queries: heads × headDim.
     public var qWidth: Int { heads * headDim }
+    /// Width of the keys and of the values: kvHeads × headDim.
     public var kvWidth: Int { kvHeads * headDim }
 
+    /// A configuration from its values (synthetic models in tests); `ropeDims` defaults to `headDim`.
     public init(layers: Int, width: Int, heads: Int, kvHeads: Int, headDim: Int, ffWidth: Int, vocab: Int,
                 contextLength: Int, ropeBase: Float, ropeScale: Float = 1, ropeDims: Int? = nil, rmsEps: Float) {
         self.layers = layers; self.width = width; self.heads = heads; self.kvHeads = kvHeads; self.headDim = headDim

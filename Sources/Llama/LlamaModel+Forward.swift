@@ -4,8 +4,11 @@ import Kernels
 /// Steering applied during forward passes: per layer, tables for the fused residual update after attention and
 /// after the FFN (nil: a plain add), and for the heads edit before the attention output projection.
 public struct ForwardSteering<Buffer> {
+    /// By block: tables for the residual update after attention.
     public var attentionResidual: [Int: SteerTables<Buffer>] = [:]
+    /// By block: tables for the residual update after the FFN (the block's output, where llama.cpp adds control vectors).
     public var ffnResidual: [Int: SteerTables<Buffer>] = [:]
+    /// By block: tables for the per-head edit before the attention output projection.
     public var heads: [Int: SteerTables<Buffer>] = [:]
     /// Called with each batch before its pass runs (also before every replay of a decode step): writes which rows
     /// of this pass are steered, for steering whose rows depend on positions.
@@ -14,6 +17,7 @@ public struct ForwardSteering<Buffer> {
     /// spec's reference-recompute mode with position policy `last`): the generator runs those rows again without
     /// steering and without logits, which rewrites exactly their cache entries.
     public var rewritesNewestUnsteered = false
+    /// No steering.
     public init() {}
 }
 

@@ -5,11 +5,17 @@ import Kernels
 /// rows per forward pass. Generic over the backend; steering enters at the two residual updates of each block,
 /// through the fused residual-steer op (a plain add when a block has no steering).
 public final class LlamaModel<B: ComputeBackend> {
+    /// The backend every op runs on.
     public let backend: B
+    /// The hyperparameters.
     public let config: LlamaConfig
+    /// The weights, uploaded once.
     public let weights: LlamaWeights<B.Buffer>
+    /// The KV cache of every layer and slot.
     public let cache: KVCache<B>
+    /// The most rows one forward pass takes.
     public let maxRows: Int
+    /// The most rows one forward pass returns logits for.
     public let maxLogitRows: Int
     let state: RunState
 
@@ -44,6 +50,7 @@ public final class LlamaModel<B: ComputeBackend> {
         }
     }
 
+    /// Loads the model in `source` onto `backend`, with a KV cache of `slots` sequences of `contextSize` positions and run state for `maxRows` rows per pass (`maxLogitRows` of them with logits; default all).
     public init(source: ModelSource, backend: B, slots: Int = 1, contextSize: Int = 2048, maxRows: Int = 512,
                 maxLogitRows: Int? = nil) throws {
         let config = try LlamaConfig(from: source)

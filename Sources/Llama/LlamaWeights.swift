@@ -3,27 +3,43 @@ import Kernels
 /// One block's weights on the device. Matrices stay in their stored format (quantized blocks are read by the
 /// matmul kernels directly); norm weights are f32 [width].
 public struct LlamaBlockWeights<Buffer> {
+    /// Attention RMSNorm weight, f32 [width].
     public var attnNorm: Buffer      // f32 [width]
+    /// Query projection, [qWidth, width] in `qType`.
     public var q: Buffer             // [qWidth, width] in qType
+    /// Key projection, [kvWidth, width] in `kType`.
     public var k: Buffer             // [kvWidth, width]
+    /// Value projection, [kvWidth, width] in `vType`.
     public var v: Buffer             // [kvWidth, width]
+    /// Attention output projection, [width, qWidth] in `attnOutputType`.
     public var attnOutput: Buffer    // [width, qWidth]
+    /// FFN RMSNorm weight, f32 [width].
     public var ffnNorm: Buffer       // f32 [width]
+    /// FFN gate projection, [ffWidth, width] in `gateType`.
     public var gate: Buffer          // [ffWidth, width]
+    /// FFN up projection, [ffWidth, width] in `upType`.
     public var up: Buffer            // [ffWidth, width]
+    /// FFN down projection, [width, ffWidth] in `downType`.
     public var down: Buffer          // [width, ffWidth]
     /// Storage formats of q, k, v, attnOutput, gate, up, down (read once at load, not looked up per token).
     public var qType: DType, kType: DType, vType: DType, attnOutputType: DType
+    /// Storage formats of gate, up and down.
     public var gateType: DType, upType: DType, downType: DType
 }
 
 /// All weights of a Llama model, uploaded once.
 public struct LlamaWeights<Buffer> {
+    /// Token embedding table, [vocab, width] in `embeddingType`.
     public var tokenEmbedding: Buffer    // [vocab, width] in embeddingType
+    /// Storage format of the embedding table.
     public var embeddingType: DType
+    /// Final RMSNorm weight, f32 [width].
     public var outputNorm: Buffer        // f32 [width]
+    /// Output projection to logits, [vocab, width] in `outputType` (the embedding table when tied).
     public var output: Buffer            // [vocab, width] in outputType (the embedding when tied)
+    /// Storage format of the output projection.
     public var outputType: DType
+    /// [layers] each block's weights.
     public var blocks: [LlamaBlockWeights<Buffer>]
     /// Bytes uploaded to the device.
     public var bytes: Int

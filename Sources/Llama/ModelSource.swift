@@ -3,10 +3,15 @@ import Kernels
 /// A tensor as stored in a model file: its format, its shape in GGUF order (ne[0] is the innermost, contiguous
 /// dimension, so a weight matrix [n, k] has shape [k, n]) and its raw bytes, borrowed from the file.
 public struct StoredTensor {
+    /// The tensor's name in the file.
     public var name: String
+    /// How the elements are stored.
     public var type: DType
+    /// Dimensions in GGUF order (innermost first).
     public var shape: [Int]
+    /// The stored bytes, borrowed from the source.
     public var bytes: UnsafeRawBufferPointer
+    /// A tensor over `bytes` (not copied).
     public init(name: String, type: DType, shape: [Int], bytes: UnsafeRawBufferPointer) {
         self.name = name; self.type = type; self.shape = shape; self.bytes = bytes
     }
@@ -24,6 +29,7 @@ public protocol ModelSource: AnyObject {
     func tensor(_ name: String) throws -> StoredTensor
 }
 
+/// What can stop a model from loading or running: each case names the source and the key, tensor or input.
 public enum ModelError: Error, CustomStringConvertible, Equatable {
     case missingKey(source: String, key: String)
     case invalidValue(source: String, key: String, detail: String)
@@ -32,6 +38,7 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     case unsupported(source: String, detail: String)
     case input(String)
 
+    /// The message, naming the file and the key, tensor or value.
     public var description: String {
         switch self {
         case let .missingKey(source, key): return "\(source): metadata key '\(key)' is missing"

@@ -4,21 +4,29 @@ import Foundation
 /// every backend wherever their logits agree. Defaults are llama.cpp's: temperature 0.8, top-k 40, top-p 0.95,
 /// min-p 0.05, no repetition penalty. Temperature 0 is greedy (argmax, ties to the lowest id).
 public struct SamplerSettings: Sendable, Equatable {
+    /// Logits are divided by it; 0 is greedy.
     public var temperature: Float = 0.8
+    /// Keep the k most likely tokens (0: off; the device returns at most 256 candidates).
     public var topK: Int = 40
+    /// Keep the smallest set whose probability reaches p (1: off).
     public var topP: Float = 0.95
+    /// Drop tokens less likely than min-p × the top token's probability (0: off).
     public var minP: Float = 0.05
+    /// Divides positive (multiplies negative) logits of recent tokens; 1 is off.
     public var repetitionPenalty: Float = 1
     /// How many recent tokens the repetition penalty looks at (llama.cpp's `penalty_last_n`).
     public var penaltyWindow: Int = 64
+    /// Seeds the draw: the same seed and logits give the same tokens.
     public var seed: UInt64 = 0
 
+    /// Settings with llama.cpp's defaults unless given.
     public init(temperature: Float = 0.8, topK: Int = 40, topP: Float = 0.95, minP: Float = 0.05,
                 repetitionPenalty: Float = 1, penaltyWindow: Int = 64, seed: UInt64 = 0) {
         self.temperature = temperature; self.topK = topK; self.topP = topP; self.minP = minP
         self.repetitionPenalty = repetitionPenalty; self.penaltyWindow = penaltyWindow; self.seed = seed
     }
 
+    /// Whether selection is argmax (temperature 0).
     public var isGreedy: Bool { temperature <= 0 }
 
     /// How many candidates to ask the device for: top-k, widened by the tokens a penalty may push down, since a
@@ -28,6 +36,7 @@ public struct SamplerSettings: Sendable, Equatable {
         return min(vocab, 256, k + (repetitionPenalty == 1 ? 0 : penalized))
     }
 
+    /// Throws `ModelError.input` naming the first setting out of range.
     public func validate() throws {
         guard temperature.isFinite, temperature >= 0 else { throw ModelError.input("temperature \(temperature) must be >= 0") }
         guard topK >= 0 else { throw ModelError.input("top-k \(topK) must be >= 0 (0: off)") }
@@ -40,6 +49,7 @@ public struct SamplerSettings: Sendable, Equatable {
 /// xoshiro256** seeded through SplitMix64: small, fast, the same sequence on every platform.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var s: (UInt64, UInt64, UInt64, UInt64)
+    /// A generator whose sequence is fixed by `seed`.
     public init(seed: UInt64) {
         var x = seed
         func splitmix() -> UInt64 {
@@ -51,6 +61,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         }
         s = (splitmix(), splitmix(), splitmix(), splitmix())
     }
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
         let t = s.1 << 17
@@ -64,9 +75,11 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
 /// The host half of sampling: penalties, top-k, top-p, min-p, temperature, then one draw.
 public struct Sampler: Sendable {
+    /// The settings it samples with.
     public let settings: SamplerSettings
     private var rng: SeededGenerator
 
+    /// A sampler with `settings`, its generator seeded by `settings.seed`.
     public init(_ settings: SamplerSettings) {
         self.settings = settings
         self.rng = SeededGenerator(seed: settings.seed)

@@ -1,8 +1,12 @@
 import GGUF
 
+/// One turn of a conversation: who speaks and what they say.
 public struct ChatMessage: Sendable, Equatable {
+    /// "system", "user" or "assistant" (any string is rendered as given, never parsed for control tokens).
     public var role: String
+    /// The message text, never parsed for control tokens.
     public var content: String
+    /// A message from `role`.
     public init(role: String, content: String) {
         self.role = role
         self.content = content
@@ -13,6 +17,7 @@ public struct ChatMessage: Sendable, Equatable {
 /// (where control tokens are parsed) and which are caller-supplied (roles, message content: never parsed), and
 /// where the assistant's answer starts.
 public struct RenderedChat: Sendable, Equatable {
+    /// The prompt text, markup and content together.
     public let text: String
     /// `text` in order, split into markup (`parseSpecial: true`) and caller-supplied text (`false`).
     public let segments: [TextSegment]
@@ -40,13 +45,16 @@ public struct RenderedChat: Sendable, Equatable {
 /// with a system message (SmolLM2's template inserts "You are a helpful AI assistant named SmolLM, trained by
 /// Hugging Face").
 public struct ChatTemplate: Sendable, Equatable {
+    /// The template forms Veer renders.
     public enum Style: Sendable, Equatable {
         /// `<|im_start|>{role}\n{content}<|im_end|>\n` per message; the generation prompt is `<|im_start|>assistant\n`.
         case chatML(defaultSystemPrompt: String?)
     }
 
+    /// How this template renders a conversation.
     public let style: Style
 
+    /// A template of `style`.
     public init(style: Style) { self.style = style }
 
     /// Names accepted by `init(named:)` (the CLI's `--chat-template`).

@@ -15,6 +15,7 @@ public struct PreTokenizer: Sendable, Equatable {
 
     /// The `tokenizer.ggml.pre` name this was made from.
     public let name: String
+    /// The split rule of `name`.
     public let pattern: Pattern
     /// Tokenizer settings that come with the pre-tokenizer name in llama.cpp.
     let cleansSpaces: Bool
@@ -37,6 +38,7 @@ public struct PreTokenizer: Sendable, Equatable {
         }
     }
 
+    /// The `tokenizer.ggml.pre` values Veer reads; any other is `TokenizerError.unknownPreTokenizer`.
     public static let supportedNames = ["smollm", "gpt-2", "llama-bpe", "llama3", "llama-v3", "qwen2", "deepseek-r1-qwen"]
 
     private init(_ name: String, _ pattern: Pattern, cleansSpaces: Bool, ignoresMerges: Bool = false,

@@ -6,6 +6,7 @@
 public struct StopStringFilter {
     private let stops: [[Unicode.Scalar]]
     private var pending: [Unicode.Scalar] = []
+    /// Whether a stop string has appeared; once true, no more text comes out.
     public private(set) var stopped = false
     /// The stop string that ended the text, if one did.
     public private(set) var matched: String?

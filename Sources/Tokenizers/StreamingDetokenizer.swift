@@ -7,6 +7,7 @@ public struct StreamingDetokenizer {
     private let renderSpecial: Bool
     private var pending: [UInt8] = []
 
+    /// Decodes with `tokenizer`; control tokens are rendered as their text only when `renderSpecial` is true.
     public init(tokenizer: Tokenizer, renderSpecial: Bool = false) {
         self.tokenizer = tokenizer
         self.renderSpecial = renderSpecial

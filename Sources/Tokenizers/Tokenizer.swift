@@ -4,8 +4,11 @@ import GGUF
 /// template's own markup `parseSpecial: true` and message content `false`, so a user typing "<|im_end|>" gets the
 /// characters, never the control token.
 public struct TextSegment: Sendable, Equatable {
+    /// The text.
     public var text: String
+    /// Whether special tokens written in `text` become their ids (else their characters are tokenized).
     public var parseSpecial: Bool
+    /// A segment of `text`.
     public init(_ text: String, parseSpecial: Bool) {
         self.text = text
         self.parseSpecial = parseSpecial
@@ -14,8 +17,11 @@ public struct TextSegment: Sendable, Equatable {
 
 /// The result of tokenizing: ids, whether BOS/EOS were added, and which input bytes each token came from.
 public struct Encoding: Sendable, Equatable {
+    /// The token ids, BOS and EOS included when added.
     public var ids: [Int32]
+    /// Whether a BOS token was put first.
     public var usedBOS: Bool
+    /// Whether an EOS token was put last.
     public var usedEOS: Bool
     /// [ids] the UTF-8 byte range of the input each token stands for (BOS: the empty range at 0, EOS: at the end).
     public var byteRanges: [Range<Int>]
@@ -30,7 +36,9 @@ public struct Encoding: Sendable, Equatable {
 /// `llama_tokenize`: special tokens are split out first (longest first), the rest is split into words by the
 /// pre-tokenizer regex named by `tokenizer.ggml.pre` and each word is merged by rank.
 public final class Tokenizer: Sendable {
+    /// The tokens, their attributes and the special ids.
     public let vocabulary: Vocabulary
+    /// How text is split into words before BPE merges.
     public let preTokenizer: PreTokenizer
     let model: BPEModel
     /// The byte-level spelling of each token decoded to bytes (for `special` rendering) in one flat buffer.
@@ -41,6 +49,7 @@ public final class Tokenizer: Sendable {
         try self.init(metadata: file.metadata)
     }
 
+    /// The tokenizer described by `tokenizer.ggml.*` in `metadata`; throws `TokenizerError` for a model or pre-tokenizer Veer does not support and `GGUFError` for a missing or mistyped key.
     public init(metadata: GGUFMetadata) throws {
         let modelName = try metadata.string("tokenizer.ggml.model")
         guard modelName == "gpt2" else { throw TokenizerError.unsupportedModel(file: metadata.file, model: modelName) }

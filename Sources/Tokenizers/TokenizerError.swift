@@ -8,6 +8,7 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
     case unknownChatTemplate(firstLine: String)
     case unknownChatTemplateName(String)
 
+    /// The message, naming the file and what to do.
     public var description: String {
         switch self {
         case let .unsupportedModel(file, model):

@@ -2,18 +2,24 @@ import GGUF
 
 /// What a token is, from `tokenizer.ggml.token_type` (llama.cpp's token attributes).
 public struct TokenAttributes: OptionSet, Sendable, Hashable {
+    /// The attribute bits.
     public let rawValue: UInt8
+    /// Attributes from their bits.
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
+    /// An ordinary token.
     public static let normal = TokenAttributes(rawValue: 1 << 0)
+    /// The unknown token.
     public static let unknown = TokenAttributes(rawValue: 1 << 1)
     /// Control tokens (`<|im_start|>`): recognised in text only when special parsing is on, rendered only on request.
     public static let control = TokenAttributes(rawValue: 1 << 2)
     /// Added vocabulary: always recognised in text, always rendered.
     public static let userDefined = TokenAttributes(rawValue: 1 << 3)
+    /// A reserved token the model was not trained with.
     public static let unused = TokenAttributes(rawValue: 1 << 4)
     /// `<0xHH>` byte tokens.
     public static let byte = TokenAttributes(rawValue: 1 << 5)
+    /// A token type GGUF does not define.
     public static let undefined = TokenAttributes(rawValue: 1 << 6)
 
     /// From a GGUF token type: 1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte, else undefined.
@@ -35,29 +41,40 @@ public struct TokenAttributes: OptionSet, Sendable, Hashable {
 public struct Vocabulary: Sendable {
     /// [vocabulary] token strings in byte-level spelling ("Ġthe"); an empty string is replaced by "[EMPTY_<id>]".
     public let tokens: [String]
+    /// [vocabulary] each token's attributes.
     public let attributes: [TokenAttributes]
     /// Token string (by bytes) -> id.
     let ids: [TokenKey: Int32]
 
+    /// Beginning of sequence, if the model has one.
     public let bos: Int32?
+    /// End of sequence, if the model has one.
     public let eos: Int32?
+    /// End of turn, if the model has one.
     public let eot: Int32?
+    /// End of message (tool calls), if the model has one.
     public let eom: Int32?
+    /// The token for unknown text, if the model has one.
     public let unknown: Int32?
+    /// Padding, if the model has one.
     public let padding: Int32?
     /// Tokens that end generation: eos, eot, eom, the fill-in-the-middle pad/repo/separator tokens, and every token
     /// spelled like a known end marker (`<|im_end|>`, `<|endoftext|>`, `<|eot_id|>`, ...).
     public let endOfGeneration: Set<Int32>
     /// `tokenizer.ggml.add_bos_token`, else the pre-tokenizer's default (true for Llama 3).
     public let addsBOS: Bool
+    /// `tokenizer.ggml.add_eos_token`, else false.
     public let addsEOS: Bool
     /// Control, user-defined and unknown tokens, longest text first (ties: lower id): matched before BPE.
     let specialTokens: [Int32]
 
+    /// The number of tokens.
     public var count: Int { tokens.count }
 
+    /// The id of the token spelled `text` (byte-level spelling), or nil.
     public func id(of text: String) -> Int32? { ids[TokenKey(text)] }
 
+    /// Whether `id` ends generation (see `endOfGeneration`).
     public func isEndOfGeneration(_ id: Int32) -> Bool { endOfGeneration.contains(id) }
 }
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import VulkanRuntime
 
 /// `veer info`: the Vulkan devices this machine offers, with the capabilities Veer's shaders care about (features as
-/// left by VEER_VK_DISABLE, limits as lowered by VEER_VK_MAX_BINDING_BYTES), and the CPU backend.
+/// left by VEER_VK_DISABLE, limits as the device reports them), and the CPU backend.
 /// No Vulkan driver is not an error here: the report says so, and the CPU backend still works.
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

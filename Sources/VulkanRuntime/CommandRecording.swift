@@ -22,22 +22,29 @@ public struct BufferBinding {
 /// recording retains every pipeline and buffer it binds until it is reset or freed, and a `Submission` retains the
 /// recording until its fence signals. An ended recording can be submitted again and again (replay) without
 /// allocating anything.
-public final class CommandRecording: @unchecked Sendable {
+///
+/// Not `Sendable`: recording mutates its state (pools, hazard sets, counts) without a lock; use a recording from one
+/// thread at a time (the Vulkan backend does).
+public final class CommandRecording {
     public let device: VulkanDevice
-    let commandBuffer: VkCommandBuffer
-    let fence: VkFence
-    private var descriptorPools: [VkDescriptorPool] = []
+    // Each handle has its own owner, so an init or a pool allocation that throws releases what it made.
+    private let commandBufferOwner: OwnedCommandBuffer
+    private let fenceOwner: OwnedFence
+    private let queryPool: OwnedQueryPool?
+    private var descriptorPools: [OwnedDescriptorPool] = []
     private var setsInCurrentPool = 0
+    private var poolCursor = 0
     private var retained: [AnyObject] = []
     private var writtenSinceBarrier = Set<ObjectIdentifier>()
     private var usedSinceBarrier = Set<ObjectIdentifier>()
-    private var queryPool: VkQueryPool?
     private let timestampCapacity: Int
     public private(set) var timestampCount = 0
     public private(set) var dispatchCount = 0
     public private(set) var barrierCount = 0
     public private(set) var isEnded = false
     var inFlight = false
+    var commandBuffer: VkCommandBuffer { commandBufferOwner.handle }
+    var fence: VkFence { fenceOwner.handle }
 
     static let setsPerPool = 256
     static let descriptorsPerSet = 16
@@ -45,35 +52,26 @@ public final class CommandRecording: @unchecked Sendable {
     init(device: VulkanDevice, timestamps: Int) throws {
         self.device = device
         self.timestampCapacity = timestamps
-        commandBuffer = try device.allocateCommandBuffer()
-        fence = try device.makeFence()
-        if timestamps > 0 {
-            var info = VkQueryPoolCreateInfo()
-            info.sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO
-            info.queryType = VK_QUERY_TYPE_TIMESTAMP
-            info.queryCount = UInt32(timestamps)
-            var pool: VkQueryPool?
-            try check(vkCreateQueryPool(device.handle, &info, nil, &pool), "vkCreateQueryPool")
-            queryPool = pool
-            device.counter.created(.queryPool)
-        }
+        commandBufferOwner = try OwnedCommandBuffer(core: device.core)
+        fenceOwner = try OwnedFence(core: device.core)
+        queryPool = timestamps > 0 ? try OwnedQueryPool(core: device.core, timestamps: timestamps) : nil
         try begin()
     }
 
+    /// The command buffer must not be freed while the GPU runs it: a recording dropped in flight waits first. The
+    /// wait's result is not checked: on a lost device the fence never signals but the wait returns at once, and the
+    /// handles can then be destroyed.
     deinit {
-        let d = device.handle, counter = device.counter
-        if inFlight { _ = withUnsafePointer(to: Optional(fence)) { vkWaitForFences(d, 1, $0, VkBool32(VK_TRUE), UInt64.max) } }
-        for pool in descriptorPools { vkDestroyDescriptorPool(d, pool, nil); counter.destroyed(.descriptorPool) }
-        if let queryPool { vkDestroyQueryPool(d, queryPool, nil); counter.destroyed(.queryPool) }
-        vkDestroyFence(d, fence, nil); counter.destroyed(.fence)
-        device.freeCommandBuffer(commandBuffer)
+        if inFlight {
+            _ = withUnsafePointer(to: Optional(fence)) { vkWaitForFences(device.handle, 1, $0, VkBool32(VK_TRUE), UInt64.max) }
+        }
     }
 
     private func begin() throws {
         var info = VkCommandBufferBeginInfo()
         info.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO
         try check(vkBeginCommandBuffer(commandBuffer, &info), "vkBeginCommandBuffer")
-        if let queryPool { vkCmdResetQueryPool(commandBuffer, queryPool, 0, UInt32(timestampCapacity)) }
+        if let queryPool { vkCmdResetQueryPool(commandBuffer, queryPool.handle, 0, UInt32(timestampCapacity)) }
         // Host writes made before the submit are visible to the device (vkQueueSubmit's implicit host barrier).
     }
 
@@ -81,7 +79,7 @@ public final class CommandRecording: @unchecked Sendable {
     public func reset() throws {
         guard !inFlight else { throw VulkanError.invalidUse("reset of a recording that is still executing") }
         try check(vkResetCommandBuffer(commandBuffer, 0), "vkResetCommandBuffer")
-        for pool in descriptorPools { try check(vkResetDescriptorPool(device.handle, pool, 0), "vkResetDescriptorPool") }
+        for pool in descriptorPools { try check(vkResetDescriptorPool(device.handle, pool.handle, 0), "vkResetDescriptorPool") }
         setsInCurrentPool = 0
         poolCursor = 0
         retained.removeAll(keepingCapacity: true)
@@ -92,46 +90,33 @@ public final class CommandRecording: @unchecked Sendable {
         try begin()
     }
 
-    private var poolCursor = 0
-
     private func allocateSet(_ pipeline: ComputePipeline) throws -> VkDescriptorSet {
         if descriptorPools.isEmpty {
             descriptorPools.append(try makeDescriptorPool())
             poolCursor = 0
             setsInCurrentPool = 0
         } else if setsInCurrentPool == Self.setsPerPool {
+            if poolCursor + 1 == descriptorPools.count { descriptorPools.append(try makeDescriptorPool()) }
             poolCursor += 1
             setsInCurrentPool = 0
-            if poolCursor == descriptorPools.count { descriptorPools.append(try makeDescriptorPool()) }
         }
         var layout: VkDescriptorSetLayout? = pipeline.setLayout
         var set: VkDescriptorSet?
         try withUnsafePointer(to: &layout) { layoutPtr in
             var info = VkDescriptorSetAllocateInfo()
             info.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO
-            info.descriptorPool = descriptorPools[poolCursor]
+            info.descriptorPool = descriptorPools[poolCursor].handle
             info.descriptorSetCount = 1
             info.pSetLayouts = layoutPtr
             try check(vkAllocateDescriptorSets(device.handle, &info, &set), "vkAllocateDescriptorSets")
         }
+        guard let set else { throw VulkanError.call("vkAllocateDescriptorSets", VK_ERROR_OUT_OF_POOL_MEMORY) }
         setsInCurrentPool += 1
-        return set!
+        return set
     }
 
-    private func makeDescriptorPool() throws -> VkDescriptorPool {
-        var size = VkDescriptorPoolSize(type: VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-                                        descriptorCount: UInt32(Self.setsPerPool * Self.descriptorsPerSet))
-        var info = VkDescriptorPoolCreateInfo()
-        info.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO
-        info.maxSets = UInt32(Self.setsPerPool)
-        info.poolSizeCount = 1
-        var pool: VkDescriptorPool?
-        try withUnsafePointer(to: &size) { sizePtr in
-            info.pPoolSizes = sizePtr
-            try check(vkCreateDescriptorPool(device.handle, &info, nil, &pool), "vkCreateDescriptorPool")
-        }
-        device.counter.created(.descriptorPool)
-        return pool!
+    private func makeDescriptorPool() throws -> OwnedDescriptorPool {
+        try OwnedDescriptorPool(core: device.core, sets: Self.setsPerPool, descriptorsPerSet: Self.descriptorsPerSet)
     }
 
     /// Records one dispatch. Checks the binding count, push-constant size, group counts and binding ranges against
@@ -231,7 +216,7 @@ public final class CommandRecording: @unchecked Sendable {
         guard let queryPool, timestampCount < timestampCapacity else {
             throw VulkanError.invalidUse("recording made with room for \(timestampCapacity) timestamps, asked for more")
         }
-        vkCmdWriteTimestamp(commandBuffer, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queryPool, UInt32(timestampCount))
+        vkCmdWriteTimestamp(commandBuffer, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queryPool.handle, UInt32(timestampCount))
         timestampCount += 1
         return timestampCount - 1
     }
@@ -242,7 +227,7 @@ public final class CommandRecording: @unchecked Sendable {
         guard !inFlight else { throw VulkanError.invalidUse("timestamps read before the submission finished") }
         var raw = [UInt64](repeating: 0, count: timestampCount)
         try raw.withUnsafeMutableBytes { bytes in
-            try check(vkGetQueryPoolResults(device.handle, queryPool, 0, UInt32(timestampCount), bytes.count,
+            try check(vkGetQueryPoolResults(device.handle, queryPool.handle, 0, UInt32(timestampCount), bytes.count,
                                             bytes.baseAddress, 8, VK_QUERY_RESULT_64_BIT.rawValue | VK_QUERY_RESULT_WAIT_BIT.rawValue),
                       "vkGetQueryPoolResults")
         }
@@ -257,20 +242,35 @@ public final class CommandRecording: @unchecked Sendable {
 }
 
 /// A submitted recording. Holds it (and through it every buffer and pipeline it binds) until the fence signals.
-public final class Submission: @unchecked Sendable {
+///
+/// Not `Sendable`: it hands its recording back to reuse, and the recording is not `Sendable` either.
+public final class Submission {
     private var recording: CommandRecording?
 
     init(_ recording: CommandRecording) { self.recording = recording }
 
-    /// Blocks until the GPU finished the work; idempotent.
+    /// Blocks until the GPU finished the work. Idempotent; a failed wait (a lost device) is thrown once, here, and
+    /// the recording stays marked in flight (it cannot be reused).
     public func wait() throws {
         guard let recording else { return }
-        try recording.device.wait(recording.fence)
-        recording.inFlight = false
         self.recording = nil
+        try recording.device.core.wait(recording.fence)
+        recording.inFlight = false
     }
 
-    deinit { try? wait() }
+    /// Dropped without `wait()`: the GPU may still be using what the recording holds, so wait here. A deinit cannot
+    /// throw, and a lost device must not pass unnoticed (the work's results would be silently wrong), so a failure
+    /// is kept on the device: `VulkanDevice.deferredFailure` shows it and the device's next submit throws it. Not a
+    /// crash: a library must not stop the process for a driver failure the caller can still report.
+    deinit {
+        guard let recording else { return }
+        do {
+            try wait()
+        } catch {
+            let failure = error as? VulkanError ?? .call("vkWaitForFences (\(error))", VK_ERROR_UNKNOWN)
+            recording.device.core.deferredFailure.withLock { if $0 == nil { $0 = failure } }
+        }
+    }
 }
 
 extension VulkanDevice {
@@ -285,7 +285,7 @@ extension VulkanDevice {
         guard recording.device === self else { throw VulkanError.invalidUse("recording of another device") }
         guard !recording.inFlight else { throw VulkanError.invalidUse("recording submitted while still executing") }
         try recording.end()
-        try submit(recording.commandBuffer, fence: recording.fence)
+        try core.submit(recording.commandBuffer, fence: recording.fence)
         recording.inFlight = true
         return Submission(recording)
     }

@@ -36,7 +36,7 @@ public final class ComputePipeline: @unchecked Sendable {
             info.pCode = code.baseAddress
             try check(vkCreateShaderModule(d, &info, nil, &module), "vkCreateShaderModule(\(name))")
         }
-        let shaderModule = module!
+        guard let shaderModule = module else { throw VulkanError.call("vkCreateShaderModule(\(name))", VK_ERROR_INITIALIZATION_FAILED) }
         self.module = shaderModule
         counter.created(.shaderModule)
 

@@ -1,14 +1,17 @@
 import CVulkan
 
-/// Limits Veer's shaders and dispatches must respect, read from the device (and lowered by options).
+/// Limits Veer's shaders and dispatches must respect, read from the device (split runs lowered by options).
 public struct DeviceLimits: Sendable, Equatable {
     public var maxWorkgroupInvocations: Int
     public var maxWorkgroupSize: [Int]
     public var maxWorkgroupCount: [Int]
     public var maxSharedMemoryBytes: Int
     public var maxPushConstantBytes: Int
-    /// The largest range one storage-buffer binding may cover (lowered by VEER_VK_MAX_BINDING_BYTES).
+    /// The largest range one storage-buffer binding may cover, as the device reports it.
     public var maxStorageBufferRange: Int
+    /// The most bytes one run of a split tensor binds: `maxStorageBufferRange`, or VEER_VK_MAX_BINDING_BYTES when
+    /// that is lower (to exercise the splitting of weight matrices and embedding tables).
+    public var splitBindingBytes: Int
     public var minStorageBufferOffsetAlignment: Int
     public var subgroupSize: Int
     public var timestampPeriodNs: Double
@@ -16,10 +19,11 @@ public struct DeviceLimits: Sendable, Equatable {
 
     public init(maxWorkgroupInvocations: Int, maxWorkgroupSize: [Int], maxWorkgroupCount: [Int], maxSharedMemoryBytes: Int,
                 maxPushConstantBytes: Int, maxStorageBufferRange: Int, minStorageBufferOffsetAlignment: Int,
-                subgroupSize: Int, timestampPeriodNs: Double, timestampsSupported: Bool) {
+                subgroupSize: Int, timestampPeriodNs: Double, timestampsSupported: Bool, splitBindingBytes: Int? = nil) {
         self.maxWorkgroupInvocations = maxWorkgroupInvocations; self.maxWorkgroupSize = maxWorkgroupSize
         self.maxWorkgroupCount = maxWorkgroupCount; self.maxSharedMemoryBytes = maxSharedMemoryBytes
         self.maxPushConstantBytes = maxPushConstantBytes; self.maxStorageBufferRange = maxStorageBufferRange
+        self.splitBindingBytes = min(splitBindingBytes ?? maxStorageBufferRange, maxStorageBufferRange)
         self.minStorageBufferOffsetAlignment = minStorageBufferOffsetAlignment; self.subgroupSize = subgroupSize
         self.timestampPeriodNs = timestampPeriodNs; self.timestampsSupported = timestampsSupported
     }
@@ -164,19 +168,18 @@ extension PhysicalDeviceInfo {
             integerDot: hasDot && dot.pointer.pointee.shaderIntegerDotProduct != 0)
         deviceFeatures.disable(options.disabled)
 
-        var maxRange = Int(l.maxStorageBufferRange)
-        if let cap = options.maxBindingBytes { maxRange = min(maxRange, cap) }
         let limits = DeviceLimits(
             maxWorkgroupInvocations: Int(l.maxComputeWorkGroupInvocations),
             maxWorkgroupSize: [Int(l.maxComputeWorkGroupSize.0), Int(l.maxComputeWorkGroupSize.1), Int(l.maxComputeWorkGroupSize.2)],
             maxWorkgroupCount: [Int(l.maxComputeWorkGroupCount.0), Int(l.maxComputeWorkGroupCount.1), Int(l.maxComputeWorkGroupCount.2)],
             maxSharedMemoryBytes: Int(l.maxComputeSharedMemorySize),
             maxPushConstantBytes: Int(l.maxPushConstantsSize),
-            maxStorageBufferRange: maxRange,
+            maxStorageBufferRange: Int(l.maxStorageBufferRange),
             minStorageBufferOffsetAlignment: Int(l.minStorageBufferOffsetAlignment),
             subgroupSize: Int(subgroupProps.subgroupSize),
             timestampPeriodNs: Double(l.timestampPeriod),
-            timestampsSupported: l.timestampComputeAndGraphics != 0)
+            timestampsSupported: l.timestampComputeAndGraphics != 0,
+            splitBindingBytes: options.maxBindingBytes)
         let version = p.apiVersion
         return PhysicalDeviceInfo(
             index: index, name: fixedString(p.deviceName), type: DeviceType(p.deviceType),

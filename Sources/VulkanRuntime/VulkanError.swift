@@ -14,8 +14,6 @@ public enum VulkanError: Error, CustomStringConvertible, Equatable {
     case limitExceeded(String)
     /// A dispatch does not match its pipeline (binding count, push-constant size) or a buffer access is out of range.
     case invalidUse(String)
-    /// A shader module is missing from the embedded set.
-    case missingShader(String)
 
     public var description: String {
         switch self {
@@ -30,7 +28,6 @@ public enum VulkanError: Error, CustomStringConvertible, Equatable {
         case let .noMemoryType(detail): return "no suitable Vulkan memory type: \(detail)"
         case let .limitExceeded(detail): return "Vulkan device limit exceeded: \(detail)"
         case let .invalidUse(detail): return "invalid Vulkan use: \(detail)"
-        case let .missingShader(name): return "shader '\(name)' is not in this build's embedded SPIR-V set"
         }
     }
 }

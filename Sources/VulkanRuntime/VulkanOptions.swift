@@ -14,10 +14,19 @@ public struct VulkanOptions: Sendable {
     public var deviceSelector: String?
     /// Never map device memory; move every upload and readback through staging buffers (`VEER_VK_FORCE_STAGING=1`).
     public var forceStaging: Bool
-    /// Lowers the per-binding range limit to force tensor splitting (`VEER_VK_MAX_BINDING_BYTES=N`).
+    /// The most bytes one run of a split tensor (weight matrix, embedding table) binds, below the device's
+    /// `maxStorageBufferRange`: exercises the splitting path on a device whose limit is never reached
+    /// (`VEER_VK_MAX_BINDING_BYTES=N`, at least `minimumSplitBindingBytes`).
     public var maxBindingBytes: Int?
     /// Optional features treated as absent (`VEER_VK_DISABLE=fp16,int8,subgroups`).
     public var disabled: Set<DeviceFeature>
+    /// Test hook: Vulkan calls to fail on purpose (nil: none).
+    @_spi(Testing) public var faults: VulkanFaultInjector?
+
+    /// The lowest `VEER_VK_MAX_BINDING_BYTES`. A run holds whole rows, bound from an aligned offset, so the limit must
+    /// hold the largest row plus the alignment skew: 64 KiB holds an F32 row of 16,000 columns (SmolLM2-135M's widest
+    /// row has 1,536). Other bindings (KV cache, activations, logits) are not split and keep the device's limit.
+    public static let minimumSplitBindingBytes = 65536
 
     public init(validation: Bool = false, deviceSelector: String? = nil, forceStaging: Bool = false,
                 maxBindingBytes: Int? = nil, disabled: Set<DeviceFeature> = []) {
@@ -33,8 +42,10 @@ public struct VulkanOptions: Sendable {
         options.forceStaging = try flag(env, "VEER_VK_FORCE_STAGING")
         if let selector = env["VEER_DEVICE"], !selector.isEmpty { options.deviceSelector = selector }
         if let raw = env["VEER_VK_MAX_BINDING_BYTES"], !raw.isEmpty {
-            guard let bytes = Int(raw), bytes >= 256 else {
-                throw VulkanError.invalidUse("VEER_VK_MAX_BINDING_BYTES=\(raw): expected a byte count >= 256")
+            guard let bytes = Int(raw), bytes >= minimumSplitBindingBytes else {
+                throw VulkanError.invalidUse(
+                    "VEER_VK_MAX_BINDING_BYTES=\(raw): expected a byte count of at least \(minimumSplitBindingBytes) "
+                        + "(the documented minimum: one split run must hold a whole weight row)")
             }
             options.maxBindingBytes = bytes
         }

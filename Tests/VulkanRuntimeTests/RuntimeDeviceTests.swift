@@ -45,11 +45,26 @@ struct RuntimeDeviceTests {
         }
     }
 
+    /// Below its minimum the binding limit is an error naming the variable and the minimum (it used to accept 256
+    /// and then fail in the model, whose KV cache and logits are never split).
+    @Test(arguments: ["4096", "65535", "-1"]) func bindingLimitBelowTheMinimumIsNamed(_ value: String) {
+        #expect {
+            _ = try VulkanOptions.fromEnvironment(["VEER_VK_MAX_BINDING_BYTES": value])
+        } throws: { error in
+            "\(error)" == "invalid Vulkan use: VEER_VK_MAX_BINDING_BYTES=\(value): expected a byte count of at least 65536 "
+                + "(the documented minimum: one split run must hold a whole weight row)"
+        }
+        #expect(VulkanOptions.minimumSplitBindingBytes == 65536)
+        #expect((try? VulkanOptions.fromEnvironment(["VEER_VK_MAX_BINDING_BYTES": "65536"]))?.maxBindingBytes == 65536)
+    }
+
     @Test(.enabled(if: RuntimeFixtures.hasDevice)) func overridesReachTheDevice() throws {
         let context = try RuntimeFixtures.context(VulkanOptions(
             forceStaging: true, maxBindingBytes: 4096, disabled: [.fp16, .storage16, .int8, .storage8, .subgroups]))
         let device = context.device
-        #expect(device.limits.maxStorageBufferRange == 4096)
+        // The binding limit lowers the runs of split tensors only; the device's own limit stays what it reports.
+        #expect(device.limits.splitBindingBytes == 4096)
+        #expect(device.limits.maxStorageBufferRange >= 1 << 27)
         #expect(!device.features.has(.fp16) && !device.features.has(.subgroups) && !device.features.has(.storage8))
         let buffer = try device.makeBuffer(byteCount: 64, label: "staged")
         #expect(!buffer.isHostMapped)

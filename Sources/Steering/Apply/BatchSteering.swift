@@ -10,11 +10,14 @@ import Llama
 /// change between tokens. A sequence without edits at a block gets parameters with no flags there, which the kernel
 /// treats as a plain residual add, bit for bit.
 public final class BatchSteering<B: ComputeBackend> {
+    /// [slots] what each sequence is steered with (nil: not steered).
     public let sequences: [SequenceSteering?]
+    /// Whether the KV cache keeps steered or unsteered keys and values.
     public let cacheMode: CacheMode
     /// What the model's forward pass, the decode step and the generator take.
     public let forward: ForwardSteering<B.Buffer>
 
+    /// Builds the tables of `sequences` on `model`'s backend; throws `SteeringError` when an edit does not fit the model.
     public init(model: LlamaModel<B>, sequences: [SequenceSteering?], cacheMode: CacheMode = .steeredPersist) throws {
         let c = model.config
         for (slot, sequence) in sequences.enumerated() {

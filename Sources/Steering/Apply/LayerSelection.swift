@@ -4,15 +4,20 @@ import Foundation
 /// `direction.N`). As with llama.cpp's `--control-vector-layer-range`, a range may end at n_layer: `1-30` on a
 /// 30-block model means blocks 1...29. On a vector file with its own layers it filters; it never re-targets.
 public struct LayerSelection: Sendable, Equatable, CustomStringConvertible {
+    /// How the blocks were given.
     public enum Form: Sendable, Equatable {
         case range(ClosedRange<Int>)
         case list([Int])
     }
+    /// The blocks, as given.
     public let form: Form
 
+    /// Blocks A...B.
     public init(range: ClosedRange<Int>) { form = .range(range) }
+    /// The listed blocks.
     public init(list: [Int]) { form = .list(list) }
 
+    /// Parses `--layers`: `A-B` or a list (`3,7,9`, `0-3,9`); anything else is a `SteeringError` naming the text.
     public init(parsing text: String) throws {
         func fail() -> SteeringError {
             .badArgument("--layers '\(text)': expected an inclusive range A-B (e.g. 5-15) or a list of blocks (e.g. 3,7,9), block indices >= 0")
@@ -28,6 +33,7 @@ public struct LayerSelection: Sendable, Equatable, CustomStringConvertible {
         do { form = .list(try LayerList.parse(trimmed)) } catch { throw fail() }
     }
 
+    /// Whether `block` is selected.
     public func contains(_ block: Int) -> Bool {
         switch form {
         case .range(let range): range.contains(block)
@@ -50,6 +56,7 @@ public struct LayerSelection: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The selection as `--layers` takes it.
     public var description: String {
         switch form {
         case .range(let range): "\(range.lowerBound)-\(range.upperBound)"

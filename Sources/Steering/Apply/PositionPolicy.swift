@@ -50,6 +50,7 @@ public enum PositionPolicy: Sendable, Equatable, CustomStringConvertible {
         return items.map { $0! }
     }
 
+    /// The policy's name, as `--positions` takes it.
     public var description: String {
         switch self {
         case .all: "all"
@@ -104,6 +105,7 @@ public struct SequenceSpan: Sendable, Equatable {
     /// ends with the header), else P.
     public var answerStart: Int
 
+    /// A span; the answer starts at the prompt's end unless given.
     public init(promptLength: Int, answerStart: Int? = nil) {
         self.promptLength = promptLength
         self.answerStart = answerStart ?? promptLength

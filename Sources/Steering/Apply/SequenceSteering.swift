@@ -10,6 +10,7 @@ public enum EditSite: String, Sendable, CaseIterable {
     /// The attention heads of block l before the output projection. [heads · headDim]
     case headsConcat = "heads_concat"
 
+    /// The writable site of `hookSite`; a read-only site is a `SteeringError` listing the writable ones.
     public init(hookSite: HookSite) throws {
         guard let site = EditSite(rawValue: hookSite.rawValue) else {
             throw SteeringError.badArgument("site \(hookSite.rawValue) cannot be written; writable: \(EditSite.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -27,12 +28,15 @@ public struct SiteEdit: Sendable, Equatable {
     public var add: [Float]?
     /// (unit index, coefficient b) pairs, scaled by `unitAlpha`.
     public var units: [(index: UInt32, coefficient: Float)] = []
+    /// The strength alpha of the unit scaling.
     public var unitAlpha: Float = 0
 
+    /// An edit; by default it changes nothing.
     public init(add: [Float]? = nil, units: [(index: UInt32, coefficient: Float)] = [], unitAlpha: Float = 0) {
         self.add = add; self.units = units; self.unitAlpha = unitAlpha
     }
 
+    /// Equal adds, alpha and units (in order).
     public static func == (a: SiteEdit, b: SiteEdit) -> Bool {
         a.add == b.add && a.unitAlpha == b.unitAlpha
             && a.units.elementsEqual(b.units) { $0.index == $1.index && $0.coefficient == $1.coefficient }
@@ -47,19 +51,27 @@ public struct SiteEdit: Sendable, Equatable {
 
 /// A block and a site.
 public struct SiteKey: Hashable, Sendable, Comparable {
+    /// The block index, 0-based.
     public var block: Int
+    /// The site in that block.
     public var site: EditSite
+    /// A block and site.
     public init(block: Int, site: EditSite) { self.block = block; self.site = site }
+    /// Block order, then site name: the order edits are applied and listed.
     public static func < (a: SiteKey, b: SiteKey) -> Bool { (a.block, a.site.rawValue) < (b.block, b.site.rawValue) }
 }
 
 /// Everything one sequence is steered with: its edits per block and site, which positions they apply to, and
 /// where its prompt ends (for the position policy).
 public struct SequenceSteering: Sendable, Equatable {
+    /// The edits that change something, by block and site.
     public var edits: [SiteKey: SiteEdit]
+    /// Which positions the edits apply to.
     public var positions: PositionPolicy
+    /// Where the sequence's prompt and answer start.
     public var span: SequenceSpan
 
+    /// A sequence's steering; edits that change nothing are dropped.
     public init(edits: [SiteKey: SiteEdit], positions: PositionPolicy = .all, span: SequenceSpan) {
         self.edits = edits.filter { $0.value.isEffective }
         self.positions = positions

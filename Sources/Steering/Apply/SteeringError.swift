@@ -4,6 +4,7 @@ public enum SteeringError: Error, CustomStringConvertible, Equatable {
     case badArgument(String)
     case mismatch(String)
 
+    /// The message, naming the argument or value and what was expected.
     public var description: String {
         switch self {
         case .badArgument(let message), .mismatch(let message): message

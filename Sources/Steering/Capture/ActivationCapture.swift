@@ -9,8 +9,10 @@ import Llama
 /// 0 of its own KV-cache slot; short texts share a forward pass, longer ones than `model.maxRows` are prefilled in
 /// blocks with increasing start positions. Captures use the model's run state: one at a time per model.
 public struct ActivationCapture<B: ComputeBackend> {
+    /// The model texts run through.
     public let model: LlamaModel<B>
 
+    /// A capture on `model`.
     public init(model: LlamaModel<B>) { self.model = model }
 
     /// Runs every text and calls `each(textIndex, activations)` once per text, in text order, as soon as the text

@@ -11,6 +11,7 @@ public enum CaptureError: Error, CustomStringConvertible, Equatable {
     case indexOutsideText(text: Int, index: Int, tokens: Int)
     case unexpectedWidth(site: HookSite, layer: Int, expected: Int, got: Int)
 
+    /// The message, naming the value and what was expected.
     public var description: String {
         switch self {
         case .badReduction(let text):

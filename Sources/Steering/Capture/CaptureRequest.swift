@@ -2,11 +2,14 @@ import Llama
 
 /// What to read: one site, at some blocks, reduced per text.
 public struct CaptureRequest: Sendable, Equatable {
+    /// The site read.
     public var site: HookSite
     /// Block indices (0-based), read in this order; duplicates are dropped.
     public var layers: [Int]
+    /// How each text's rows are reduced: the last row, the mean, one row, or none (every row).
     public var reduction: TokenReduction
 
+    /// A request; duplicate layers are dropped, the first occurrence kept.
     public init(site: HookSite, layers: [Int], reduction: TokenReduction) {
         self.site = site
         var seen = Set<Int>()
@@ -34,6 +37,7 @@ public struct TextActivations: Sendable {
 
 /// Every text's reduced activations, per layer stacked in text order.
 public struct CapturedActivations: Sendable {
+    /// What was captured.
     public var request: CaptureRequest
     /// Floats per row at the site.
     public var width: Int

@@ -6,14 +6,18 @@ import Foundation
 /// - plain text otherwise: each non-empty line is one text, as written (no escape processing).
 /// Empty lines are skipped in both.
 public enum CaptureTextsFile {
+    /// The two layouts: one JSON object per line, or one text per line.
     public enum Layout: String, Sendable { case jsonl, plain }
 
     /// One text and the 1-based line it came from (for error messages).
     public struct Entry: Sendable, Equatable {
+        /// The text.
         public var text: String
+        /// Its 1-based line in the file.
         public var line: Int
     }
 
+    /// Reads the texts at `path` and the layout they were in; an unreadable file, a bad line or no text at all is a `CaptureTextsError` naming the file (and the line).
     public static func load(path: String) throws -> (layout: Layout, entries: [Entry]) {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
@@ -53,6 +57,7 @@ public enum CaptureTextsError: Error, CustomStringConvertible, Equatable {
     case noTexts(file: String)
     case badLine(file: String, line: Int, problem: String)
 
+    /// The message, naming the file and the line.
     public var description: String {
         switch self {
         case let .unreadable(file, reason): return "\(file): cannot read: \(reason)"

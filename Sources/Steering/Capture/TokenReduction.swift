@@ -23,6 +23,7 @@ public enum TokenReduction: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The reduction's name, as the CLI takes it.
     public var description: String {
         switch self {
         case .last: return "last"

@@ -22,6 +22,7 @@ import Tokenizers
 /// `meanResidualNorms[N]` is the mean L2 norm over every captured row (both texts, padding included) of
 /// resid_post[N−1], the activations direction N came from.
 public enum CVectorMean {
+    /// The method name vector files record.
     public static let method = "cvector-mean"
 
     /// The diff threshold of llama.cpp's `filter_nonzero_rows`.

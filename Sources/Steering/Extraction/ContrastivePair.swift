@@ -2,9 +2,12 @@ import Foundation
 
 /// Two texts that differ in the concept a direction should capture.
 public struct ContrastivePair: Sendable, Equatable {
+    /// The text that shows the concept.
     public var positive: String
+    /// The text that lacks it (or shows its opposite).
     public var negative: String
 
+    /// A pair of texts.
     public init(positive: String, negative: String) { self.positive = positive; self.negative = negative }
 
     /// Reads JSONL: one object {"positive": "...", "negative": "..."} per line (blank lines skipped, other keys

@@ -9,10 +9,12 @@ public struct ExtractedDirections: Sendable {
     public var meanResidualNorms: [Int: Float]
     /// "mean-diff" or "cvector-mean".
     public var method: String
+    /// How many contrastive pairs the directions were computed from.
     public var pairCount: Int
     /// How the method ran, for the vector file's provenance (e.g. "reduction": "last", "normalized": "false").
     public var settings: [String: String]
 
+    /// Directions from their parts (the extraction methods build them).
     public init(width: Int, directions: [Int: [Float]], meanResidualNorms: [Int: Float], method: String,
                 pairCount: Int, settings: [String: String] = [:]) {
         self.width = width; self.directions = directions; self.meanResidualNorms = meanResidualNorms

@@ -7,6 +7,7 @@ public enum ExtractionError: Error, CustomStringConvertible, Equatable {
     case unsupportedReduction(method: String, reduction: TokenReduction)
     case identicalPair(pair: Int, layer: Int)
 
+    /// The message, naming the input and what was expected.
     public var description: String {
         switch self {
         case let .unreadable(file, reason):

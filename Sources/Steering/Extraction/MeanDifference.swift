@@ -14,6 +14,7 @@ import Tokenizers
 /// `meanResidualNorms[N]` is the mean L2 norm of the reduced activations of all positive and negative texts at
 /// resid_post[N].
 public enum MeanDifference {
+    /// The method name vector files record.
     public static let method = "mean-diff"
 
     /// Tokenizes each text as a raw prompt (control-token text such as <|im_start|> recognised, BOS per `addBOS`,

@@ -7,6 +7,7 @@ import Foundation
 /// The header is the Python dict literal {'descr': '<f4', 'fortran_order': False, 'shape': (...), } padded with
 /// spaces and ended by a newline so the data starts at a multiple of 64 bytes; data is little-endian f32, C order.
 public enum NpyWriter {
+    /// Writes `values` (C order, `shape`'s product of them) to `url`; bad input or a failed write is a `TensorFileError` naming the file.
     public static func write(_ values: [Float], shape: [Int], to url: URL) throws {
         let header = try headerBytes(shape: shape, values: values.count, file: url.path)
         let sink = try BinaryFileSink(url: url)

@@ -11,9 +11,13 @@ import Foundation
 public enum SafetensorsWriter {
     /// One tensor: f32 values in C (row-major) order.
     public struct Tensor: Sendable {
+        /// The tensor's name in the header; unique in a file.
         public var name: String
+        /// Its dimensions, outermost first.
         public var shape: [Int]
+        /// Its elements in C (row-major) order.
         public var values: [Float]
+        /// A tensor from its parts.
         public init(name: String, shape: [Int], values: [Float]) {
             self.name = name; self.shape = shape; self.values = values
         }
@@ -22,6 +26,7 @@ public enum SafetensorsWriter {
     /// The reference implementation refuses headers above 100 MB.
     public static let maxHeaderBytes = 100_000_000
 
+    /// Writes `tensors` and the string `metadata` to `url`; bad input or a failed write is a `TensorFileError` naming the file.
     public static func write(_ tensors: [Tensor], metadata: [String: String] = [:], to url: URL) throws {
         let header = try headerBytes(tensors, metadata: metadata, file: url.path)
         let sink = try BinaryFileSink(url: url)

@@ -6,6 +6,7 @@ public enum TensorFileError: Error, CustomStringConvertible, Equatable {
     case headerTooLarge(file: String, bytes: Int, limit: Int)
     case cannotCreate(file: String, reason: String)
 
+    /// The message, naming the file and what is wrong.
     public var description: String {
         switch self {
         case let .shapeMismatch(file, tensor, shape, values):

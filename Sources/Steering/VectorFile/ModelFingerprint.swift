@@ -7,6 +7,7 @@ import GGUF
 /// vocabulary gets a new one. The byte layout (version "veer-fingerprint-v1") is specified in docs/vector-format.md
 /// and must not change: a new layout gets a new version prefix.
 public enum ModelFingerprint {
+    /// The layout's version, the first bytes hashed.
     public static let version = "veer-fingerprint-v1"
 
     /// Lowercase hex SHA-256 of the model's fingerprint bytes. Needs `general.architecture` (a string).

@@ -5,11 +5,16 @@ import GGUF
 public struct ModelIdentity: Sendable, Equatable {
     /// The model file's path, for messages.
     public var name: String
+    /// `general.architecture` ("llama").
     public var architecture: String
+    /// The residual width: `<arch>.embedding_length`.
     public var width: Int
+    /// Transformer blocks: `<arch>.block_count`.
     public var blockCount: Int
+    /// `ModelFingerprint` of the model: 64 lowercase hex digits.
     public var fingerprint: String
 
+    /// An identity from its parts.
     public init(name: String, architecture: String, width: Int, blockCount: Int, fingerprint: String) {
         self.name = name; self.architecture = architecture; self.width = width; self.blockCount = blockCount
         self.fingerprint = fingerprint

@@ -4,9 +4,12 @@ import Foundation
 /// in `veer vector add a.gguf b.gguf:-0.5` and `veer generate --steer FILE[:S]`. Only a suffix after the last colon
 /// that parses as a number is a strength, so a path that itself contains colons still works ("a:b.gguf" is a path).
 public struct ScaledVectorPath: Sendable, Equatable {
+    /// The vector file's path.
     public var path: String
+    /// The multiplier for its directions (1 when none was given).
     public var strength: Float
 
+    /// A path with a strength.
     public init(path: String, strength: Float = 1) {
         self.path = path
         self.strength = strength

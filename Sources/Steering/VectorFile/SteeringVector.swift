@@ -8,6 +8,7 @@ public struct SteeringVector: Sendable, Equatable {
     public internal(set) var width: Int
     /// Block index N -> `width` floats.
     public internal(set) var directions: [Int: [Float]]
+    /// What the file says about the directions (method, site, norms, model, ...).
     public var info: VectorInfo
     /// The file it was read from, or a name given when it was built; errors name it.
     public var name: String

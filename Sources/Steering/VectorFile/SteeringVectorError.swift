@@ -4,13 +4,16 @@
 public struct SteeringVectorError: Error, Equatable, CustomStringConvertible {
     /// The vector file's path (or the name of an in-memory vector).
     public var file: String
+    /// What is wrong.
     public var kind: Kind
 
+    /// An error about `file`.
     public init(file: String, _ kind: Kind) {
         self.file = file
         self.kind = kind
     }
 
+    /// The kinds of error, each with the values its message shows.
     public enum Kind: Equatable, Sendable {
         case notAControlVector(architecture: String?)
         case noDirections
@@ -37,10 +40,12 @@ public struct SteeringVectorError: Error, Equatable, CustomStringConvertible {
         case overflow(operation: String, block: Int, index: Int, value: Float)
     }
 
+    /// "FILE: MESSAGE", the form every command prints.
     public var description: String { "\(file): \(kind)" }
 }
 
 extension SteeringVectorError.Kind: CustomStringConvertible {
+    /// The message: what was found and what was expected.
     public var description: String {
         switch self {
         case let .notAControlVector(architecture?):

@@ -22,6 +22,7 @@ public enum VectorSourceFormat: String, Sendable, CaseIterable, Codable {
 public struct VectorInfo: Sendable, Equatable {
     /// Where the file came from (set by the reader; a vector built in memory is `.veer`).
     public var sourceFormat: VectorSourceFormat
+    /// How the directions act on the activations (`add` for every llama.cpp and repeng file).
     public var operation: SteeringOperation
     /// The hook site the directions are applied at. llama.cpp and repeng files are `resid_post` (block output).
     public var site: HookSite
@@ -45,6 +46,7 @@ public struct VectorInfo: Sendable, Equatable {
     /// For a file Veer converted from another tool's file: that tool.
     public var convertedFrom: VectorSourceFormat?
 
+    /// Provenance from its parts; every field defaults to absent (or to what llama.cpp files imply).
     public init(sourceFormat: VectorSourceFormat = .veer, operation: SteeringOperation = .add, site: HookSite = .residPost,
                 method: String? = nil, positions: String? = nil, bos: String? = nil, chatTemplate: String? = nil,
                 layerNorms: [Int: Float] = [:], fingerprint: String? = nil, modelHint: String? = nil,
