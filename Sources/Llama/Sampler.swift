@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Token selection on the host, over candidates the device returns (topk), so one seed draws the same tokens on
 /// every backend wherever their logits agree. Defaults are llama.cpp's: temperature 0.8, top-k 40, top-p 0.95,
@@ -41,15 +42,8 @@ public struct SamplerSettings: Sendable, Equatable {
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var s: (UInt64, UInt64, UInt64, UInt64)
     public init(seed: UInt64) {
-        var x = seed
-        func splitmix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s = (splitmix(), splitmix(), splitmix(), splitmix())
+        var seeds = SplitMix64(seed: seed)
+        s = (seeds.next(), seeds.next(), seeds.next(), seeds.next())
     }
     public mutating func next() -> UInt64 {
         let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
