@@ -13,11 +13,12 @@ import VulkanRuntime
 enum SteeredChecks {
     /// Runs prompt + the golden greedy tokens in one steered pass (teacher forcing: every step checked for the cost of
     /// one prefill). Row 0's logits must match the golden top-20; each step's argmax must equal the golden token
-    /// until the first step whose golden top-1 margin is below `nearTie`. Returns the max top-20 difference.
+    /// until `firstLowMargin` when the golden names that step (-1: none), else until the first step whose golden top-1
+    /// margin is below `nearTie`. Returns the max top-20 difference.
     @discardableResult
     static func teacherForced<B: ComputeBackend>(
         _ model: LlamaModel<B>, prompt: [Int32], greedy: [Int32], margins: [Double], top20: [(id: Int32, logit: Float)],
-        steering: (SequenceSpan) throws -> SequenceSteering, nearTie: Double = 0.1, context: String
+        steering: (SequenceSpan) throws -> SequenceSteering, nearTie: Double = 0.1, firstLowMargin: Int? = nil, context: String
     ) throws -> Float {
         let steps = min(greedy.count, model.maxRows - prompt.count + 1)
         let forced = prompt + greedy.prefix(steps - 1)
@@ -28,7 +29,7 @@ enum SteeredChecks {
         try model.forward(batch, steering: batchSteering.forward)
         let logits = try model.readLogits(rows: steps)
         let worst = expectMatchesTop20(logits[0], golden: top20, context: context)
-        let firstTie = margins.prefix(steps).firstIndex { $0 < nearTie } ?? steps
+        let firstTie = firstLowMargin.map { $0 < 0 ? steps : min($0, steps) } ?? margins.prefix(steps).firstIndex { $0 < nearTie } ?? steps
         let ours = argmaxRows(Array(logits.prefix(firstTie)))
         #expect(ours == Array(greedy.prefix(firstTie)), "\(context): greedy diverged before the first near-tie at step \(firstTie)")
         return worst
@@ -91,7 +92,7 @@ enum SteeredChecks {
         let worst = try teacherForced(
             model, prompt: try SteeringReference.tokens(prompt), greedy: result.greedy_tokens, margins: result.greedy_top1_margins,
             top20: result.last_top20.top20, steering: { SequenceSteering(edits: edits, span: $0) },
-            context: "\(id) \(prompt) [\(backend)]")
+            firstLowMargin: result.greedy_first_low_margin_step, context: "\(id) \(prompt) [\(backend)]")
         print("[\(backend)] \(id) \(prompt): max |logit - reference| over the shared top-20 = \(worst)")
     }
 }

@@ -50,7 +50,7 @@ struct ExtractCLITests {
             for (x, y) in zip(mine, reference) { dot += Double(x) * Double(y); a += Double(x * x); b += Double(y * y) }
             worst = min(worst, dot / (a * b).squareRoot())
         }
-        #expect(worst >= 0.99, "min cosine per block against cvector-happy.gguf = \(worst)")
+        #expect(worst >= ModelTolerance.cvectorMeanCosine, "min cosine per block against cvector-happy.gguf = \(worst)")
         print("veer extract --method cvector-mean vs cvector-happy.gguf: min cosine per block = \(worst)")
     }
 
