@@ -11,8 +11,7 @@ import Kernels
 ///
 /// Ops run synchronously on the calling thread (plus workers). Ops issued from several threads at once run one
 /// after another: the worker pool and the scratch arenas belong to the backend, so each op holds them exclusively.
-public final class CPUBackend: ComputeBackend, @unchecked Sendable {
-    public typealias Buffer = CPUBuffer
+public final class CPUBackend: HostMemoryBackend, @unchecked Sendable {
 
     let pool: WorkerPool
     /// Held for the whole of each op (see the type's comment).
@@ -47,33 +46,4 @@ public final class CPUBackend: ComputeBackend, @unchecked Sendable {
     public var threads: Int { pool.threads }
 
     public var name: String { "cpu (\(threads) thread\(threads == 1 ? "" : "s"), SIMD16, f32)" }
-
-    public func makeBuffer(byteCount: Int, label: String) throws -> CPUBuffer {
-        guard byteCount >= 0 else {
-            throw KernelError.invalidShape(op: "make_buffer", detail: "'\(label)' asks for \(byteCount) bytes")
-        }
-        return CPUBuffer(byteCount: byteCount, label: label)
-    }
-
-    public func write(_ bytes: UnsafeRawBufferPointer, to buffer: CPUBuffer, at byteOffset: Int) throws {
-        try checkRange(buffer, byteOffset, bytes.count, op: "write")
-        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-        (buffer.base + byteOffset).copyMemory(from: source, byteCount: bytes.count)
-    }
-
-    public func read(_ buffer: CPUBuffer, at byteOffset: Int, into bytes: UnsafeMutableRawBufferPointer) throws {
-        try checkRange(buffer, byteOffset, bytes.count, op: "read")
-        guard let target = bytes.baseAddress, bytes.count > 0 else { return }
-        target.copyMemory(from: buffer.base + byteOffset, byteCount: bytes.count)
-    }
-
-    /// Ops finish before they return: nothing to wait for.
-    public func synchronize() throws {}
-
-    private func checkRange(_ buffer: CPUBuffer, _ offset: Int, _ count: Int, op: String) throws {
-        guard offset >= 0, count >= 0, offset + count <= buffer.byteCount else {
-            throw KernelError.bufferTooSmall(op: op, operand: buffer.label, neededBytes: max(0, offset) + count,
-                                             actualBytes: buffer.byteCount)
-        }
-    }
 }

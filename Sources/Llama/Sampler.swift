@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Token selection on the host, over candidates the device returns (topk), so one seed draws the same tokens on
 /// every backend wherever their logits agree. Defaults are llama.cpp's: temperature 0.8, top-k 40, top-p 0.95,
@@ -51,15 +52,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var s: (UInt64, UInt64, UInt64, UInt64)
     /// A generator whose sequence is fixed by `seed`.
     public init(seed: UInt64) {
-        var x = seed
-        func splitmix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s = (splitmix(), splitmix(), splitmix(), splitmix())
+        var seeds = SplitMix64(seed: seed)
+        s = (seeds.next(), seeds.next(), seeds.next(), seeds.next())
     }
     /// The next 64 random bits.
     public mutating func next() -> UInt64 {

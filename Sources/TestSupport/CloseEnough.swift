@@ -7,8 +7,7 @@ import Testing
 /// with the same values. The issue names the worst element, so a failure says where to look.
 public func expectClose(_ actual: [Float], _ expected: [Float], nmse ceiling: Double, maxAbs: Double? = nil,
                         _ what: String = "values", sourceLocation: SourceLocation = #_sourceLocation) {
-    let error = Closeness(actual: actual, expected: expected)
-    if let problem = error.problem(nmse: ceiling, maxAbs: maxAbs) {
+    if let problem = FloatError(output: actual, reference: expected).problem(nmse: ceiling, maxAbs: maxAbs) {
         Issue.record("\(what): \(problem)", sourceLocation: sourceLocation)
     }
 }
@@ -32,42 +31,5 @@ public func expectPassed(_ result: CaseResult, backend: String, sourceLocation: 
             \(result.name) on \(backend): \(result.failure ?? "failed") \
             (NMSE \(result.nmse), max-abs \(result.maxAbs), ceiling \(result.tolerance.nmseCeiling))
             """, sourceLocation: sourceLocation)
-    }
-}
-
-/// NMSE and max-abs of one array against its expected values, accumulated in f64.
-struct Closeness {
-    var nmse = 0.0
-    var maxAbs = 0.0
-    var worst = 0
-    var mismatch: String?
-
-    init(actual: [Float], expected: [Float]) {
-        guard actual.count == expected.count else {
-            mismatch = "\(actual.count) values, expected \(expected.count)"
-            return
-        }
-        var squaredError = 0.0, squaredExpected = 0.0
-        for i in expected.indices {
-            let a = actual[i], e = expected[i]
-            if !a.isFinite || !e.isFinite {
-                if !(a.isNaN && e.isNaN) && a != e, mismatch == nil { mismatch = "element \(i) is \(a), expected \(e)" }
-                continue
-            }
-            let difference = abs(Double(a) - Double(e))
-            squaredError += difference * difference
-            squaredExpected += Double(e) * Double(e)
-            if difference > maxAbs { maxAbs = difference; worst = i }
-        }
-        nmse = squaredError == 0 ? 0 : (squaredExpected > 0 ? squaredError / squaredExpected : .infinity)
-    }
-
-    func problem(nmse ceiling: Double, maxAbs maxAbsCeiling: Double?) -> String? {
-        if let mismatch { return mismatch }
-        if nmse > ceiling { return "NMSE \(nmse) above \(ceiling) (worst element \(worst), off by \(maxAbs))" }
-        if let maxAbsCeiling, maxAbs > maxAbsCeiling {
-            return "element \(worst) is off by \(maxAbs), above \(maxAbsCeiling)"
-        }
-        return nil
     }
 }

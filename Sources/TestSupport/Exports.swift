@@ -1,2 +1,2 @@
 // Tests draw their inputs from the same seeded generator as the kernel cases.
-@_exported import struct KernelCases.SplitMix64
+@_exported import struct Kernels.SplitMix64

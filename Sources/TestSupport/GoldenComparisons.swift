@@ -3,7 +3,7 @@ import Testing
 /// Compares a position's logits with a golden top-20: within `tolerance` on the ids both lists share, at least 18
 /// shared, top-1 equal unless the golden margin there is below 0.1. Returns the max difference on shared ids.
 @discardableResult
-public func expectMatchesTop20(_ logits: [Float], golden: [(id: Int32, logit: Float)], tolerance: Float = 0.01,
+public func expectMatchesTop20(_ logits: [Float], golden: [(id: Int32, logit: Float)], tolerance: Float = ModelTolerance.top20VersusF32,
                         context: String, sourceLocation: SourceLocation = #_sourceLocation) -> Float {
     let order = logits.indices.sorted { logits[$0] != logits[$1] ? logits[$0] > logits[$1] : $0 < $1 }
     let ours = Set(order.prefix(20).map { Int32($0) })

@@ -28,11 +28,21 @@ public enum ModelFixture {
 
     public static var enabled: Bool { path != nil && isRelease }
 
-    public static let file: GGUFFile = try! GGUFFile(path: path!)
+    private static let openedFile = Result<GGUFFile, any Error> {
+        guard let path else { throw ModelNotCached() }
+        return try GGUFFile(path: path)
+    }
+
+    /// The default model's file, opened once; a test that needs it fails with the file's error.
+    public static var file: GGUFFile { get throws { try openedFile.get() } }
+
+    nonisolated(unsafe) private static let loadedCPUModel = Result {
+        try LlamaModel(source: file, backend: CPUBackend(), slots: 6, contextSize: 256, maxRows: 160)
+    }
 
     /// One CPU model with room for the longest test batch (six prompts, or a prompt plus 32 tokens). Shared by
     /// `.serialized` suites only: a model's run state serves one forward pass at a time.
-    nonisolated(unsafe) public static let cpuModel: LlamaModel<CPUBackend> = try! LlamaModel(source: file, backend: CPUBackend(), slots: 6, contextSize: 256, maxRows: 160)
+    public static var cpuModel: LlamaModel<CPUBackend> { get throws { try loadedCPUModel.get() } }
 }
 
 /// The Vulkan model (lavapipe in CI), with validation and synchronization validation on, as in every Vulkan test.
@@ -41,8 +51,28 @@ public enum VulkanModelFixture {
 
     public static var enabled: Bool { ModelFixture.enabled && context != nil }
 
-    nonisolated(unsafe) public static let backend: VulkanBackend = VulkanBackend(context: context!)
+    nonisolated(unsafe) private static let loadedBackend = Result<VulkanBackend, any Error> {
+        guard let context else { throw NoVulkanContext() }
+        return VulkanBackend(context: context)
+    }
 
-    nonisolated(unsafe) public static let model: LlamaModel<VulkanBackend> =
-        try! LlamaModel(source: ModelFixture.file, backend: backend, slots: 6, contextSize: 256, maxRows: 160)
+    public static var backend: VulkanBackend { get throws { try loadedBackend.get() } }
+
+    nonisolated(unsafe) private static let loadedModel = Result {
+        try LlamaModel(source: ModelFixture.file, backend: backend, slots: 6, contextSize: 256, maxRows: 160)
+    }
+
+    public static var model: LlamaModel<VulkanBackend> { get throws { try loadedModel.get() } }
+}
+
+/// A Vulkan model test ran without a Vulkan context (its suite should have been disabled).
+public struct NoVulkanContext: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "no Vulkan context with validation could be made on this machine" }
+}
+
+/// A model test ran without the default model (its suite should have been disabled).
+public struct ModelNotCached: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "the default model is not cached (set VEER_MODEL or run `veer model fetch`)" }
 }

@@ -1,6 +1,7 @@
 import Foundation
+import Testing
 
-/// The parts of ../shared/golden/smollm2-q4_1.json the model tests read (its README and `field_notes` describe
+/// The parts of Tests/Goldens/smollm2-q4_1.json the model tests read (its README and `field_notes` describe
 /// every field). Two flavours per prompt: llama.cpp's own Q4_1 path at the top level, and `reference_f32_weights`,
 /// the same run on the exactly dequantized weights, which `--precision f32` must match.
 public struct ModelGoldens: Decodable, Sendable {
@@ -20,6 +21,8 @@ public struct ModelGoldens: Decodable, Sendable {
         public var id: String
         public var text: String
         public var tokens: [Int32]
+        /// `llama_token_to_piece(special: true)`; a piece that is not valid UTF-8 is written as "<0xHH>" per byte.
+        public var token_pieces: [String]
         public var last_top20: [[Double]]
         public var greedy_tokens: [Int32]
         public var greedy_top1_margins: [Double]
@@ -30,18 +33,29 @@ public struct ModelGoldens: Decodable, Sendable {
     public var model_sha256: String
     public var prompts: [Prompt]
 
-    public static let shared: ModelGoldens = {
-        let data = try! Data(contentsOf: sharedGoldenDirectory.appending(path: "smollm2-q4_1.json"))
-        return try! JSONDecoder().decode(ModelGoldens.self, from: data)
-    }()
+    public static let fileName = "smollm2-q4_1.json"
+    private static let loaded = Result { try GoldenFile.decode(ModelGoldens.self, from: fileName) }
 
-    public static func prompt(_ id: String) -> Prompt { shared.prompts.first { $0.id == id }! }
-    public static var promptIDs: [String] { shared.prompts.map(\.id) }
+    /// The decoded file, read once; its error names the file.
+    public static var shared: ModelGoldens { get throws { try loaded.get() } }
+
+    public static func prompt(_ id: String) throws -> Prompt {
+        guard let prompt = try shared.prompts.first(where: { $0.id == id }) else {
+            throw GoldenEntryMissing(file: fileName, entry: "prompt \(id)")
+        }
+        return prompt
+    }
+
+    public static func promptIDs() throws -> [String] { try shared.prompts.map(\.id) }
+}
+
+extension ModelGoldens.Prompt: CustomTestStringConvertible {
+    public var testDescription: String { id }
 }
 
 extension ModelGoldens.Flavour {
     /// [(id, logit)] of the 20 largest logits at the last prompt position.
-    public var top20: [(id: Int32, logit: Float)] { last_top20.map { (Int32($0[0]), Float($0[1])) } }
+    public var top20: [(id: Int32, logit: Float)] { last_top20.top20 }
 }
 
 extension ModelGoldens.HiddenStats {

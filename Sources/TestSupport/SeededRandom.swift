@@ -1,16 +1,12 @@
-/// SplitMix64 with the standard library's float sampling: the unit tests' inputs, the same on every run and machine.
-/// (The kernel cases draw theirs from `SplitMix64`, whose float mapping is exact in f32.)
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
+import Kernels
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// `SplitMix64` with the standard library's float sampling: the unit tests' inputs, the same on every run and
+/// machine. (The kernel cases use `SplitMix64`'s own float mapping, which is exact in f32.)
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var bits: SplitMix64
+    public init(seed: UInt64) { bits = SplitMix64(seed: seed) }
+
+    public mutating func next() -> UInt64 { bits.next() }
 
     /// `count` floats uniform in [-scale, scale).
     public mutating func floats(_ count: Int, scale: Float = 1) -> [Float] {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where every test target finds the default model and the shared goldens: one lookup, so a new place the model
+/// Where every test target finds the default model and the goldens: one lookup, so a new place the model
 /// can live (an environment variable, a cache directory) is learnt once.
 public enum TestFileLocations {
     static let modelFileName = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -27,22 +27,14 @@ public enum TestFileLocations {
         public var description: String { "CI=true but the default model is missing: CI must run `veer model fetch`" }
     }
 
-    /// The shared goldens: `<repo>/../shared/golden`. A git worktree nested deeper (wt/<name>) finds them by
-    /// looking further up; $VEER_GOLDEN_DIR overrides both. Tests and CI only: the CLI never reads them.
+    /// The goldens the tests compare with: `<repo>/Tests/Goldens`, part of the repository (its SOURCE.md says what
+    /// produced each file). Tests only: the CLI never reads them.
     public static let goldens: URL = {
-        if let directory = ProcessInfo.processInfo.environment["VEER_GOLDEN_DIR"] { return URL(fileURLWithPath: directory) }
         // This file is <repo>/Sources/TestSupport/TestFileLocations.swift.
-        let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        var base = repoRoot
-        for _ in 0..<3 {
-            base = base.deletingLastPathComponent()
-            let candidate = base.appending(path: "shared/golden")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-        }
-        return repoRoot.deletingLastPathComponent().appending(path: "shared/golden")
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appending(path: "Tests/Goldens")
     }()
 }
 
-/// ../shared/golden beside the repository root (see `TestFileLocations.goldens`).
-public var sharedGoldenDirectory: URL { TestFileLocations.goldens }
+/// `<repo>/Tests/Goldens` (see `TestFileLocations.goldens`); `GoldenFile` reads a file there with errors naming it.
+public var goldenDirectory: URL { TestFileLocations.goldens }

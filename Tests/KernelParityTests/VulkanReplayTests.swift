@@ -54,6 +54,13 @@ struct VulkanReplayTests {
             #expect(replayed != direct)
         }
     }
+
+    /// A recording holds dispatches only: waiting for the device inside one cannot be replayed, so it is an error.
+    @Test func synchronizingWhileRecordingIsAnError() throws {
+        _ = try ValidatedVulkan.withSharedBackend { backend in
+            #expect(throws: VulkanBackendError.self) { _ = try backend.record { try backend.synchronize() } }
+        }
+    }
 }
 
 extension ComputeBackend {

@@ -11,8 +11,12 @@ import TestSupport
 /// (reducers, packing, blocks) against itself and against plain forward passes.
 extension SteeringModelTests {
     @Suite("Capture on the CPU backend") struct CaptureModelTests {
-        var model: LlamaModel<CPUBackend> { SteeringModelFixture.cpu }
-        var goldens: [ModelGoldens.Prompt] { ModelGoldens.shared.prompts }
+        let model: LlamaModel<CPUBackend>
+        let goldens: [ModelGoldens.Prompt]
+        init() throws {
+            model = try SteeringModelFixture.cpu
+            goldens = try ModelGoldens.shared.prompts
+        }
 
         /// All six golden prompts in one capture (one packed pass): resid_post and resid_mid at the last token of
         /// every block against llama.cpp F32 `l_out-L` and `ffn_inp-L`.
@@ -111,7 +115,7 @@ extension SteeringModelTests {
             let backend = try ValidatedVulkan.makeBackend()
             try ValidatedVulkan.withValidation(of: backend) {
                 let model = try LlamaModel(source: ModelFixture.file, backend: backend, slots: 2, contextSize: 64, maxRows: 32)
-                let goldens = Array(ModelGoldens.shared.prompts.prefix(2))
+                let goldens = try Array(ModelGoldens.shared.prompts.prefix(2))
                 let blocks = Array(0..<model.config.layers)
                 let captured = try ActivationCapture(model: model).capture(goldens.map(\.tokens),
                                                                            CaptureRequest(site: .residPost, layers: blocks, reduction: .last))

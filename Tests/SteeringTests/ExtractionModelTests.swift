@@ -10,26 +10,25 @@ import TestSupport
 /// mean-diff against its definition over captured activations.
 extension SteeringModelTests {
     @Suite("Extraction on the CPU backend") struct ExtractionModelTests {
-        var model: LlamaModel<CPUBackend> { SteeringModelFixture.cpu }
+        let model: LlamaModel<CPUBackend>
+        init() throws { model = try SteeringModelFixture.cpu }
 
-        /// The happy/sad training prompts of ../shared/golden/cvector-happy-generations.json, as llama.cpp read them
+        /// The happy/sad training prompts of the golden cvector-happy-generations.json, as llama.cpp read them
         /// from its prompt files (literal "\n" escapes turned into newlines).
-        static let trainingPairs: [ContrastivePair] = {
-            struct Golden: Decodable {
-                struct Prompts: Decodable { var positive: [String]; var negative: [String] }
-                var training_prompts: Prompts
+        static var trainingPairs: [ContrastivePair] {
+            get throws {
+                let prompts = try CVectorGoldens.shared.training_prompts
+                return zip(prompts.positive, prompts.negative).map {
+                    ContrastivePair(positive: LlamaCppPromptFile.processEscapes($0), negative: LlamaCppPromptFile.processEscapes($1))
+                }
             }
-            let url = sharedGoldenDirectory.appending(path: "cvector-happy-generations.json")
-            let prompts = try! JSONDecoder().decode(Golden.self, from: Data(contentsOf: url)).training_prompts
-            return zip(prompts.positive, prompts.negative).map {
-                ContrastivePair(positive: LlamaCppPromptFile.processEscapes($0), negative: LlamaCppPromptFile.processEscapes($1))
-            }
-        }()
+        }
 
         @Test func cvectorMeanReproducesLlamaCpp() throws {
-            #expect(Self.trainingPairs.count == 20 && Self.trainingPairs[0].positive.contains("\n"))
-            let extracted = try CVectorMean.extract(model: model, tokenizer: SteeringModelFixture.tokenizer, pairs: Self.trainingPairs)
-            let golden = try GGUFFile(path: sharedGoldenDirectory.appending(path: "cvector-happy.gguf").path)
+            let trainingPairs = try Self.trainingPairs
+            #expect(trainingPairs.count == 20 && trainingPairs[0].positive.contains("\n"))
+            let extracted = try CVectorMean.extract(model: model, tokenizer: SteeringModelFixture.tokenizer, pairs: trainingPairs)
+            let golden = try GGUFFile(path: GoldenFile.path("cvector-happy.gguf"))
             #expect(extracted.method == "cvector-mean" && extracted.pairCount == 20 && extracted.width == 576)
             #expect(extracted.directions.keys.sorted() == Array(1...29), "llama.cpp writes direction.1 ... direction.29")
             var cosines: [Int: Double] = [:]
@@ -41,7 +40,7 @@ extension SteeringModelTests {
                 let norm = ours.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
                 #expect(abs(norm - 1) < 1e-5, "direction.\(n) norm \(norm)")
                 cosines[n] = cosine(ours, reference)
-                #expect(cosines[n]! >= 0.99, "direction.\(n): cosine \(cosines[n]!) with llama.cpp's")
+                #expect(cosines[n]! >= ModelTolerance.cvectorMeanCosine, "direction.\(n): cosine \(cosines[n]!) with llama.cpp's")
                 #expect((extracted.meanResidualNorms[n] ?? 0) > 0)
             }
             // The block shift matters: each of our directions is closer to llama.cpp's for the same N than to its
@@ -63,23 +62,23 @@ extension SteeringModelTests {
         @Test func cvectorRefusesAPairWithNoDifference() throws {
             let same = ContrastivePair(positive: "<|im_start|>user\nHello", negative: "<|im_start|>user\nHello")
             #expect(throws: ExtractionError.identicalPair(pair: 1, layer: 0)) {
-                try CVectorMean.extract(model: model, tokenizer: SteeringModelFixture.tokenizer, pairs: [Self.trainingPairs[0], same])
+                try CVectorMean.extract(model: model, tokenizer: SteeringModelFixture.tokenizer, pairs: [try Self.trainingPairs[0], same])
             }
         }
 
         /// mean-diff is mean(positive rows) − mean(negative rows) of the same captured reduction, unnormalized.
         @Test(arguments: [TokenReduction.last, .mean])
         func meanDifferenceIsTheDifferenceOfCapturedMeans(_ reduction: TokenReduction) throws {
-            let pairs = Array(Self.trainingPairs.prefix(6))
+            let pairs = try Array(Self.trainingPairs.prefix(6))
             let layers = [3, 10, 29]
             let extracted = try MeanDifference.extract(model: model, tokenizer: SteeringModelFixture.tokenizer, pairs: pairs,
                                                        layers: layers, reduction: reduction)
             #expect(extracted.method == "mean-diff" && extracted.pairCount == 6 && extracted.directions.keys.sorted() == layers)
-            let tokenizer = SteeringModelFixture.tokenizer
+            let tokenizer = try SteeringModelFixture.tokenizer
             let request = CaptureRequest(site: .residPost, layers: layers, reduction: reduction)
             let positive = try ActivationCapture(model: model).capture(pairs.map { tokenizer.encode($0.positive).ids }, request)
             let negative = try ActivationCapture(model: model).capture(pairs.map { tokenizer.encode($0.negative).ids }, request)
-            let w = model.config.width
+            let w = try model.config.width
             for layer in layers {
                 func mean(_ c: CapturedActivations) -> [Double] {
                     (0..<w).map { i in (0..<pairs.count).map { Double(c.layers[layer]![$0 * w + i]) }.reduce(0, +) / Double(pairs.count) }

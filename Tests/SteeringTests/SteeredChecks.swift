@@ -13,11 +13,12 @@ import VulkanRuntime
 enum SteeredChecks {
     /// Runs prompt + the golden greedy tokens in one steered pass (teacher forcing: every step checked for the cost of
     /// one prefill). Row 0's logits must match the golden top-20; each step's argmax must equal the golden token
-    /// until the first step whose golden top-1 margin is below `nearTie`. Returns the max top-20 difference.
+    /// until `firstLowMargin` when the golden names that step (-1: none), else until the first step whose golden top-1
+    /// margin is below `nearTie`. Returns the max top-20 difference.
     @discardableResult
     static func teacherForced<B: ComputeBackend>(
         _ model: LlamaModel<B>, prompt: [Int32], greedy: [Int32], margins: [Double], top20: [(id: Int32, logit: Float)],
-        steering: (SequenceSpan) throws -> SequenceSteering, nearTie: Double = 0.1, context: String
+        steering: (SequenceSpan) throws -> SequenceSteering, nearTie: Double = 0.1, firstLowMargin: Int? = nil, context: String
     ) throws -> Float {
         let steps = min(greedy.count, model.maxRows - prompt.count + 1)
         let forced = prompt + greedy.prefix(steps - 1)
@@ -28,7 +29,7 @@ enum SteeredChecks {
         try model.forward(batch, steering: batchSteering.forward)
         let logits = try model.readLogits(rows: steps)
         let worst = expectMatchesTop20(logits[0], golden: top20, context: context)
-        let firstTie = margins.prefix(steps).firstIndex { $0 < nearTie } ?? steps
+        let firstTie = firstLowMargin.map { $0 < 0 ? steps : min($0, steps) } ?? margins.prefix(steps).firstIndex { $0 < nearTie } ?? steps
         let ours = argmaxRows(Array(logits.prefix(firstTie)))
         #expect(ours == Array(greedy.prefix(firstTie)), "\(context): greedy diverged before the first near-tie at step \(firstTie)")
         return worst
@@ -36,9 +37,9 @@ enum SteeredChecks {
 
     /// One llama.cpp control-vector run of the golden file, on any backend.
     static func cvectorRun<B: ComputeBackend>(_ model: LlamaModel<B>, _ name: String, backend: String) throws {
-        let run = CVectorGoldens.run(named: name)
-        let prompt = SteeringModelFixture.tokenizer.encode(CVectorGoldens.prompt(run.prompt_id), parseSpecial: true, addBOS: false).ids
-        let vector = run.vector_file == "cvector-happy.gguf" ? SteeringModelFixture.happy : SteeringModelFixture.happyPCA
+        let run = try CVectorGoldens.run(named: name)
+        let prompt = try SteeringModelFixture.tokenizer.encode(CVectorGoldens.prompt(run.prompt_id), parseSpecial: true, addBOS: false).ids
+        let vector = try run.vector_file == "cvector-happy.gguf" ? SteeringModelFixture.happy : SteeringModelFixture.happyPCA
         let layers = LayerSelection(range: run.layer_range[0]...run.layer_range[1])
         let golden = run.reference_f32_weights
         let worst = try teacherForced(model, prompt: prompt, greedy: golden.greedy_tokens, margins: golden.greedy_top1_margins,
@@ -49,39 +50,49 @@ enum SteeredChecks {
     }
 
     /// The edits of a steering-reference.json configuration (additive, AUSteer on mlp_out, ITI on heads_concat).
-    static func referenceEdits(_ config: SteeringReference.Config, headsWidth: Int) -> [SiteKey: SiteEdit] {
+    static func referenceEdits(_ config: SteeringReference.Config, headsWidth: Int) throws -> [SiteKey: SiteEdit] {
         let p = config.params
+        /// A parameter the configuration's method needs; its absence fails the test, naming the configuration and key.
+        func required<T>(_ value: T?, _ key: String) throws -> T {
+            guard let value else {
+                throw GoldenEntryMissing(file: SteeringReference.fileName, entry: "params.\(key) in configuration \(config.id)")
+            }
+            return value
+        }
         switch config.method {
         case "additive":
-            return [SiteKey(block: p.layer!, site: .residPost): SiteEdit(add: p.v!.map { p.s! * $0 })]
+            let s = try required(p.s, "s")
+            return [SiteKey(block: try required(p.layer, "layer"), site: .residPost): SiteEdit(add: try required(p.v, "v").map { s * $0 })]
         case "austeer":
             var edits: [SiteKey: SiteEdit] = [:]
-            for unit in p.units! {
+            let alpha = try required(p.alpha, "alpha")
+            for unit in try required(p.units, "units") {
                 let key = SiteKey(block: unit.layer, site: .mlpOut)
-                var edit = edits[key] ?? SiteEdit(unitAlpha: p.alpha!)
+                var edit = edits[key] ?? SiteEdit(unitAlpha: alpha)
                 edit.units.append((UInt32(unit.dim), unit.b))
                 edits[key] = edit
             }
             return edits
         case "iti":
             var add = [Float](repeating: 0, count: headsWidth)
-            for head in p.heads! {
-                for (i, theta) in head.theta.enumerated() { add[head.head * p.head_dim! + i] = p.alpha! * head.sigma * theta }
+            let alpha = try required(p.alpha, "alpha"), headDim = try required(p.head_dim, "head_dim")
+            for head in try required(p.heads, "heads") {
+                for (i, theta) in head.theta.enumerated() { add[head.head * headDim + i] = alpha * head.sigma * theta }
             }
-            return [SiteKey(block: p.layer!, site: .headsConcat): SiteEdit(add: add)]
+            return [SiteKey(block: try required(p.layer, "layer"), site: .headsConcat): SiteEdit(add: add)]
         default:
-            fatalError("no edits for method \(config.method)")
+            throw GoldenEntryMissing(file: SteeringReference.fileName, entry: "method the tests know in configuration \(config.id) (\(config.method))")
         }
     }
 
     static func referenceConfig<B: ComputeBackend>(_ model: LlamaModel<B>, _ id: String, prompt: String, backend: String) throws {
-        let config = SteeringReference.config(id)
-        let result = config.results[prompt]!
-        let edits = referenceEdits(config, headsWidth: model.config.qWidth)
+        let config = try SteeringReference.config(id)
+        let result = try config.result(prompt)
+        let edits = try referenceEdits(config, headsWidth: model.config.qWidth)
         let worst = try teacherForced(
-            model, prompt: SteeringReference.tokens(prompt), greedy: result.greedy_tokens, margins: result.greedy_top1_margins,
+            model, prompt: try SteeringReference.tokens(prompt), greedy: result.greedy_tokens, margins: result.greedy_top1_margins,
             top20: result.last_top20.top20, steering: { SequenceSteering(edits: edits, span: $0) },
-            context: "\(id) \(prompt) [\(backend)]")
+            firstLowMargin: result.greedy_first_low_margin_step, context: "\(id) \(prompt) [\(backend)]")
         print("[\(backend)] \(id) \(prompt): max |logit - reference| over the shared top-20 = \(worst)")
     }
 }

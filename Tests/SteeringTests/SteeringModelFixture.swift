@@ -14,21 +14,32 @@ import VulkanRuntime
 /// process and a model serves one forward pass at a time. Every suite that runs it nests in `SteeringModelTests`,
 /// whose `.serialized` applies to all of them.
 enum SteeringModelFixture {
-    nonisolated(unsafe) static let cpu: LlamaModel<CPUBackend> =
-        try! LlamaModel(source: ModelFixture.file, backend: CPUBackend(), slots: 6, contextSize: 256, maxRows: 160)
+    nonisolated(unsafe) private static let loadedCPU = Result {
+        try LlamaModel(source: ModelFixture.file, backend: CPUBackend(), slots: 6, contextSize: 256, maxRows: 160)
+    }
+    static var cpu: LlamaModel<CPUBackend> { get throws { try loadedCPU.get() } }
 
-    static let tokenizer: Tokenizer = try! Tokenizer(file: ModelFixture.file)
+    private static let loadedTokenizer = Result { try Tokenizer(file: ModelFixture.file) }
+    static var tokenizer: Tokenizer { get throws { try loadedTokenizer.get() } }
 
     /// A Vulkan model of its own too (LlamaTests drives `VulkanModelFixture.model`), with validation on.
     static let vulkanContext: VulkanContext? = try? VulkanContext.make(VulkanOptions(validation: true))
     static var vulkanEnabled: Bool { ModelFixture.enabled && vulkanContext != nil }
-    nonisolated(unsafe) static let vulkanBackend = VulkanBackend(context: vulkanContext!)
-    nonisolated(unsafe) static let vulkan: LlamaModel<VulkanBackend> =
-        try! LlamaModel(source: ModelFixture.file, backend: vulkanBackend, slots: 3, contextSize: 256, maxRows: 96)
+    nonisolated(unsafe) private static let loadedVulkanBackend = Result<VulkanBackend, any Error> {
+        guard let vulkanContext else { throw NoVulkanContext() }
+        return VulkanBackend(context: vulkanContext)
+    }
+    static var vulkanBackend: VulkanBackend { get throws { try loadedVulkanBackend.get() } }
+    nonisolated(unsafe) private static let loadedVulkan = Result {
+        try LlamaModel(source: ModelFixture.file, backend: vulkanBackend, slots: 3, contextSize: 256, maxRows: 96)
+    }
+    static var vulkan: LlamaModel<VulkanBackend> { get throws { try loadedVulkan.get() } }
 
     /// llama.cpp's control vectors of the goldens (mean and PCA methods).
-    static let happy: SteeringVector = try! SteeringVector.load(path: sharedGoldenDirectory.appending(path: "cvector-happy.gguf").path)
-    static let happyPCA: SteeringVector = try! SteeringVector.load(path: sharedGoldenDirectory.appending(path: "cvector-happy-pca.gguf").path)
+    private static let loadedHappy = Result { try SteeringVector.load(path: GoldenFile.path("cvector-happy.gguf")) }
+    private static let loadedHappyPCA = Result { try SteeringVector.load(path: GoldenFile.path("cvector-happy-pca.gguf")) }
+    static var happy: SteeringVector { get throws { try loadedHappy.get() } }
+    static var happyPCA: SteeringVector { get throws { try loadedHappyPCA.get() } }
 }
 
 @Suite("Steering on the default model (release builds)", .enabled(if: ModelFixture.enabled), .serialized)

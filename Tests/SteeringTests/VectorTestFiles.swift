@@ -11,7 +11,8 @@ enum VectorTestFiles {
         .deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = repositoryRoot.appending(path: "Tests/SteeringTests/Fixtures")
     static let repengFixture = fixtures.appending(path: "repeng-tiny.gguf").path
-    static let goldenMeanVector = sharedGoldenDirectory.appending(path: "cvector-happy.gguf").path
+    /// llama.cpp's mean-method vector among the goldens.
+    static var goldenMeanVector: String { get throws { try GoldenFile.path("cvector-happy.gguf") } }
 
     /// A control-vector writer with llama.cpp's three keys (`layer_count` int32, as cvector-generator writes it).
     static func llamaCppWriter(layerCount: Int32 = 3) -> GGUFWriter {

@@ -1,15 +1,12 @@
 import GGUF
-import Tokenizers
 import Testing
+import TestSupport
+import Tokenizers
 
 /// ChatML as SmolLM2's template renders it, checked against the golden ChatML prompts, and the boundary information
 /// that keeps user text from producing control tokens.
 @Suite struct ChatTemplateTests {
     static let smolSystemPrompt = "You are a helpful AI assistant named SmolLM, trained by Hugging Face"
-
-    static func prompt(_ id: String) -> ModelGolden.Prompt {
-        ModelGolden.shared.prompts.first { $0.id == id }!
-    }
 
     @Test func recognisesTheModelsTemplate() throws {
         guard let file = try SmolLM2.file() else { return }
@@ -20,7 +17,7 @@ import Testing
     /// P6 is SmolLM2's template applied to one user message: the default system prompt comes first.
     @Test func rendersTheDefaultSystemPrompt() throws {
         guard let file = try SmolLM2.file(), let tokenizer = try SmolLM2.tokenizer() else { return }
-        let golden = Self.prompt("P6")
+        let golden = try ModelGoldens.prompt("P6")
         let chat = try ChatTemplate(metadata: file.metadata)
             .render(messages: [ChatMessage(role: "user", content: "Give me three tips for sleeping better.")],
                     addGenerationPrompt: true)
@@ -33,7 +30,7 @@ import Testing
 
     /// P3 is ChatML without a system message: the `chatml` override.
     @Test func chatMLOverrideRendersWithoutSystemPrompt() throws {
-        let golden = Self.prompt("P3")
+        let golden = try ModelGoldens.prompt("P3")
         let chat = try ChatTemplate(named: "chatml")
             .render(messages: [ChatMessage(role: "user", content: "What is 17 * 23?")], addGenerationPrompt: true)
         #expect(chat.text == golden.text)

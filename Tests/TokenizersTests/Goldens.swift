@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 import Tokenizers
 
-/// ../shared/golden/smollm2-tokenizer.json: llama.cpp's `llama_tokenize(add_special: false, parse_special: true)`.
+/// Tests/Goldens/smollm2-tokenizer.json: llama.cpp's `llama_tokenize(add_special: false, parse_special: true)`.
 struct TokenizerGolden: Decodable {
     struct Case: Decodable, CustomTestStringConvertible {
         let text: String
@@ -19,34 +19,8 @@ struct TokenizerGolden: Decodable {
     let parse_special: Bool
     let cases: [Case]
 
-    static let shared: TokenizerGolden = load("smollm2-tokenizer.json")
-}
-
-/// ../shared/golden/smollm2-q4_1.json: the prompts with llama.cpp's token ids and greedy continuations.
-struct ModelGolden: Decodable {
-    struct Prompt: Decodable, CustomTestStringConvertible {
-        let id: String
-        let text: String
-        let tokens: [Int32]
-        let token_pieces: [String]
-        let greedy_tokens: [Int32]
-        /// Index of the first end-of-generation token in `greedy_tokens` (EOG set {0, 2, 4}), -1 if none.
-        let greedy_first_eog_index: Int
-        var testDescription: String { id }
-    }
-    let prompts: [Prompt]
-
-    static let shared: ModelGolden = load("smollm2-q4_1.json")
-}
-
-/// Goldens are part of the project's shared data: a missing or unreadable file stops the test run with its path.
-private func load<T: Decodable>(_ name: String) -> T {
-    let path = TestFileLocations.goldens.appending(path: name).path
-    do {
-        return try JSONDecoder().decode(T.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-    } catch {
-        fatalError("cannot read golden \(path): \(error)")
-    }
+    private static let loaded = Result { try GoldenFile.decode(TokenizerGolden.self, from: "smollm2-tokenizer.json") }
+    static var shared: TokenizerGolden { get throws { try loaded.get() } }
 }
 
 /// The default model's tokenizer, loaded once for all tests (nil when the model file is absent outside CI).

@@ -5,19 +5,6 @@ import TestSupport
 /// `veer capture` end to end on the default model (release builds only, like the other whole-model CLI tests).
 @Suite("veer capture", .enabled(if: GenerateGoldenCLITests.enabled))
 struct CaptureCLITests {
-    struct Golden: Decodable {
-        struct Stats: Decodable { var first8: [Double] }
-        struct Flavour: Decodable { var last_pos_hidden: [String: Stats] }
-        struct Prompt: Decodable { var id: String; var text: String; var tokens: [Int32]; var reference_f32_weights: Flavour }
-        var model_sha256: String
-        var prompts: [Prompt]
-    }
-
-    static let golden: Golden = {
-        let url = sharedGoldenDirectory.appending(path: "smollm2-q4_1.json")
-        return try! JSONDecoder().decode(Golden.self, from: Data(contentsOf: url))
-    }()
-
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appending(path: "veer-capture-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -36,7 +23,7 @@ struct CaptureCLITests {
     @Test func safetensorsHoldTheGoldenLastTokenStates() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let prompts = Array(Self.golden.prompts.prefix(2))
+        let prompts = Array(try ModelGoldens.shared.prompts.prefix(2))
         let texts = directory.appending(path: "texts.txt")
         try Data(prompts.map(\.text).joined(separator: "\n").utf8).write(to: texts)
         let out = directory.appending(path: "acts.safetensors")
@@ -52,7 +39,7 @@ struct CaptureCLITests {
         let header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[8 ..< 8 + n])) as? [String: Any])
         let metadata = try #require(header["__metadata__"] as? [String: String])
         #expect(metadata["token_counts"] == "[\(prompts.map { String($0.tokens.count) }.joined(separator: ","))]")
-        #expect(metadata["model_sha256"] == Self.golden.model_sha256 && metadata["bos"] == "false" && metadata["chat_template"] == "none")
+        #expect(try metadata["model_sha256"] == ModelGoldens.shared.model_sha256 && metadata["bos"] == "false" && metadata["chat_template"] == "none")
         let data = bytes[(8 + n)...]
         for layer in 3...5 {
             let entry = try #require(header["resid_post.\(layer)"] as? [String: Any])
@@ -60,7 +47,7 @@ struct CaptureCLITests {
             let offsets = try #require(entry["data_offsets"] as? [Int])
             let rows = Self.floats(data[data.startIndex + offsets[0] ..< data.startIndex + offsets[1]])
             for (t, prompt) in prompts.enumerated() {
-                let first8 = try #require(prompt.reference_f32_weights.last_pos_hidden["l_out-\(layer)"]).first8
+                let first8 = try #require(prompt.reference_f32_weights.last_pos_hidden?["l_out-\(layer)"]).first8
                 for (i, g) in first8.enumerated() {
                     #expect(abs(Double(rows[t * 576 + i]) - g) <= 1e-3 * max(1, abs(g)), "\(prompt.id) l_out-\(layer)[\(i)]")
                 }
@@ -85,7 +72,7 @@ struct CaptureCLITests {
         #expect(meta["texts"] as? Int == 2 && meta["texts_layout"] as? String == "jsonl" && meta["bos"] as? Bool == false)
         #expect((meta["chat_template"] as? String)?.hasPrefix("chatml") == true)
         #expect(meta["site"] as? String == "mlp_mid" && meta["layers"] as? [Int] == [0, 29] && meta["reduce"] as? String == "none")
-        #expect(meta["model_sha256"] as? String == Self.golden.model_sha256)
+        #expect(try meta["model_sha256"] as? String == ModelGoldens.shared.model_sha256)
         #expect(meta["shape"] as? [Int] == [counts.reduce(0, +), 1536])
         for layer in [0, 29] {
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "mlp_mid.\(layer).npy")))

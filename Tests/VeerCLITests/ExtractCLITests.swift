@@ -9,7 +9,6 @@ import TestSupport
 struct ExtractCLITests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let golden = sharedGoldenDirectory
 
     func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appending(path: "veer-extract-\(UUID().uuidString)")
@@ -31,12 +30,7 @@ struct ExtractCLITests {
 
     /// The golden training prompts written as llama.cpp's prompt files (one per line, "\n" escapes).
     @Test func cvectorMeanReproducesLlamaCppsVector() throws {
-        struct Generations: Decodable {
-            struct Prompts: Decodable { var positive: [String]; var negative: [String] }
-            var training_prompts: Prompts
-        }
-        let prompts = try JSONDecoder().decode(
-            Generations.self, from: Data(contentsOf: Self.golden.appending(path: "cvector-happy-generations.json"))).training_prompts
+        let prompts = try CVectorGoldens.shared.training_prompts
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let positive = directory.appending(path: "positive.txt"), negative = directory.appending(path: "negative.txt")
@@ -47,7 +41,7 @@ struct ExtractCLITests {
                                           positive.path, "--negative-file", negative.path, "--out", out, "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let ours = try directions(out)
-        let theirs = try directions(Self.golden.appending(path: "cvector-happy.gguf").path)
+        let theirs = try directions(GoldenFile.path("cvector-happy.gguf"))
         #expect(Set(ours.keys) == Set(theirs.keys) && ours.count == 29)
         var worst = 1.0
         for (block, reference) in theirs {
@@ -56,7 +50,7 @@ struct ExtractCLITests {
             for (x, y) in zip(mine, reference) { dot += Double(x) * Double(y); a += Double(x * x); b += Double(y * y) }
             worst = min(worst, dot / (a * b).squareRoot())
         }
-        #expect(worst >= 0.99, "min cosine per block against cvector-happy.gguf = \(worst)")
+        #expect(worst >= ModelTolerance.cvectorMeanCosine, "min cosine per block against cvector-happy.gguf = \(worst)")
         print("veer extract --method cvector-mean vs cvector-happy.gguf: min cosine per block = \(worst)")
     }
 

@@ -6,11 +6,6 @@ import TestSupport
 /// first near-tie (golden top-1 margin below 0.1). Release builds only, like the other whole-model tests.
 @Suite("veer generate against the F32 golden")
 struct GenerateGoldenCLITests {
-    struct Golden: Decodable {
-        struct Flavour: Decodable { var greedy_tokens: [Int32]; var greedy_top1_margins: [Double] }
-        struct Prompt: Decodable { var id: String; var text: String; var tokens: [Int32]; var reference_f32_weights: Flavour }
-        var prompts: [Prompt]
-    }
     struct Output: Decodable { var prompt_tokens: [Int32]; var tokens: [Int32] }
 
     /// The whole-model CLI tests run where the model tests do: release builds with the default model present.
@@ -18,8 +13,7 @@ struct GenerateGoldenCLITests {
 
     @Test(.enabled(if: enabled), arguments: ["P1", "P3"])
     func greedyFollowsTheGolden(_ id: String) throws {
-        let goldenURL = sharedGoldenDirectory.appending(path: "smollm2-q4_1.json")
-        let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: goldenURL)).prompts.first { $0.id == id }!
+        let golden = try ModelGoldens.prompt(id)
         let result = try VeerProcess.run(["generate", "--backend", "cpu", "--temperature", "0", "--ignore-eos",
                                           "--max-tokens", "32", "--json", golden.text])
         #expect(result.status == 0, "stderr: \(result.stderr)")

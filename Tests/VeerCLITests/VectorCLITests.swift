@@ -5,7 +5,7 @@ import Testing
 /// `veer vector` end to end on the golden llama.cpp vector (no model needed, except for convert --model).
 @Suite("veer vector")
 struct VectorCLITests {
-    static let golden = sharedGoldenDirectory.appending(path: "cvector-happy.gguf").path
+    static var golden: String { get throws { try GoldenFile.path("cvector-happy.gguf") } }
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appending(path: "SteeringTests/Fixtures")
     static let repeng = fixtures.appending(path: "repeng-tiny.gguf").path
@@ -91,11 +91,11 @@ struct VectorCLITests {
     @Test(.enabled(if: ModelFixture.path != nil))
     func convertWithTheModelRecordsItsFingerprint() throws {
         let out = path("bound.gguf")
-        try write(["convert", Self.golden, "--model", ModelFixture.path!], out: out)
+        try write(["convert", Self.golden, "--model", try #require(ModelFixture.path)], out: out)
         let json = try info(out)
         #expect(json["fingerprint"] as? String == Self.defaultModelFingerprint && json["model_hint"] as? String == "llama")
         // A vector of another width does not fit the model: an error naming both widths.
-        let wrong = try VeerProcess.run(["vector", "convert", Self.repeng, "--model", ModelFixture.path!, "--out", path("no.gguf")])
+        let wrong = try VeerProcess.run(["vector", "convert", Self.repeng, "--model", try #require(ModelFixture.path), "--out", path("no.gguf")])
         #expect(wrong.status != 0)
         #expect(wrong.stderr.contains("width 8") && wrong.stderr.contains("576"), "stderr: \(wrong.stderr)")
         #expect(!FileManager.default.fileExists(atPath: path("no.gguf")))

@@ -6,20 +6,28 @@ import VulkanRuntime
 struct AxpbPush { var count: UInt32; var a: Float; var b: Float; var keep: Float }
 
 enum RuntimeFixtures {
-    /// Compiles Shaders/axpb.comp with glslc (a build requirement of Veer) into SPIR-V words.
-    static let axpbSPIRV: [UInt32] = {
+    /// Shaders/axpb.comp compiled with glslc (a build requirement of Veer) into SPIR-V words, once; a test that
+    /// needs it fails with the reason when it cannot be compiled.
+    static var axpbSPIRV: [UInt32] { get throws { try compiledAxpb.get() } }
+
+    private static let compiledAxpb = Result<[UInt32], any Error> {
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "Shaders/axpb.comp")
         let output = FileManager.default.temporaryDirectory.appending(path: "veer-axpb-\(getpid()).spv")
+        defer { try? FileManager.default.removeItem(at: output) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/glslc")
         process.arguments = ["--target-env=vulkan1.2", "-O", "-o", output.path, source.path]
-        try! process.run()
+        do { try process.run() } catch { throw ShaderFixtureError(source: source.path, problem: "cannot run /usr/bin/glslc: \(error)") }
         process.waitUntilExit()
-        precondition(process.terminationStatus == 0, "glslc failed on \(source.path)")
-        let data = try! Data(contentsOf: output)
-        try? FileManager.default.removeItem(at: output)
+        guard process.terminationStatus == 0 else {
+            throw ShaderFixtureError(source: source.path, problem: "glslc exited with status \(process.terminationStatus)")
+        }
+        let data = try Data(contentsOf: output)
+        guard !data.isEmpty, data.count % 4 == 0 else {
+            throw ShaderFixtureError(source: source.path, problem: "glslc wrote \(data.count) bytes, not SPIR-V words")
+        }
         return data.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
-    }()
+    }
 
     /// A context with validation and synchronization validation, as every test uses.
     static func context(_ options: VulkanOptions = VulkanOptions(validation: true)) throws -> VulkanContext {
@@ -55,6 +63,13 @@ enum RuntimeFixtures {
         }
         return found
     }()
+}
+
+/// A test shader that could not be compiled, naming its source.
+struct ShaderFixtureError: Error, CustomStringConvertible {
+    var source: String
+    var problem: String
+    var description: String { "\(source): \(problem)" }
 }
 
 /// Fails the test on any validation message the context collected.

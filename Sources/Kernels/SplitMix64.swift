@@ -1,7 +1,8 @@
 /// A small, fast, deterministic random number generator (Steele, Lea and Flood's SplitMix64).
 ///
-/// Kernel cases draw every input from it, seeded from the case name, so a case builds bit-identical inputs on every
-/// backend, run and machine. The float helpers convert bits themselves instead of calling `Float.random(in:using:)`,
+/// The one copy in the package: kernel cases draw every input from it, seeded from the case name, so a case builds
+/// bit-identical inputs on every backend, run and machine; the sampler seeds its generator with it; the tests draw
+/// their inputs from it. The float helpers convert bits themselves instead of calling `Float.random(in:using:)`,
 /// whose algorithm the standard library may change between releases.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     public private(set) var state: UInt64

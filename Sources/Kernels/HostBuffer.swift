@@ -1,0 +1,59 @@
+/// Host memory for the backends that run on the CPU (the fast CPU backend and the reference): `byteCount` bytes,
+/// 64-byte aligned (a cache line, and a whole SIMD16<Float>), zeroed at creation, freed in `deinit`. Each backend
+/// reads it its own way (typed pointers, or typed arrays); the memory and its bounds checks exist once, here.
+public final class HostBuffer: DeviceBuffer, @unchecked Sendable {   // the memory is only touched by its backend's ops
+    public static let alignment = 64
+
+    public let byteCount: Int
+    public let label: String
+    /// [byteCount] bytes.
+    public let base: UnsafeMutableRawPointer
+
+    /// Throws `KernelError.invalidShape` for a negative size, naming the buffer.
+    public init(byteCount: Int, label: String) throws {
+        guard byteCount >= 0 else {
+            throw KernelError.invalidShape(op: "make_buffer", detail: "'\(label)' asks for \(byteCount) bytes")
+        }
+        self.byteCount = byteCount
+        self.label = label
+        base = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: Self.alignment)
+        base.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
+    }
+
+    deinit { base.deallocate() }
+
+    /// The whole buffer as bytes.
+    public var bytes: UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(start: base, count: byteCount) }
+
+    /// Throws `KernelError.bufferTooSmall` unless bytes [offset, offset + count) lie in the buffer.
+    public func checkRange(_ offset: Int, _ count: Int, op: String) throws {
+        guard offset >= 0, count >= 0, offset + count <= byteCount else {
+            throw KernelError.bufferTooSmall(op: op, operand: label, neededBytes: max(0, offset) + count, actualBytes: byteCount)
+        }
+    }
+}
+
+/// A backend whose buffers are `HostBuffer`s and whose ops finish before they return: buffer creation, uploads,
+/// downloads and `synchronize` are the same for all of them.
+public protocol HostMemoryBackend: ComputeBackend where Buffer == HostBuffer {}
+
+extension HostMemoryBackend {
+    public func makeBuffer(byteCount: Int, label: String) throws -> HostBuffer {
+        try HostBuffer(byteCount: byteCount, label: label)
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer, to buffer: HostBuffer, at byteOffset: Int) throws {
+        try buffer.checkRange(byteOffset, bytes.count, op: "write")
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        (buffer.base + byteOffset).copyMemory(from: source, byteCount: bytes.count)
+    }
+
+    public func read(_ buffer: HostBuffer, at byteOffset: Int, into bytes: UnsafeMutableRawBufferPointer) throws {
+        try buffer.checkRange(byteOffset, bytes.count, op: "read")
+        guard let target = bytes.baseAddress, bytes.count > 0 else { return }
+        target.copyMemory(from: buffer.base + byteOffset, byteCount: bytes.count)
+    }
+
+    /// Ops finish before they return: nothing to wait for.
+    public func synchronize() throws {}
+}

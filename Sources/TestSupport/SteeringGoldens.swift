@@ -1,0 +1,116 @@
+import Foundation
+
+/// The parts of Tests/Goldens/cvector-happy-generations.json the tests read: the training prompts of llama.cpp's
+/// control vectors, and llama.cpp runs with those vectors at several scales and layer ranges, in two flavours
+/// (`reference_f32_weights` is the one `--precision f32` must match).
+public struct CVectorGoldens: Decodable, Sendable {
+    public struct Prompt: Decodable, Sendable { public var id: String; public var text: String }
+    /// One prompt per line in llama.cpp's prompt files, with literal "\n" escapes.
+    public struct TrainingPrompts: Decodable, Sendable { public var positive: [String]; public var negative: [String] }
+    public struct Flavour: Decodable, Sendable {
+        public var last_top20: [[Double]]
+        public var greedy_tokens: [Int32]
+        public var greedy_top1_margins: [Double]
+    }
+    public struct Run: Decodable, Sendable {
+        public var method: String
+        public var scale: Float
+        public var layer_range: [Int]
+        public var prompt_id: String
+        public var vector_file: String
+        public var reference_f32_weights: Flavour
+    }
+    public var training_prompts: TrainingPrompts
+    public var prompts: [Prompt]
+    public var runs: [Run]
+
+    public static let fileName = "cvector-happy-generations.json"
+    private static let loaded = Result { try GoldenFile.decode(CVectorGoldens.self, from: fileName) }
+    public static var shared: CVectorGoldens { get throws { try loaded.get() } }
+
+    public static func prompt(_ id: String) throws -> String {
+        guard let prompt = try shared.prompts.first(where: { $0.id == id }) else {
+            throw GoldenEntryMissing(file: fileName, entry: "prompt \(id)")
+        }
+        return prompt.text
+    }
+
+    /// Runs as "method scale range prompt" names, for test arguments.
+    public static func runNames() throws -> [String] { try shared.runs.map(name) }
+
+    public static func run(named name: String) throws -> Run {
+        guard let run = try shared.runs.first(where: { Self.name($0) == name }) else {
+            throw GoldenEntryMissing(file: fileName, entry: "run \(name)")
+        }
+        return run
+    }
+
+    static func name(_ r: Run) -> String {
+        "\(r.method) s=\(r.scale) \(r.layer_range[0])-\(r.layer_range[1]) \(r.prompt_id)"
+    }
+}
+
+/// The parts of Tests/Goldens/steering-reference.json the tests read: configurations of an independent NumPy
+/// implementation of the spec, validated against llama.cpp F32.
+public struct SteeringReference: Decodable, Sendable {
+    public struct Prompt: Decodable, Sendable { public var id: String; public var tokens: [Int32] }
+    public struct Unit: Decodable, Sendable { public var layer: Int; public var dim: Int; public var b: Float }
+    public struct Head: Decodable, Sendable { public var head: Int; public var sigma: Float; public var theta: [Float] }
+    public struct Params: Decodable, Sendable {
+        public var site: String
+        public var layer: Int?
+        public var s: Float?
+        public var v: [Float]?
+        public var alpha: Float?
+        public var units: [Unit]?
+        public var heads: [Head]?
+        public var head_dim: Int?
+    }
+    public struct Result: Decodable, Sendable {
+        public var last_top20: [[Double]]
+        public var greedy_tokens: [Int32]
+        public var greedy_top1_margins: [Double]
+        public var greedy_first_low_margin_step: Int
+    }
+    public struct Config: Decodable, Sendable {
+        public var id: String
+        public var method: String
+        public var params: Params
+        public var results: [String: Result]
+
+        /// The reference result on prompt `id`.
+        public func result(_ prompt: String) throws -> Result {
+            guard let result = results[prompt] else {
+                throw GoldenEntryMissing(file: SteeringReference.fileName, entry: "result for \(prompt) in configuration \(id)")
+            }
+            return result
+        }
+    }
+    /// Free text per key: what a correct float32 implementation reaches, and where a bug starts.
+    public var tolerances: [String: String]
+    public var prompts: [Prompt]
+    public var configs: [Config]
+
+    public static let fileName = "steering-reference.json"
+    private static let loaded = Swift.Result { try GoldenFile.decode(SteeringReference.self, from: fileName) }
+    public static var shared: SteeringReference { get throws { try loaded.get() } }
+
+    public static func config(_ id: String) throws -> Config {
+        guard let config = try shared.configs.first(where: { $0.id == id }) else {
+            throw GoldenEntryMissing(file: fileName, entry: "configuration \(id)")
+        }
+        return config
+    }
+
+    public static func tokens(_ prompt: String) throws -> [Int32] {
+        guard let found = try shared.prompts.first(where: { $0.id == prompt }) else {
+            throw GoldenEntryMissing(file: fileName, entry: "prompt \(prompt)")
+        }
+        return found.tokens
+    }
+}
+
+extension Array where Element == [Double] {
+    /// [(id, logit)] from the goldens' [[id, logit]] pairs.
+    public var top20: [(id: Int32, logit: Float)] { map { (Int32($0[0]), Float($0[1])) } }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import KernelCases
+import Kernels
+import KernelsReference
+import Testing
+import TestSupport
+import VulkanRuntime
+
+@testable import KernelsVulkan
+
+/// What only the Vulkan backend has: other matmul geometries, weights split over several bindings, and subgroup
+/// variants of the shaders. Each must give the reference's results (the shared kernel cases) and the plain path's
+/// bits. Validation and synchronization validation are on, and every message fails the test. The other kernels, batch
+/// invariance, the Spherical guards and replays are checked by `VulkanParityTests` and `VulkanReplayTests`.
+@Suite(.enabled(if: VulkanTestDevice.shouldRun, "needs a Vulkan device (Debian: apt-get install mesa-vulkan-drivers)"))
+struct VulkanVariantTests {
+    @Test("every matmul case matches the reference, and every row is batch invariant, in each geometry",
+          arguments: MatmulGeometry.all)
+    func matmulGeometries(_ geometry: MatmulGeometry) throws {
+        let backend = try VulkanVariants.backend(matmul: geometry)
+        try ValidatedVulkan.withValidation(of: backend) {
+            for kernelCase in KernelCatalog.small where kernelCase is MatmulCase {
+                expectPassed(try kernelCase.validate(on: backend, reference: ReferenceBackend()), backend: "vulkan, \(geometry)")
+            }
+            for dtype in DType.allCases { try BatchInvariance.matmul(backend, dtype: dtype) }
+        }
+    }
+
+    @Test("weights and tables split over several bindings give the same bits as whole ones",
+          arguments: DType.allCases, MatmulGeometry.all)
+    func splitBindings(type: DType, geometry: MatmulGeometry) throws {
+        let whole = try VulkanVariants.backend(matmul: geometry)
+        let split = try VulkanVariants.backend(VulkanVariants.options(maxBindingBytes: 256), matmul: geometry)
+        var random = SplitMix64(seed: "split.\(type).\(geometry)")
+        let (rows, k, n) = (2, 32, 30)
+        let bytes = random.weights(type, rows: n, k: k)   // [n, k] in type
+        let runs = try BindingRuns.split(rows: n, rowBytes: type.rowBytes(k), maxRange: 256,
+                                         alignment: split.geometry.bindingAlignment, op: "test")
+        #expect(runs.count > 1)   // q8_0 and q4_0 runs also start mid-alignment (their skew path)
+        let x = random.floats(rows * k)
+        var results: [[Float]] = []
+        for backend in [whole, split] {
+            try ValidatedVulkan.withValidation(of: backend) {
+                let weights = try backend.makeBuffer(bytes, label: "w")
+                let y = try backend.makeBuffer(byteCount: 4 * rows * n, label: "y")
+                try backend.matmul(MatmulOp(rows: rows, k: k, n: n, weightType: type), x: try backend.makeBuffer(x, label: "x"),
+                                   weights: weights, y: y)
+                let embedded = try backend.makeBuffer(byteCount: 4 * rows * k, label: "e")
+                try backend.embed(EmbedOp(rows: rows, width: k, vocab: n, tableType: type),
+                                  ids: try backend.makeBuffer([Int32(29), 3], label: "ids"), table: weights, out: embedded)
+                results.append(try backend.read(y, count: rows * n) + backend.read(embedded, count: rows * k))
+            }
+        }
+        expectBitIdentical(results[1], results[0], "\(type), \(geometry): split vs whole")
+    }
+
+    /// The device cannot throw on a bad id, so the shader writes NaN for it; the other rows are the reference's.
+    @Test("embed gives the reference's rows, and NaN for an id outside the vocabulary", arguments: DType.allCases)
+    func embedOutsideTheVocabulary(type: DType) throws {
+        let (vocab, width) = (9, 64)
+        var random = SplitMix64(seed: "embed.outside.\(type)")
+        let table = random.weights(type, rows: vocab, k: width)   // [vocab, width] in type
+        let valid: [Int32] = [8, 0, 3, 3]
+        let reference = ReferenceBackend()
+        let expected = try Self.embed(reference, type: type, table: table, ids: valid, vocab: vocab, width: width)
+        try ValidatedVulkan.withSharedBackend { backend in
+            let got = try Self.embed(backend, type: type, table: table, ids: valid + [-1], vocab: vocab, width: width)
+            expectBitIdentical(Array(got.prefix(expected.count)), expected, "embed \(type), ids in the vocabulary")
+            #expect(got.suffix(width).allSatisfy { $0.isNaN }, "embed \(type): id -1 should give a NaN row")
+        }
+    }
+
+    @Test("subgroup variants give the same bits as the plain ones", .enabled(if: VulkanVariants.hasSubgroups))
+    func subgroupVariants() throws {
+        let plain = try VulkanVariants.backend(VulkanVariants.options(disabled: [.subgroups]), matmul: .gpu)
+        let fast = try VulkanVariants.backend(matmul: .gpu)
+        #expect(!plain.usesSubgroups && fast.usesSubgroups)
+        var results: [[Float]] = []
+        for backend in [plain, fast] {
+            try ValidatedVulkan.withValidation(of: backend) {
+                var random = SplitMix64(seed: "subgroups")
+                let (rows, k, n) = (3, 320, 37)
+                let x = try backend.makeBuffer(random.floats(rows * k, -3, 3), label: "x")
+                let y = try backend.makeBuffer(byteCount: 4 * rows * n, label: "y")
+                try backend.matmul(MatmulOp(rows: rows, k: k, n: n, weightType: .q4_1), x: x,
+                                   weights: try backend.makeBuffer(random.weights(.q4_1, rows: n, k: k), label: "w"), y: y)
+                let norm = try backend.makeBuffer(byteCount: 4 * rows * k, label: "n")
+                try backend.rmsnorm(RMSNormOp(rows: rows, width: k, eps: 1e-6), x: x, weight: x, out: norm)
+                try backend.softmax(SoftmaxOp(rows: rows, width: k, log: true), x: norm, out: norm)
+                let scenario = SteerScenario.make(.mixed, width: 96, rows: 15, random: &random)
+                let steered = try backend.makeBuffer(scenario.x, label: "steered")
+                try backend.residualSteer(ResidualSteerOp(rows: scenario.plan.rows, width: scenario.plan.width), x: steered,
+                                          delta: try backend.makeBuffer(scenario.delta, label: "delta"),
+                                          tables: try backend.makeSteerTables(scenario.plan), trace: nil)
+                results.append(try backend.read(y, count: rows * n) + backend.read(norm, count: rows * k)
+                               + backend.read(steered, count: scenario.x.count))
+            }
+        }
+        expectBitIdentical(results[1], results[0], "subgroup variants vs plain")
+    }
+
+    static func embed<B: ComputeBackend>(_ backend: B, type: DType, table: [UInt8], ids: [Int32], vocab: Int,
+                                         width: Int) throws -> [Float] {
+        let out = try backend.makeBuffer(byteCount: 4 * ids.count * width, label: "out")   // [ids, width] f32
+        try backend.embed(EmbedOp(rows: ids.count, width: width, vocab: vocab, tableType: type),
+                          ids: try backend.makeBuffer(ids, label: "ids"), table: try backend.makeBuffer(table, label: "table"),
+                          out: out)
+        return try backend.read(out, count: ids.count * width)
+    }
+}
+
+/// Vulkan backends with a chosen matmul geometry, binding limit or disabled features, each on its own context.
+enum VulkanVariants {
+    /// The environment's device choice and disabled features (VEER_DEVICE, VEER_VK_DISABLE), so a CI matrix runs
+    /// these tests on each variant family; the binding limit only where a test sets it (these shapes exceed 256 B).
+    static func options(maxBindingBytes: Int? = nil, disabled: Set<DeviceFeature> = []) throws -> VulkanOptions {
+        VulkanTestDevice.configureLavapipe()
+        var options = try VulkanOptions.fromEnvironment()
+        options.validation = true
+        options.maxBindingBytes = maxBindingBytes
+        options.disabled.formUnion(disabled)
+        return options
+    }
+
+    static func backend(_ options: VulkanOptions? = nil, matmul geometry: MatmulGeometry) throws -> VulkanBackend {
+        VulkanBackend(context: try VulkanContext.make(options ?? self.options()), matmulLanes: geometry.lanes,
+                      matmulColumnsPerLane: geometry.columnsPerLane)
+    }
+
+    static let hasSubgroups = (try? VulkanContext.make(options()).device.features.has(.subgroups)) ?? false
+}
+
+/// Matmul geometries: the GPU default (a 32-lane reduction tree per column), the CPU-device default (one lane, four
+/// columns per invocation) and a mix. Whatever the device, each is exercised here.
+struct MatmulGeometry: Sendable, CustomStringConvertible {
+    var lanes: Int
+    var columnsPerLane: Int
+    static let gpu = MatmulGeometry(lanes: 32, columnsPerLane: 1)
+    static let all = [gpu, MatmulGeometry(lanes: 1, columnsPerLane: 4), MatmulGeometry(lanes: 32, columnsPerLane: 4)]
+    var description: String { "\(lanes) lanes x \(columnsPerLane) columns" }
+}
