@@ -6,7 +6,7 @@ import Testing
 /// n_layer (common.cpp turns its unset -1 into those), so `0 0` steers every block of the file.
 @Suite("veer: llama.cpp layer range defaults", .enabled(if: ModelFixture.enabled))
 struct ControlVectorLayerRangeCLITests {
-    static let happy = sharedGoldenDirectory.appending(path: "cvector-happy.gguf").path
+    static let happy = goldenDirectory.appending(path: "cvector-happy.gguf").path
 
     static func logits(_ arguments: [String]) throws -> (stderr: String, json: [String: Any]) {
         let result = try VeerProcess.run(["logits", "--backend", "cpu", "--top", "5", "--json"] + arguments

@@ -7,7 +7,7 @@ import Testing
 /// outside the file's recorded range; and llama.cpp's control-vector options mean what they mean there.
 @Suite("veer: steering report", .enabled(if: ModelFixture.enabled))
 struct SteeringReportCLITests {
-    static let happy = sharedGoldenDirectory.appending(path: "cvector-happy.gguf").path
+    static let happy = goldenDirectory.appending(path: "cvector-happy.gguf").path
     static let prompt = "The capital of France is"
 
     static func logits(_ arguments: [String]) throws -> (result: VeerProcess, json: [String: Any]) {
