@@ -38,6 +38,7 @@ struct ChatCommand: ParsableCommand {
                 messages.append(ChatMessage(role: "user", content: line))
                 let rendered = template.render(messages: messages, addGenerationPrompt: true)
                 let prompt = rendered.encode(with: s.tokenizer, addBOS: s.addBOS)
+                if turn == 0 { try loaded?.warnAboutStrength(s.model, prompt: prompt.ids) }
                 let steering = try loaded?.forward(s.model, promptLength: prompt.ids.count,
                                                    answerStart: rendered.answerStartToken(in: prompt))
                 var stream = StreamingDetokenizer(tokenizer: s.tokenizer)

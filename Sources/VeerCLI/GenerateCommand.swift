@@ -67,6 +67,7 @@ struct GenerateCommand: ParsableCommand {
                 encoding = s.tokenizer.encode(c.prompt, parseSpecial: true, addBOS: s.addBOS)
             }
             let loaded = try c.steering.load(for: s)
+            try loaded?.warnAboutStrength(s.model, prompt: encoding.ids)
             let manifest = s.manifest.steered(by: loaded)
 
             var unsteered: Generation?

@@ -39,9 +39,12 @@ struct LogitsCommand: ParsableCommand {
             let ids = s.tokenizer.encode(command.text, parseSpecial: true, addBOS: s.addBOS).ids
             guard !ids.isEmpty else { throw ValidationError("the text has no tokens") }
             let loaded = try command.steering.load(for: s)
+            try loaded?.warnAboutStrength(s.model, prompt: ids)
             let manifest = s.manifest.steered(by: loaded)
-            try s.model.forward(.prefill(ids, allLogits: command.allPositions),
-                                steering: try loaded?.forward(s.model, promptLength: ids.count))
+            let pass = ForwardBatch.prefill(ids, allLogits: command.allPositions)
+            let steering = try loaded?.forward(s.model, promptLength: ids.count)
+            try s.model.forward(pass, steering: steering)
+            try s.model.checkLogits(of: pass, steering: steering)
             let rows = try s.model.readLogits(rows: command.allPositions ? ids.count : 1)
             let last = Self.summarizeLast(rows, top: command.top)
             let positions = command.allPositions ? rows.enumerated().map { i, row in
