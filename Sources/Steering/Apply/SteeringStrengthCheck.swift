@@ -17,7 +17,7 @@ public enum SteeringStrengthCheck {
                                 measuredNorms: [Int: Float] = [:]) -> [String] {
         vectors.compactMap { vector, strength in
             let fromFile = !vector.info.layerNorms.isEmpty
-            let residual = fromFile ? vector.info.layerNorms : measuredNorms
+            let residual = fromFile ? vector.info.layerNorms : judgedByMeasurement(vector) ? measuredNorms : [:]
             var over: [(block: Int, added: Float, ratio: Float)] = []
             for (block, norm) in vector.directionNorms.sorted(by: { $0.key < $1.key }) where layers?.contains(block) ?? true {
                 guard let reference = residual[block], reference > 0 else { continue }
@@ -35,12 +35,22 @@ public enum SteeringStrengthCheck {
 
     /// Whether `warnings` needs `measuredNorms`: some vector has no `veer.layer_norms`.
     public static func needsMeasurement(_ vectors: [(vector: SteeringVector, strength: Float)]) -> Bool {
-        vectors.contains { $0.strength != 0 && $0.vector.info.layerNorms.isEmpty }
+        vectors.contains { $0.strength != 0 && $0.vector.info.layerNorms.isEmpty && judgedByMeasurement($0.vector) }
     }
 
-    /// The mean L2 norm of `resid_post` per block over the prompt's positions, from an unsteered pass (no logits).
-    /// It writes the prompt's keys and values into slot 0's cache, which the steered prefill then rewrites.
-    public static func measureResidualNorms<B: ComputeBackend>(_ model: LlamaModel<B>, prompt: [Int32]) throws -> [Int: Float] {
+    /// Measured norms are of `resid_post`: they judge only vectors added to the residual stream.
+    static func judgedByMeasurement(_ vector: SteeringVector) -> Bool {
+        vector.info.site == .residPost || vector.info.site == .mlpOut
+    }
+
+    /// The mean L2 norm of `resid_post` per block over the prompt's positions (those the context holds), from an
+    /// unsteered pass without logits. It writes the prompt's keys and values into slot 0's cache, which the steered
+    /// prefill then rewrites.
+    public static func measureResidualNorms<B: ComputeBackend>(_ model: LlamaModel<B>, prompt whole: [Int32]) throws
+        -> [Int: Float]
+    {
+        let prompt = Array(whole.prefix(model.cache.shape.ctx))
+        guard !prompt.isEmpty else { return [:] }
         let observer = ResidualNormObserver()
         var start = 0
         while start < prompt.count {
