@@ -8,6 +8,7 @@ public enum KernelName: String, Sendable, CaseIterable {
     case kvStore = "kv_store"
     case argmax, topk
     case tokenLogprobs = "token_logprobs"
+    case rowHealth = "row_health"
     case residualSteer = "residual_steer"
     case headsEdit = "heads_edit"
 }

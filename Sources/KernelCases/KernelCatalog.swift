@@ -43,6 +43,7 @@ public enum KernelCatalog {
             ArgmaxCase(rows: 9, width: 1000), ArgmaxCase(rows: 18, width: 33), ArgmaxCase(rows: 1, width: 4099),
             TopKCase(rows: 9, width: 1000, k: 5), TopKCase(rows: 9, width: 50, k: 50), TopKCase(rows: 2, width: 300, k: 1),
             TokenLogprobsCase(rows: 5, width: 1001),
+            RowHealthCase(rows: 9, width: 1000), RowHealthCase(rows: 18, width: 33), RowHealthCase(rows: 1, width: 4099),
         ]
         for variant in SteerScenario.Variant.allCases {
             cases.append(ResidualSteerCase(variant, width: 100, rows: 11))
@@ -99,7 +100,7 @@ public enum KernelCatalog {
             AttentionCase.prefill(blocks: [(start: 0, count: 64)], nHeads: heads, nKVHeads: kvHeads, headDim: headDim,
                                   ctx: 512),
             ArgmaxCase(rows: 1, width: vocab), TopKCase(rows: 1, width: vocab, k: 40),
-            TokenLogprobsCase(rows: 8, width: vocab),
+            TokenLogprobsCase(rows: 8, width: vocab), RowHealthCase(rows: 1, width: vocab),
             ResidualSteerCase(.add, width: d, rows: 1), ResidualSteerCase(.spherical, width: d, rows: 1),
             ResidualSteerCase(.mixed, width: d, rows: 64),
             HeadsEditCase(.add, nHeads: heads, headDim: headDim, rows: 1),

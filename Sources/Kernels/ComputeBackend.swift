@@ -45,6 +45,7 @@ public protocol ComputeBackend: AnyObject {
     func argmax(_ op: ArgmaxOp, x: Buffer, ids: Buffer) throws
     func topk(_ op: TopKOp, x: Buffer, ids: Buffer, values: Buffer) throws
     func tokenLogprobs(_ op: TokenLogprobsOp, logits: Buffer, targets: Buffer, out: Buffer) throws
+    func rowHealth(_ op: RowHealthOp, x: Buffer, out: Buffer) throws
     func residualSteer(_ op: ResidualSteerOp, x: Buffer, delta: Buffer, tables: SteerTables<Buffer>,
                        trace: Buffer?) throws
     func headsEdit(_ op: HeadsEditOp, x: Buffer, tables: SteerTables<Buffer>) throws

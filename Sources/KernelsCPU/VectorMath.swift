@@ -52,6 +52,26 @@ enum VectorMath {
         return best
     }
 
+    /// The smallest and largest values of a row without NaN (±inf is fine); +inf and −inf for an empty row.
+    @inline(__always)
+    static func extrema(_ a: UnsafePointer<Float>, count: Int) -> (minimum: Float, maximum: Float) {
+        var low = SIMD16<Float>(repeating: .infinity), high = SIMD16<Float>(repeating: -.infinity)
+        var i = 0
+        while i + 16 <= count {
+            let v = loadFloats(a + i)
+            low.replace(with: v, where: v .< low)
+            high.replace(with: v, where: v .> high)
+            i += 16
+        }
+        var minimum = low.min(), maximum = high.max()
+        while i < count {
+            minimum = Swift.min(minimum, a[i])
+            maximum = Swift.max(maximum, a[i])
+            i += 1
+        }
+        return (minimum, maximum)
+    }
+
     /// Whether every value is finite (no NaN, no ±inf): x − x is 0 exactly for finite x and NaN otherwise.
     @inline(__always)
     static func allFinite(_ a: UnsafePointer<Float>, count: Int) -> Bool {

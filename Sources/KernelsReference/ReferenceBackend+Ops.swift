@@ -80,6 +80,11 @@ extension ReferenceBackend {
                                               targets: targets.load(Int32.self, count: op.rows)))
     }
 
+    public func rowHealth(_ op: RowHealthOp, x: HostBuffer, out: HostBuffer) throws {
+        try op.validate(x: x.byteCount, out: out.byteCount)
+        out.store(try Reference.rowHealth(op, x: x.load(Float.self, count: op.rows * op.width)))
+    }
+
     public func residualSteer(_ op: ResidualSteerOp, x: HostBuffer, delta: HostBuffer, tables: SteerTables<HostBuffer>,
                               trace: HostBuffer?) throws {
         try op.validate(x: x.byteCount, delta: delta.byteCount, trace: trace?.byteCount)

@@ -8,8 +8,10 @@ public struct GenerationResult: Sendable {
     /// The generated token ids, the end-of-generation token included when one ended it.
     public var tokens: [Int32]
     /// Why it stopped: "eog" (an end-of-generation token), "max_tokens", "context_full", "stop" (the caller asked;
-    /// the CLI reports a stop string as "stop_string").
+    /// the CLI reports a stop string as "stop_string"), "degenerate" (broken logits, with `DegeneratePolicy.stop`).
     public var stopReason: String
+    /// Why the logits broke down, when the stop reason is "degenerate".
+    public var degenerate: DegenerateOutput?
     /// Wall time of the prompt pass.
     public var prefillSeconds: Double
     /// Wall time of the decode steps after the first token.
@@ -51,8 +53,13 @@ public final class Generator<B: ComputeBackend> {
     /// `cachedPrefix`: the first tokens of `prompt` whose keys and values slot 0's cache already holds, as computed
     /// (a chat's earlier turns, `GenerationResult.cachedTokens`); only the rest is prefilled. At least the last prompt
     /// token always runs, for its logits. The caller vouches that they were computed with the same steering.
+    ///
+    /// Every pass's logits are checked on the device (`RowHealthOp`, issued beside the token selection); degenerate
+    /// logits (NaN, ±inf, or all equal) throw `DegenerateOutput`, or with `onDegenerate: .stop` end the generation
+    /// with stop reason "degenerate". Either way the token they would give is never emitted.
     public func generate(prompt: [Int32], maxTokens: Int, sampling: SamplerSettings, stopTokens: Set<Int32>,
                          ignoreEOS: Bool = false, steering: ForwardSteering<B.Buffer>? = nil, cachedPrefix: Int = 0,
+                         onDegenerate: DegeneratePolicy = .fail,
                          onToken: (Int32) throws -> Bool = { _ in true }) throws -> GenerationResult {
         try sampling.validate()
         guard !prompt.isEmpty else { throw ModelError.input("the prompt is empty: nothing to condition on") }
@@ -62,7 +69,25 @@ public final class Generator<B: ComputeBackend> {
         }
         var sampler = Sampler(sampling)
         var result = GenerationResult(promptTokens: prompt, tokens: [], stopReason: "max_tokens", prefillSeconds: 0, decodeSeconds: 0)
+        do {
+            try run(prompt: prompt, maxTokens: maxTokens, sampler: &sampler, stopTokens: stopTokens, ignoreEOS: ignoreEOS,
+                    steering: steering, cachedPrefix: cachedPrefix, result: &result, onToken: onToken)
+        } catch var failure as DegenerateOutput {
+            failure.tokensBefore = result.tokens
+            guard onDegenerate == .stop else { throw failure }
+            result.stopReason = "degenerate"
+            result.degenerate = failure
+        }
+        return result
+    }
+
+    /// The prefill and decode loop of `generate`, filling in `result` as it goes.
+    private func run(prompt: [Int32], maxTokens: Int, sampler: inout Sampler, stopTokens: Set<Int32>, ignoreEOS: Bool,
+                     steering: ForwardSteering<B.Buffer>?, cachedPrefix: Int, result: inout GenerationResult,
+                     onToken: (Int32) throws -> Bool) throws {
+        let ctx = model.cache.shape.ctx
         var history = prompt
+        var lastPass = ForwardBatch(tokens: [], slots: [], positions: [], logitRows: [])
         guard cachedPrefix >= 0 else { throw ModelError.input("cachedPrefix \(cachedPrefix) is negative") }
         result.cachedPromptTokens = min(cachedPrefix, prompt.count - 1)
 
@@ -74,13 +99,14 @@ public final class Generator<B: ComputeBackend> {
             var batch = ForwardBatch.prefill(Array(prompt[done..<done + n]), start: Int32(done))
             if done + n < prompt.count { batch.logitRows = [] }
             try model.forward(batch, steering: steering)
+            lastPass = batch
             done += n
         }
         if steering?.rewritesNewestUnsteered == true {
             let last = Int32(prompt.count - 1)
             try model.forward(ForwardBatch(tokens: [prompt.last!], slots: [0], positions: [last], logitRows: []))
         }
-        var next = try select(&sampler, history: history)
+        var next = try select(&sampler, history: history, pass: lastPass, steering: steering)
         result.prefillSeconds = Date().timeIntervalSince(start)
 
         // Every later token runs the same recorded step: one slot, one row.
@@ -88,6 +114,7 @@ public final class Generator<B: ComputeBackend> {
         let rewrite = steering?.rewritesNewestUnsteered == true
             ? try DecodeStep(model: model, slots: [0], steering: nil, computesLogits: false) : nil
         let decodeStart = Date()
+        defer { result.decodeSeconds = Date().timeIntervalSince(decodeStart) }
         while result.tokens.count < maxTokens {
             result.tokens.append(next)
             history.append(next)
@@ -98,28 +125,32 @@ public final class Generator<B: ComputeBackend> {
             guard position < ctx else { result.stopReason = "context_full"; break }
             try step.run(tokens: [next], positions: [Int32(position)])
             try rewrite?.run(tokens: [next], positions: [Int32(position)])
-            next = try select(&sampler, history: history)
+            lastPass = ForwardBatch(tokens: [next], slots: [0], positions: [Int32(position)], logitRows: [0])
+            next = try select(&sampler, history: history, pass: lastPass, steering: steering)
         }
-        result.decodeSeconds = Date().timeIntervalSince(decodeStart)
-        return result
     }
 
-    /// Picks the next token from the logits of the last forward pass (row 0).
-    private func select(_ sampler: inout Sampler, history: [Int32]) throws -> Int32 {
+    /// Picks the next token from the logits of the last forward pass (row 0), `pass`. The logits' health check
+    /// is issued with the selection, so both come back in one submission; degenerate logits throw
+    /// `DegenerateOutput` (after a per-block re-run of `pass`) before any token is picked from them.
+    private func select(_ sampler: inout Sampler, history: [Int32], pass: ForwardBatch,
+                        steering: ForwardSteering<B.Buffer>?) throws -> Int32 {
         let backend = model.backend, vocab = model.config.vocab
         let settings = sampler.settings
         if settings.isGreedy, settings.repetitionPenalty == 1 {
             try backend.argmax(ArgmaxOp(rows: 1, width: vocab), x: model.state.logits, ids: ids)
+            try model.issueLogitHealth(rows: 1)
             let id: [Int32] = try backend.read(ids, count: 1)
-            guard id[0] >= 0 else { throw ModelError.input("the logits hold NaN or infinity: the forward pass diverged") }
+            try model.checkLogits(of: pass, steering: steering, issued: true)
             return id[0]
         }
         let recent = history.suffix(settings.penaltyWindow)
         let k = settings.candidateCount(penalized: Set(recent).count, vocab: vocab)
         try backend.topk(TopKOp(rows: 1, width: vocab, k: k), x: model.state.logits, ids: ids, values: values)
+        try model.issueLogitHealth(rows: 1)
         let topIds: [Int32] = try backend.read(ids, count: k)
         let topValues: [Float] = try backend.read(values, count: k)
-        guard topIds[0] >= 0 else { throw ModelError.input("the logits hold NaN or infinity: the forward pass diverged") }
+        try model.checkLogits(of: pass, steering: steering, issued: true)
         return sampler.sample(candidates: zip(topIds, topValues).map { (id: $0, logit: $1) }, recent: recent[...])
     }
 }

@@ -17,6 +17,9 @@ public struct ForwardSteering<Buffer> {
     /// spec's reference-recompute mode with position policy `last`): the generator runs those rows again without
     /// steering and without logits, which rewrites exactly their cache entries.
     public var rewritesNewestUnsteered = false
+    /// What steers, in words (e.g. "happy.gguf at strength 4"), for errors that must name it.
+    public var summary: String?
+
     /// No steering.
     public init() {}
 }

@@ -34,6 +34,7 @@ public final class LlamaModel<B: ComputeBackend> {
         let gate: B.Buffer          // f32 [R, ffWidth]
         let up: B.Buffer            // f32 [R, ffWidth]
         let logits: B.Buffer        // f32 [L, vocab]
+        let logitHealth: B.Buffer   // f32 [L, 3]         RowHealthOp of the logits
         let plain: SteerTables<B.Buffer>  // every row: x += delta, nothing else
 
         init(backend: B, config c: LlamaConfig, rows r: Int, logitRows: Int) throws {
@@ -44,6 +45,7 @@ public final class LlamaModel<B: ComputeBackend> {
             heads = try floats(r * c.qWidth, "run.heads"); delta = try floats(r * c.width, "run.delta")
             gate = try floats(r * c.ffWidth, "run.gate"); up = try floats(r * c.ffWidth, "run.up")
             logits = try floats(logitRows * c.vocab, "run.logits")
+            logitHealth = try floats(logitRows * RowHealth.width, "run.logitHealth")
             plain = try backend.makeSteerTables(SteerPlan(
                 width: c.width, rowSeq: [Int32](repeating: 0, count: r), rowFlags: [UInt32](repeating: 0, count: r),
                 seqParams: [.none]))

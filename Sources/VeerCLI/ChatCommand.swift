@@ -60,6 +60,7 @@ struct ChatCommand: ParsableCommand {
                 }
                 let rendered = template.render(messages: messages, addGenerationPrompt: true)
                 let prompt = rendered.encode(with: s.tokenizer, addBOS: s.addBOS)
+                if turn == 0 { try loaded?.warnAboutStrength(s.model, prompt: prompt.ids) }
                 let steering = try loaded?.forward(s.model, promptLength: prompt.ids.count,
                                                    answerStart: rendered.answerStartToken(in: prompt))
                 var stream = StreamingDetokenizer(tokenizer: s.tokenizer)

@@ -140,8 +140,10 @@ struct LoadedSteering {
     func forward<B: ComputeBackend>(_ model: LlamaModel<B>, promptLength: Int, answerStart: Int? = nil) throws
         -> ForwardSteering<B.Buffer>
     {
-        try BatchSteering(model: model, sequences: [try sequence(promptLength: promptLength, answerStart: answerStart)],
-                          cacheMode: cacheMode).forward
+        var steering = try BatchSteering(model: model, sequences: [try sequence(promptLength: promptLength, answerStart: answerStart)],
+                                         cacheMode: cacheMode).forward
+        steering.summary = paths.map { "\($0.path) at strength \($0.strength)" }.joined(separator: " + ")
+        return steering
     }
 
     /// What the run manifest records.

@@ -123,6 +123,17 @@ VEER_STRUCT(VeerTokenLogprobsPush) {
     uint32_t width;
 } VEER_END(VeerTokenLogprobsPush)
 
+// row_health: out[r] = (min, max, nonFinite) over row r of x[rows, width]: the smallest and largest finite values
+// (+inf and -inf when the row has none) and how many values are NaN or +-inf. Comparisons and integer counts only,
+// so every device gives the same bits. A row is degenerate when nonFinite > 0 or max == min (all values equal):
+// the generator checks the logits this way after every forward pass, reading back 12 bytes per row.
+#define VEER_ROW_HEALTH_WIDTH 3u
+
+VEER_STRUCT(VeerRowHealthPush) {
+    uint32_t rows;
+    uint32_t width;
+} VEER_END(VeerRowHealthPush)
+
 // Fused residual update with steering (one launch), see docs/kernels.md and steering-methods.md sections 0, 2, 4:
 //   every row:          x += f(delta)            (f applies only where rowFlags & VEER_ROW_EDIT_DELTA)
 //   rows with G flag:   x = g(x)                 (add, then unit scaling, then Spherical rotation, per the sequence)

@@ -49,6 +49,12 @@ public struct ActivationCapture<B: ComputeBackend> {
             }
             // No logits wanted: the output head is skipped.
             try model.forward(batch, observer: observer)
+            if observer.sawNonFinite {
+                // Run the pass again with per-block checks to name where it broke; nothing broken is returned.
+                let check = BlockHealthCheck()
+                try model.forward(batch, observer: check)
+                throw DegenerateOutput(logits: nil, firstBadSite: check.firstBad, steering: nil)
+            }
             for text in pass.completedTexts {
                 let reducers = inFlight.removeValue(forKey: text)!
                 var layers: [Int: [Float]] = [:]

@@ -18,6 +18,8 @@ final class CaptureObserver: ActivationObserver {
     let layerPosition: [Int: Int]
     /// The pass being run: each segment with the reducers of its text.
     var segments: [(segment: CapturePlan.Segment, reducers: TextReducers)] = []
+    /// Whether a read row held NaN or ±inf: the pass broke down and its activations are no result.
+    var sawNonFinite = false
 
     init(site: HookSite, layers: [Int], width: Int) {
         self.site = site
@@ -49,6 +51,7 @@ final class CaptureObserver: ActivationObserver {
             }
             initialized = span.count * width
         }
+        if !sawNonFinite, values.contains(where: { !$0.isFinite }) { sawNonFinite = true }
         values.withUnsafeBufferPointer { all in
             for (entry, rows) in zip(segments, wanted) {
                 let start = (rows.lowerBound - span.lowerBound) * width

@@ -1,0 +1,16 @@
+import Kernels
+import Llama
+import Steering
+
+extension LoadedSteering {
+    /// Prints a warning to stderr for each vector whose strength swamps the residual stream
+    /// (`SteeringStrengthCheck`). A file without `veer.layer_norms` is judged against the residual norms of an
+    /// unsteered pass over `prompt`, run only then.
+    func warnAboutStrength<B: ComputeBackend>(_ model: LlamaModel<B>, prompt: [Int32]) throws {
+        let measured = SteeringStrengthCheck.needsMeasurement(vectors)
+            ? try SteeringStrengthCheck.measureResidualNorms(model, prompt: prompt) : [:]
+        for warning in SteeringStrengthCheck.warnings(vectors, layers: layers, measuredNorms: measured) {
+            Console.note("warning: \(warning)")
+        }
+    }
+}
