@@ -11,7 +11,7 @@ public enum ModelFixture {
     public static let path: String? = {
         let found = TestFileLocations.defaultModel
         if found == nil {
-            FileHandle.standardError.write("model tests skipped: the default model is not cached (run `veer model fetch`)\n".data(using: .utf8)!)
+            FileHandle.standardError.write(Data("model tests skipped: the default model is not cached (run `veer model fetch`)\n".utf8))
         }
         return found
     }()

@@ -60,11 +60,17 @@ extension ModelGoldens.Flavour {
 
 extension ModelGoldens.HiddenStats {
     /// How a captured row compares with these statistics: its relative l2 error, the indices among the first eight
-    /// values that are off by more than 1e-3 * max(1, |golden|), and the index of its largest magnitude.
-    public func compare(_ x: ArraySlice<Float>) -> (relativeL2: Double, badFirst8: [Int], absmaxIndex: Int) {
+    /// values that are off by more than `ModelTolerance.hiddenStateFirst8` * max(1, |golden|), the largest such
+    /// scaled difference (to print beside the bound), and the index of its largest magnitude (-1 for an empty row).
+    public func compare(_ x: ArraySlice<Float>)
+        -> (relativeL2: Double, badFirst8: [Int], worstFirst8: Double, absmaxIndex: Int) {
         let l2 = x.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-        let bad = first8.indices.filter { abs(Double(x[x.startIndex + $0]) - first8[$0]) > 1e-3 * max(1, abs(first8[$0])) }
-        let absmax = x.indices.max { abs(x[$0]) < abs(x[$1]) }! - x.startIndex
-        return (abs(l2 - self.l2) / max(self.l2, 1e-12), bad, absmax)
+        let scaled = first8.indices.map { i in
+            x.indices.contains(x.startIndex + i)
+                ? abs(Double(x[x.startIndex + i]) - first8[i]) / max(1, abs(first8[i])) : .infinity
+        }
+        let bad = scaled.indices.filter { scaled[$0] > ModelTolerance.hiddenStateFirst8 }
+        let absmax = x.indices.max { abs(x[$0]) < abs(x[$1]) }.map { $0 - x.startIndex } ?? -1
+        return (abs(l2 - self.l2) / max(self.l2, 1e-12), bad, scaled.max() ?? 0, absmax)
     }
 }

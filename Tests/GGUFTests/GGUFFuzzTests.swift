@@ -7,8 +7,9 @@ import TestSupport
 /// count or length blown up, and seeded random edits. The reader must either accept a mutant (and then every tensor
 /// it reports must lie inside the file) or throw `GGUFError`; any other error, crash or out-of-bounds read fails.
 @Suite struct GGUFFuzzTests {
-    /// The seed file: metadata of several types (strings, arrays, a nested array), two f32 tensors.
-    static let seed: [UInt8] = {
+    /// The seed file: metadata of several types (strings, arrays, a nested array), two f32 tensors. A writer error
+    /// fails the test that asked for the seed, not the whole test process.
+    static func makeSeed() throws -> [UInt8] {
         var writer = GGUFWriter()
         writer.set("general.architecture", .string("llama"))
         writer.set("general.alignment", .uint32(32))
@@ -17,10 +18,10 @@ import TestSupport
         writer.set("tokenizer.ggml.tokens", .array(.string(["<s>", "a", "bc"])))
         writer.set("tokenizer.ggml.token_type", .array(.int32([3, 1, 1])))
         writer.set("nested", .array(.array([.uint8([1, 2]), .string(["x"])])))
-        try! writer.addTensor(name: "token_embd.weight", shape: [4, 3], values: (0..<12).map(Float.init))
-        try! writer.addTensor(name: "output_norm.weight", shape: [4], values: [1, 1, 1, 1])
-        return try! writer.serialize()
-    }()
+        try writer.addTensor(name: "token_embd.weight", shape: [4, 3], values: (0..<12).map(Float.init))
+        try writer.addTensor(name: "output_norm.weight", shape: [4], values: [1, 1, 1, 1])
+        return try writer.serialize()
+    }
 
     enum Outcome: Equatable { case accepted, rejected(String) }
 
@@ -52,27 +53,30 @@ import TestSupport
     }
 
     @Test func seedFileIsValid() throws {
-        let file = try GGUFFile(bytes: Self.seed, name: "seed")
+        let seed = try Self.makeSeed()
+        let file = try GGUFFile(bytes: seed, name: "seed")
         #expect(file.tensors.count == 2 && file.metadata.count == 7)
-        #expect(Self.seed.count < 1024, "keep the seed small: every byte is mutated")
+        #expect(seed.count < 1024, "keep the seed small: every byte is mutated")
     }
 
     @Test func everyPrefixIsRejectedOrComplete() throws {
-        let file = try GGUFFile(bytes: Self.seed, name: "seed")
+        let seed = try Self.makeSeed()
+        let file = try GGUFFile(bytes: seed, name: "seed")
         // Everything up to the end of the last tensor's data is needed; only trailing padding may be cut.
         let needed = file.tensors.map { $0.fileOffset + $0.byteCount }.max() ?? file.dataOffset
-        for length in 0..<Self.seed.count {
-            let result = Self.outcome(Array(Self.seed[..<length]))
+        for length in 0..<seed.count {
+            let result = Self.outcome(Array(seed[..<length]))
             if length < needed {
                 #expect(result != .accepted, "prefix of \(length) bytes accepted")
             }
         }
     }
 
-    @Test func everyBitFlip() {
-        for offset in Self.seed.indices {
+    @Test func everyBitFlip() throws {
+        let seed = try Self.makeSeed()
+        for offset in seed.indices {
             for bit in 0..<8 {
-                var mutant = Self.seed
+                var mutant = seed
                 mutant[offset] ^= 1 << bit
                 _ = Self.outcome(mutant)
             }
@@ -81,13 +85,14 @@ import TestSupport
 
     /// Every position overwritten with huge or boundary values, as 8- and 4-byte little-endian numbers: this hits
     /// every count, length, dimension, type and offset field.
-    @Test func countsAndLengthsBlownUp() {
-        let values: [UInt64] = [.max, .max / 2, 1 << 63, 1 << 32, UInt64(Self.seed.count), UInt64(Self.seed.count) + 1,
+    @Test func countsAndLengthsBlownUp() throws {
+        let seed = try Self.makeSeed()
+        let values: [UInt64] = [.max, .max / 2, 1 << 63, 1 << 32, UInt64(seed.count), UInt64(seed.count) + 1,
                                 0, 0xFFFF_FFFF, 0x7FFF_FFFF]
-        for offset in Self.seed.indices {
+        for offset in seed.indices {
             for value in values {
-                for width in [8, 4] where offset + width <= Self.seed.count {
-                    var mutant = Self.seed
+                for width in [8, 4] where offset + width <= seed.count {
+                    var mutant = seed
                     for i in 0..<width { mutant[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(i))) }
                     _ = Self.outcome(mutant)
                 }
@@ -95,11 +100,12 @@ import TestSupport
         }
     }
 
-    @Test func seededRandomEdits() {
+    @Test func seededRandomEdits() throws {
+        let seed = try Self.makeSeed()
         var rng = SplitMix64(seed: 0x5EED_6667)
         var rejected = 0
         for _ in 0..<4000 {
-            let mutant = Self.mutate(Self.seed, rng: &rng)
+            let mutant = Self.mutate(seed, rng: &rng)
             if case .rejected = Self.outcome(mutant) { rejected += 1 }
         }
         #expect(rejected > 1000, "the mutations should mostly break the file")
@@ -130,6 +136,7 @@ import TestSupport
     /// nesting). Opt-in (VEER_WRITE_FUZZ_CORPUS=1) so a normal test run never writes into the source tree.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["VEER_WRITE_FUZZ_CORPUS"] == "1"))
     func writeCorpus() throws {
+        let seed = try Self.makeSeed()
         var corpus: [String: [UInt8]] = [:]
         func add(_ bytes: [UInt8], suffix: String = "") {
             guard case let .rejected(category) = Self.outcome(bytes) else { return }
@@ -137,8 +144,8 @@ import TestSupport
             if corpus[name] == nil { corpus[name] = bytes }
         }
         var rng = SplitMix64(seed: 0x5EED_6667)
-        for _ in 0..<4000 { add(Self.mutate(Self.seed, rng: &rng)) }
-        for length in 0..<Self.seed.count { add(Array(Self.seed.prefix(length)), suffix: "prefix") }
+        for _ in 0..<4000 { add(Self.mutate(seed, rng: &rng)) }
+        for length in 0..<seed.count { add(Array(seed.prefix(length)), suffix: "prefix") }
 
         var duplicateKey = RawGGUF.header(tensors: 0, keys: 2)
         duplicateKey.keyU32("llama.block_count", 1)

@@ -19,8 +19,9 @@ enum GoldenChecks {
         let capture = HiddenStateCapture(row: golden.tokens.count - 1)
         try model.forward(.prefill(golden.tokens), observer: capture)
         let reference = try #require(golden.reference_f32_weights.last_pos_hidden)
-        let problems = hiddenStateMismatches(capture.states, golden: reference)
+        let (problems, relative, first8) = hiddenStateMismatches(capture.states, golden: reference)
         #expect(problems.isEmpty, "\(id): \(problems.prefix(10).joined(separator: "; "))")
+        print("[hidden] \(id): max relative l2 error vs F32 golden = \(relative), first-8 values = \(first8)")
     }
 
     /// Prompt plus the golden greedy tokens in one forward: at every step whose golden top-1 margin is >= 0.1,

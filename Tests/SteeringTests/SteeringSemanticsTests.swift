@@ -126,8 +126,10 @@ extension SteeringModelTests {
                 sequence.append(argmaxRows([bruteLogits])[0])
             }
             #expect(recompute.tokens == Array(sequence.dropFirst(prompt.count)))
-            let diff = zip(recompute.lastLogits, bruteLogits).map { abs($0 - $1) }.max()!
-            #expect(diff <= 1e-3, "reference-recompute vs brute force: max |dlogit| = \(diff)")
+            // Bit-identical (measured: 0.0): a cached decode row equals the same row of a full prefill, since every
+            // kernel's reduction order depends only on its own row (see cachedDecodeMatchesTeacherForcing).
+            let diff = zip(recompute.lastLogits, bruteLogits).map { abs($0 - $1) }.max() ?? .infinity
+            expectBitIdentical(recompute.lastLogits, bruteLogits, "reference-recompute vs brute force")
             let persist = try generate(.steeredPersist)
             let persistDiff = zip(persist.lastLogits, bruteLogits).map { abs($0 - $1) }.max()!
             #expect(persistDiff > 1e-2, "steered-persist should differ from recompute here; max |dlogit| = \(persistDiff)")
