@@ -6,9 +6,7 @@ extension VulkanBackend {
     /// out[r] = (min, max, nonFinite) of row r of x.
     public func rowHealth(_ op: RowHealthOp, x: Buffer, out: Buffer) throws {
         try op.validate(x: x.byteCount, out: out.byteCount)
-        guard op.width < 1 << 24 else {
-            throw KernelError.unsupported(op: "row_health", detail: "rows of \(op.width) values; the shader counts exactly below \(1 << 24)")
-        }
+        try checkSelectWidth(op.width, op: "row_health", counting: "counts")
         try dispatch(
             reductionVariant("row_health"), specialization: geometry.rowSpecialization,
             bindings: [bind(x, .read, bytes: 4 * op.rows * op.width), bind(out, .write, bytes: 4 * op.rows * RowHealth.width)],

@@ -3,7 +3,7 @@ import Kernels
 import VulkanRuntime
 
 extension VulkanBackend {
-    /// Indices travel through the reductions as floats, exact below 2^24.
+    /// Indices (and row_health's counts) travel through the reductions as floats, exact below 2^24.
     static let maxSelectWidth = 1 << 24
 
     /// ids[r] = argmax of row r (ties: lowest id; -1 for a row holding NaN or +-inf).
@@ -43,9 +43,9 @@ extension VulkanBackend {
             push: op.push, groups: try geometry.folded(op.rows, op: "token_logprobs"))
     }
 
-    private func checkSelectWidth(_ width: Int, op: String) throws {
+    func checkSelectWidth(_ width: Int, op: String, counting what: String = "indices") throws {
         guard width < Self.maxSelectWidth else {
-            throw KernelError.unsupported(op: op, detail: "rows of \(width) values; the shader's indices are exact below \(Self.maxSelectWidth)")
+            throw KernelError.unsupported(op: op, detail: "rows of \(width) values; the shader's \(what) are exact below \(Self.maxSelectWidth)")
         }
     }
 }

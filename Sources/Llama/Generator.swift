@@ -54,7 +54,7 @@ public final class Generator<B: ComputeBackend> {
     /// (a chat's earlier turns, `GenerationResult.cachedTokens`); only the rest is prefilled. At least the last prompt
     /// token always runs, for its logits. The caller vouches that they were computed with the same steering.
     ///
-    /// Every pass's logits are checked on the device (`RowHealthOp`, issued beside the token selection); degenerate
+    /// Every pass's logits are checked on the device (`RowHealthOp`, in the pass itself, read back with the token selection); degenerate
     /// logits (NaN, ±inf, or all equal) throw `DegenerateOutput`, or with `onDegenerate: .stop` end the generation
     /// with stop reason "degenerate". Either way the token they would give is never emitted.
     public func generate(prompt: [Int32], maxTokens: Int, sampling: SamplerSettings, stopTokens: Set<Int32>,
@@ -87,26 +87,26 @@ public final class Generator<B: ComputeBackend> {
                      onToken: (Int32) throws -> Bool) throws {
         let ctx = model.cache.shape.ctx
         var history = prompt
-        var lastPass = ForwardBatch(tokens: [], slots: [], positions: [], logitRows: [])
         guard cachedPrefix >= 0 else { throw ModelError.input("cachedPrefix \(cachedPrefix) is negative") }
         result.cachedPromptTokens = min(cachedPrefix, prompt.count - 1)
 
         // Prefill in blocks of the model's row capacity; logits only for the last prompt row.
         let start = Date()
-        var done = result.cachedPromptTokens
+        var done = result.cachedPromptTokens, lastStart = done
         while done < prompt.count {
             let n = min(model.maxRows, prompt.count - done)
             var batch = ForwardBatch.prefill(Array(prompt[done..<done + n]), start: Int32(done))
             if done + n < prompt.count { batch.logitRows = [] }
             try model.forward(batch, steering: steering)
-            lastPass = batch
+            lastStart = done
             done += n
         }
         if steering?.rewritesNewestUnsteered == true {
             let last = Int32(prompt.count - 1)
             try model.forward(ForwardBatch(tokens: [prompt.last!], slots: [0], positions: [last], logitRows: []))
         }
-        var next = try select(&sampler, history: history, pass: lastPass, steering: steering)
+        var next = try select(&sampler, history: history, steering: steering,
+                              pass: ForwardBatch.prefill(Array(prompt[lastStart...]), start: Int32(lastStart)))
         result.prefillSeconds = Date().timeIntervalSince(start)
 
         // Every later token runs the same recorded step: one slot, one row.
@@ -125,32 +125,30 @@ public final class Generator<B: ComputeBackend> {
             guard position < ctx else { result.stopReason = "context_full"; break }
             try step.run(tokens: [next], positions: [Int32(position)])
             try rewrite?.run(tokens: [next], positions: [Int32(position)])
-            lastPass = ForwardBatch(tokens: [next], slots: [0], positions: [Int32(position)], logitRows: [0])
-            next = try select(&sampler, history: history, pass: lastPass, steering: steering)
+            next = try select(&sampler, history: history, steering: steering,
+                              pass: ForwardBatch(tokens: [next], slots: [0], positions: [Int32(position)], logitRows: [0]))
         }
     }
 
-    /// Picks the next token from the logits of the last forward pass (row 0), `pass`. The logits' health check
-    /// is issued with the selection, so both come back in one submission; degenerate logits throw
-    /// `DegenerateOutput` (after a per-block re-run of `pass`) before any token is picked from them.
-    private func select(_ sampler: inout Sampler, history: [Int32], pass: ForwardBatch,
-                        steering: ForwardSteering<B.Buffer>?) throws -> Int32 {
+    /// Picks the next token from the logits of the last forward pass (row 0), `pass`. The pass checked its logits'
+    /// health, which comes back with the selection; degenerate logits throw `DegenerateOutput` (after a per-block
+    /// re-run of `pass`, built only then) before any token is picked from them.
+    private func select(_ sampler: inout Sampler, history: [Int32], steering: ForwardSteering<B.Buffer>?,
+                        pass: @autoclosure () -> ForwardBatch) throws -> Int32 {
         let backend = model.backend, vocab = model.config.vocab
         let settings = sampler.settings
         if settings.isGreedy, settings.repetitionPenalty == 1 {
             try backend.argmax(ArgmaxOp(rows: 1, width: vocab), x: model.state.logits, ids: ids)
-            try model.issueLogitHealth(rows: 1)
             let id: [Int32] = try backend.read(ids, count: 1)
-            try model.checkLogits(of: pass, steering: steering, issued: true)
+            try model.checkLogits(rows: 1, of: pass(), steering: steering)
             return id[0]
         }
         let recent = history.suffix(settings.penaltyWindow)
         let k = settings.candidateCount(penalized: Set(recent).count, vocab: vocab)
         try backend.topk(TopKOp(rows: 1, width: vocab, k: k), x: model.state.logits, ids: ids, values: values)
-        try model.issueLogitHealth(rows: 1)
         let topIds: [Int32] = try backend.read(ids, count: k)
         let topValues: [Float] = try backend.read(values, count: k)
-        try model.checkLogits(of: pass, steering: steering, issued: true)
+        try model.checkLogits(rows: 1, of: pass(), steering: steering)
         return sampler.sample(candidates: zip(topIds, topValues).map { (id: $0, logit: $1) }, recent: recent[...])
     }
 }

@@ -111,6 +111,11 @@ extension LlamaModel {
                                x: s.normed, weights: weights.output, y: s.logits)
             i = j
         }
+        // The logits' health rides in the same submission (and in a recorded decode step) for every pass that has
+        // logits, so a degenerate pass is caught without checks inside the blocks (`checkLogits`).
+        if !logitRows.isEmpty {
+            try backend.rowHealth(RowHealthOp(rows: logitRows.count, width: c.vocab), x: s.logits, out: s.logitHealth)
+        }
     }
 
     /// Reads the logits of the last forward pass: [rows][vocab].

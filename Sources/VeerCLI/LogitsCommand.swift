@@ -57,7 +57,7 @@ struct LogitsCommand: ParsableCommand {
             let pass = ForwardBatch.prefill(ids, allLogits: command.allPositions)
             let steering = try loaded?.forward(s.model, promptLength: ids.count)
             try s.model.forward(pass, steering: steering)
-            try s.model.checkLogits(of: pass, steering: steering)
+            try s.model.checkLogits(rows: pass.logitRows.count, of: pass, steering: steering)
             let rows = try s.model.readLogits(rows: command.allPositions ? ids.count : 1)
             let summaries = rows.enumerated().map { i, row in
                 position(row, at: command.allPositions ? i : ids.count - 1, ids: ids, tokenizer: s.tokenizer)

@@ -33,9 +33,22 @@ public enum SteeringStrengthCheck {
         }
     }
 
-    /// Whether `warnings` needs `measuredNorms`: some vector has no `veer.layer_norms`.
+    /// The blocks whose measured norms `warnings` reads: the selected blocks of the vectors that have no
+    /// `veer.layer_norms` (empty: no measurement is needed).
+    public static func blocksToMeasure(_ vectors: [(vector: SteeringVector, strength: Float)], layers: LayerSelection?)
+        -> Set<Int>
+    {
+        var blocks = Set<Int>()
+        for (vector, strength) in vectors
+        where strength != 0 && vector.info.layerNorms.isEmpty && judgedByMeasurement(vector) {
+            blocks.formUnion(vector.blocks.filter { layers?.contains($0) ?? true })
+        }
+        return blocks
+    }
+
+    /// Whether `warnings` needs `measuredNorms` on some block: some vector has no `veer.layer_norms`.
     public static func needsMeasurement(_ vectors: [(vector: SteeringVector, strength: Float)]) -> Bool {
-        vectors.contains { $0.strength != 0 && $0.vector.info.layerNorms.isEmpty && judgedByMeasurement($0.vector) }
+        !blocksToMeasure(vectors, layers: nil).isEmpty
     }
 
     /// Measured norms are of `resid_post`: they judge only vectors added to the residual stream.
@@ -43,15 +56,15 @@ public enum SteeringStrengthCheck {
         vector.info.site == .residPost || vector.info.site == .mlpOut
     }
 
-    /// The mean L2 norm of `resid_post` per block over the prompt's positions (those the context holds), from an
+    /// The mean L2 norm of `resid_post` at `blocks` over the prompt's positions (those the context holds), from an
     /// unsteered pass without logits. It writes the prompt's keys and values into slot 0's cache, which the steered
     /// prefill then rewrites.
-    public static func measureResidualNorms<B: ComputeBackend>(_ model: LlamaModel<B>, prompt whole: [Int32]) throws
-        -> [Int: Float]
+    public static func measureResidualNorms<B: ComputeBackend>(_ model: LlamaModel<B>, prompt whole: [Int32],
+                                                               blocks: Set<Int>) throws -> [Int: Float]
     {
         let prompt = Array(whole.prefix(model.cache.shape.ctx))
         guard !prompt.isEmpty else { return [:] }
-        let observer = ResidualNormObserver()
+        let observer = ResidualNormObserver(blocks: blocks)
         var start = 0
         while start < prompt.count {
             let n = min(model.maxRows, prompt.count - start)
@@ -64,18 +77,17 @@ public enum SteeringStrengthCheck {
     }
 }
 
-/// Sums each row's L2 norm of `resid_post`, per block.
+/// Sums each row's L2 norm of `resid_post`, per block of `blocks` (each observed block is a read to the host).
 private final class ResidualNormObserver: ActivationObserver {
+    let blocks: Set<Int>
     var sums: [Int: Double] = [:]
 
-    func wants(_ site: HookSite, layer: Int) -> Bool { site == .residPost }
+    init(blocks: Set<Int>) { self.blocks = blocks }
+
+    func wants(_ site: HookSite, layer: Int) -> Bool { site == .residPost && blocks.contains(layer) }
 
     func observe<B: ComputeBackend>(_ site: HookSite, layer: Int, buffer: B.Buffer, rows: Int, width: Int,
                                     backend: B) throws {
-        let values: [Float] = try backend.read(buffer, count: rows * width)
-        for r in 0..<rows {
-            let norm = values[r * width ..< (r + 1) * width].reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-            sums[layer, default: 0] += norm
-        }
+        sums[layer, default: 0] += CVectorMean.rowNormSum(try backend.read(buffer, count: rows * width), width: width)
     }
 }

@@ -51,9 +51,7 @@ public struct ActivationCapture<B: ComputeBackend> {
             try model.forward(batch, observer: observer)
             if observer.sawNonFinite {
                 // Run the pass again with per-block checks to name where it broke; nothing broken is returned.
-                let check = BlockHealthCheck()
-                try model.forward(batch, observer: check)
-                throw DegenerateOutput(logits: nil, firstBadSite: check.firstBad, steering: nil)
+                throw try model.diagnose(batch, steering: nil, logits: nil)
             }
             for text in pass.completedTexts {
                 let reducers = inFlight.removeValue(forKey: text)!
