@@ -27,10 +27,17 @@ public final class HostBuffer: DeviceBuffer, @unchecked Sendable {   // the memo
 
     /// Throws `KernelError.bufferTooSmall` unless bytes [offset, offset + count) lie in the buffer.
     public func checkRange(_ offset: Int, _ count: Int, op: String) throws {
-        guard offset >= 0, count >= 0, offset + count <= byteCount else {
-            throw KernelError.bufferTooSmall(op: op, operand: label, neededBytes: max(0, offset) + count, actualBytes: byteCount)
+        guard rangeFits(offset: offset, count: count, in: byteCount) else {
+            let (needed, overflow) = max(0, offset).addingReportingOverflow(count)
+            throw KernelError.bufferTooSmall(op: op, operand: label, neededBytes: overflow ? .max : needed, actualBytes: byteCount)
         }
     }
+}
+
+/// Whether bytes [offset, offset + count) lie in a buffer of `byteCount` bytes: both non-negative and the end within
+/// the buffer, computed without `offset + count`, which could overflow.
+public func rangeFits(offset: Int, count: Int, in byteCount: Int) -> Bool {
+    offset >= 0 && count >= 0 && offset <= byteCount && count <= byteCount - offset
 }
 
 /// A backend whose buffers are `HostBuffer`s and whose ops finish before they return: buffer creation, uploads,

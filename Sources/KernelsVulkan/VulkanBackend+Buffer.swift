@@ -15,7 +15,7 @@ extension VulkanBackend {
         }
 
         func checkRange(_ offset: Int, _ count: Int, _ what: String) throws {
-            guard offset >= 0, count >= 0, offset + count <= byteCount else {
+            guard rangeFits(offset: offset, count: count, in: byteCount) else {
                 throw VulkanBackendError.invalidUse(
                     "\(what) of \(count) bytes at offset \(offset) is outside buffer '\(label)' (\(byteCount) bytes)")
             }

@@ -28,10 +28,10 @@ public struct BufferBinding {
 public final class CommandRecording {
     public let device: VulkanDevice
     // Each handle has its own owner, so an init or a pool allocation that throws releases what it made.
-    private let commandBufferOwner: OwnedCommandBuffer
-    private let fenceOwner: OwnedFence
-    private let queryPool: OwnedQueryPool?
-    private var descriptorPools: [OwnedDescriptorPool] = []
+    private let commandBufferOwner: Owned<VkCommandBuffer>
+    private let fenceOwner: Owned<VkFence>
+    private let queryPool: Owned<VkQueryPool>?
+    private var descriptorPools: [Owned<VkDescriptorPool>] = []
     private var setsInCurrentPool = 0
     private var poolCursor = 0
     private var retained: [AnyObject] = []
@@ -52,9 +52,9 @@ public final class CommandRecording {
     init(device: VulkanDevice, timestamps: Int) throws {
         self.device = device
         self.timestampCapacity = timestamps
-        commandBufferOwner = try OwnedCommandBuffer(core: device.core)
-        fenceOwner = try OwnedFence(core: device.core)
-        queryPool = timestamps > 0 ? try OwnedQueryPool(core: device.core, timestamps: timestamps) : nil
+        commandBufferOwner = try .commandBuffer(device.core)
+        fenceOwner = try .fence(device.core)
+        queryPool = timestamps > 0 ? try .queryPool(device.core, timestamps: timestamps) : nil
         try begin()
     }
 
@@ -93,8 +93,6 @@ public final class CommandRecording {
     private func allocateSet(_ pipeline: ComputePipeline) throws -> VkDescriptorSet {
         if descriptorPools.isEmpty {
             descriptorPools.append(try makeDescriptorPool())
-            poolCursor = 0
-            setsInCurrentPool = 0
         } else if setsInCurrentPool == Self.setsPerPool {
             if poolCursor + 1 == descriptorPools.count { descriptorPools.append(try makeDescriptorPool()) }
             poolCursor += 1
@@ -115,8 +113,8 @@ public final class CommandRecording {
         return set
     }
 
-    private func makeDescriptorPool() throws -> OwnedDescriptorPool {
-        try OwnedDescriptorPool(core: device.core, sets: Self.setsPerPool, descriptorsPerSet: Self.descriptorsPerSet)
+    private func makeDescriptorPool() throws -> Owned<VkDescriptorPool> {
+        try .descriptorPool(device.core, sets: Self.setsPerPool, descriptorsPerSet: Self.descriptorsPerSet)
     }
 
     /// Records one dispatch. Checks the binding count, push-constant size, group counts and binding ranges against

@@ -9,10 +9,14 @@ public final class ComputePipeline: @unchecked Sendable {
     public let pushConstantBytes: Int
     public let specialization: [UInt32]
     let device: VulkanDevice
-    let module: VkShaderModule
-    let setLayout: VkDescriptorSetLayout
-    let layout: VkPipelineLayout
-    let handle: VkPipeline
+    // Each handle has its own owner, so an init that throws at any step releases what it made.
+    private let pipeline: Owned<VkPipeline>
+    private let layoutOwner: Owned<VkPipelineLayout>
+    private let setLayoutOwner: Owned<VkDescriptorSetLayout>
+    private let module: Owned<VkShaderModule>
+    var setLayout: VkDescriptorSetLayout { setLayoutOwner.handle }
+    var layout: VkPipelineLayout { layoutOwner.handle }
+    var handle: VkPipeline { pipeline.handle }
 
     init(device: VulkanDevice, name: String, spirv: [UInt32], bindingCount: Int, pushConstantBytes: Int,
          specialization: [UInt32]) throws {
@@ -25,20 +29,18 @@ public final class ComputePipeline: @unchecked Sendable {
         }
         self.device = device; self.name = name; self.bindingCount = bindingCount
         self.pushConstantBytes = pushConstantBytes; self.specialization = specialization
-        let d = device.handle
-        let counter = device.counter
+        let core = device.core, d = core.handle
 
-        var module: VkShaderModule?
-        try spirv.withUnsafeBufferPointer { code in
-            var info = VkShaderModuleCreateInfo()
-            info.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO
-            info.codeSize = code.count * 4
-            info.pCode = code.baseAddress
-            try check(vkCreateShaderModule(d, &info, nil, &module), "vkCreateShaderModule(\(name))")
-        }
-        guard let shaderModule = module else { throw VulkanError.call("vkCreateShaderModule(\(name))", VK_ERROR_INITIALIZATION_FAILED) }
-        self.module = shaderModule
-        counter.created(.shaderModule)
+        module = try Owned(core: core, kind: .shaderModule, fault: nil, call: "vkCreateShaderModule(\(name))",
+                           create: { out in spirv.withUnsafeBufferPointer { code in
+                               var info = VkShaderModuleCreateInfo()
+                               info.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO
+                               info.codeSize = code.count * 4
+                               info.pCode = code.baseAddress
+                               return vkCreateShaderModule(d, &info, nil, out)
+                           } },
+                           destroy: { vkDestroyShaderModule($0.handle, $1, nil) })
+        let shaderModule = module.handle
 
         var bindings = (0..<bindingCount).map { i -> VkDescriptorSetLayoutBinding in
             var b = VkDescriptorSetLayoutBinding()
@@ -48,92 +50,68 @@ public final class ComputePipeline: @unchecked Sendable {
             b.stageFlags = VK_SHADER_STAGE_COMPUTE_BIT.rawValue
             return b
         }
-        var setLayout: VkDescriptorSetLayout?
-        let setResult = bindings.withUnsafeMutableBufferPointer { ptr -> VkResult in
-            var info = VkDescriptorSetLayoutCreateInfo()
-            info.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO
-            info.bindingCount = UInt32(bindingCount)
-            info.pBindings = UnsafePointer(ptr.baseAddress)
-            return vkCreateDescriptorSetLayout(d, &info, nil, &setLayout)
-        }
-        guard setResult == VK_SUCCESS, let setLayout else {
-            vkDestroyShaderModule(d, shaderModule, nil); counter.destroyed(.shaderModule)
-            throw VulkanError.call("vkCreateDescriptorSetLayout(\(name))", setResult)
-        }
-        self.setLayout = setLayout
-        counter.created(.descriptorSetLayout)
+        setLayoutOwner = try Owned(core: core, kind: .descriptorSetLayout, fault: nil,
+                                   call: "vkCreateDescriptorSetLayout(\(name))",
+                                   create: { out in bindings.withUnsafeMutableBufferPointer { ptr in
+                                       var info = VkDescriptorSetLayoutCreateInfo()
+                                       info.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO
+                                       info.bindingCount = UInt32(bindingCount)
+                                       info.pBindings = UnsafePointer(ptr.baseAddress)
+                                       return vkCreateDescriptorSetLayout(d, &info, nil, out)
+                                   } },
+                                   destroy: { vkDestroyDescriptorSetLayout($0.handle, $1, nil) })
 
         var range = VkPushConstantRange(stageFlags: VK_SHADER_STAGE_COMPUTE_BIT.rawValue, offset: 0,
                                         size: UInt32(pushConstantBytes))
-        var layoutHandle: VkPipelineLayout?
-        var setLayoutOpt: VkDescriptorSetLayout? = setLayout
-        let layoutResult = withUnsafePointer(to: &setLayoutOpt) { setPtr in
-            var info = VkPipelineLayoutCreateInfo()
-            info.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO
-            info.setLayoutCount = 1
-            info.pSetLayouts = setPtr
-            if pushConstantBytes > 0 {
-                info.pushConstantRangeCount = 1
-                return withUnsafePointer(to: &range) { rangePtr in
-                    info.pPushConstantRanges = rangePtr
-                    return vkCreatePipelineLayout(d, &info, nil, &layoutHandle)
-                }
-            }
-            return vkCreatePipelineLayout(d, &info, nil, &layoutHandle)
-        }
-        guard layoutResult == VK_SUCCESS, let layoutHandle else {
-            vkDestroyDescriptorSetLayout(d, setLayout, nil); counter.destroyed(.descriptorSetLayout)
-            vkDestroyShaderModule(d, shaderModule, nil); counter.destroyed(.shaderModule)
-            throw VulkanError.call("vkCreatePipelineLayout(\(name))", layoutResult)
-        }
-        self.layout = layoutHandle
-        counter.created(.pipelineLayout)
+        var setLayoutOpt: VkDescriptorSetLayout? = setLayoutOwner.handle
+        layoutOwner = try Owned(core: core, kind: .pipelineLayout, fault: nil, call: "vkCreatePipelineLayout(\(name))",
+                                create: { out in withUnsafePointer(to: &setLayoutOpt) { setPtr in
+                                    var info = VkPipelineLayoutCreateInfo()
+                                    info.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO
+                                    info.setLayoutCount = 1
+                                    info.pSetLayouts = setPtr
+                                    if pushConstantBytes > 0 {
+                                        info.pushConstantRangeCount = 1
+                                        return withUnsafePointer(to: &range) { rangePtr in
+                                            info.pPushConstantRanges = rangePtr
+                                            return vkCreatePipelineLayout(d, &info, nil, out)
+                                        }
+                                    }
+                                    return vkCreatePipelineLayout(d, &info, nil, out)
+                                } },
+                                destroy: { vkDestroyPipelineLayout($0.handle, $1, nil) })
+        let layoutHandle = layoutOwner.handle
 
         var entries = specialization.indices.map {
             VkSpecializationMapEntry(constantID: UInt32($0), offset: UInt32($0 * 4), size: 4)
         }
         var values = specialization
-        var pipeline: VkPipeline?
-        let pipelineResult = entries.withUnsafeMutableBufferPointer { entryPtr in
-            values.withUnsafeMutableBytes { valuePtr in
-                "main".withCString { entryName in
-                    var spec = VkSpecializationInfo()
-                    spec.mapEntryCount = UInt32(specialization.count)
-                    spec.pMapEntries = UnsafePointer(entryPtr.baseAddress)
-                    spec.dataSize = valuePtr.count
-                    spec.pData = UnsafeRawPointer(valuePtr.baseAddress)
-                    return withUnsafePointer(to: &spec) { specPtr in
-                        var stage = VkPipelineShaderStageCreateInfo()
-                        stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO
-                        stage.stage = VK_SHADER_STAGE_COMPUTE_BIT
-                        stage.module = shaderModule
-                        stage.pName = entryName
-                        stage.pSpecializationInfo = specialization.isEmpty ? nil : specPtr
-                        var info = VkComputePipelineCreateInfo()
-                        info.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO
-                        info.stage = stage
-                        info.layout = layoutHandle
-                        return vkCreateComputePipelines(d, nil, 1, &info, nil, &pipeline)
-                    }
-                }
-            }
-        }
-        guard pipelineResult == VK_SUCCESS, let pipeline else {
-            vkDestroyPipelineLayout(d, layoutHandle, nil); counter.destroyed(.pipelineLayout)
-            vkDestroyDescriptorSetLayout(d, setLayout, nil); counter.destroyed(.descriptorSetLayout)
-            vkDestroyShaderModule(d, shaderModule, nil); counter.destroyed(.shaderModule)
-            throw VulkanError.call("vkCreateComputePipelines(\(name))", pipelineResult)
-        }
-        self.handle = pipeline
-        counter.created(.pipeline)
-    }
-
-    deinit {
-        let d = device.handle, counter = device.counter
-        vkDestroyPipeline(d, handle, nil); counter.destroyed(.pipeline)
-        vkDestroyPipelineLayout(d, layout, nil); counter.destroyed(.pipelineLayout)
-        vkDestroyDescriptorSetLayout(d, setLayout, nil); counter.destroyed(.descriptorSetLayout)
-        vkDestroyShaderModule(d, module, nil); counter.destroyed(.shaderModule)
+        pipeline = try Owned(core: core, kind: .pipeline, fault: nil, call: "vkCreateComputePipelines(\(name))",
+                             create: { out in entries.withUnsafeMutableBufferPointer { entryPtr in
+                                 values.withUnsafeMutableBytes { valuePtr in
+                                     "main".withCString { entryName in
+                                         var spec = VkSpecializationInfo()
+                                         spec.mapEntryCount = UInt32(specialization.count)
+                                         spec.pMapEntries = UnsafePointer(entryPtr.baseAddress)
+                                         spec.dataSize = valuePtr.count
+                                         spec.pData = UnsafeRawPointer(valuePtr.baseAddress)
+                                         return withUnsafePointer(to: &spec) { specPtr in
+                                             var stage = VkPipelineShaderStageCreateInfo()
+                                             stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO
+                                             stage.stage = VK_SHADER_STAGE_COMPUTE_BIT
+                                             stage.module = shaderModule
+                                             stage.pName = entryName
+                                             stage.pSpecializationInfo = specialization.isEmpty ? nil : specPtr
+                                             var info = VkComputePipelineCreateInfo()
+                                             info.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO
+                                             info.stage = stage
+                                             info.layout = layoutHandle
+                                             return vkCreateComputePipelines(d, nil, 1, &info, nil, out)
+                                         }
+                                     }
+                                 }
+                             } },
+                             destroy: { vkDestroyPipeline($0.handle, $1, nil) })
     }
 }
 

@@ -12,7 +12,6 @@ final class DeviceCore: @unchecked Sendable {
     let instance: VulkanInstance
     let handle: VkDevice
     let queue: VkQueue
-    let queueFamily: UInt32
     let commandPool: VkCommandPool
     let memoryTypes: [PhysicalDeviceInfo.MemoryType]
     let options: VulkanOptions
@@ -28,7 +27,6 @@ final class DeviceCore: @unchecked Sendable {
         self.instance = instance
         self.options = options
         let family = try Self.computeFamily(physical, name: info.name)
-        queueFamily = family
         let device = try Self.createDevice(physical, info: info, family: family)
         instance.counter.created(.device)
         do {

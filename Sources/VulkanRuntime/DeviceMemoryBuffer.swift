@@ -13,18 +13,16 @@ final class DeviceMemoryBuffer {
         case staging
     }
 
-    let byteCount: Int
-    private let buffer: BufferHandle
+    private let buffer: Owned<VkBuffer>
     private let memory: MemoryHandle
     var handle: VkBuffer { buffer.handle }
     var mapped: UnsafeMutableRawPointer? { memory.mapped }
 
     init(core: DeviceCore, byteCount: Int, label: String, placement: Placement) throws {
         guard byteCount > 0 else { throw VulkanError.invalidUse("buffer '\(label)': size must be positive, got \(byteCount)") }
-        self.byteCount = byteCount
         let usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT.rawValue | VK_BUFFER_USAGE_TRANSFER_DST_BIT.rawValue
             | (placement == .storage ? VK_BUFFER_USAGE_STORAGE_BUFFER_BIT.rawValue : 0)
-        buffer = try BufferHandle(core: core, byteCount: byteCount, usage: usage, label: label)
+        buffer = try .buffer(core, byteCount: byteCount, usage: usage, label: label)
         var requirements = VkMemoryRequirements()
         vkGetBufferMemoryRequirements(core.handle, buffer.handle, &requirements)
         let (typeIndex, map) = try Self.memoryType(core, requirements.memoryTypeBits, placement, label: label)
@@ -56,31 +54,6 @@ final class DeviceMemoryBuffer {
             throw VulkanError.noMemoryType("buffer '\(label)' needs \(need) memory (type bits 0x\(String(typeBits, radix: 16)))")
         }
         return found
-    }
-}
-
-/// A VkBuffer, destroyed when this owner goes.
-private final class BufferHandle {
-    let core: DeviceCore
-    let handle: VkBuffer
-
-    init(core: DeviceCore, byteCount: Int, usage: UInt32, label: String) throws {
-        self.core = core
-        var info = VkBufferCreateInfo()
-        info.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO
-        info.size = VkDeviceSize(byteCount)
-        info.usage = usage
-        info.sharingMode = VK_SHARING_MODE_EXCLUSIVE
-        var buffer: VkBuffer?
-        try check(vkCreateBuffer(core.handle, &info, nil, &buffer), "vkCreateBuffer(\(label), \(byteCount) bytes)")
-        guard let buffer else { throw VulkanError.call("vkCreateBuffer(\(label))", VK_ERROR_INITIALIZATION_FAILED) }
-        handle = buffer
-        core.counter.created(.buffer)
-    }
-
-    deinit {
-        vkDestroyBuffer(core.handle, handle, nil)
-        core.counter.destroyed(.buffer)
     }
 }
 

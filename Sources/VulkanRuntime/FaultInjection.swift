@@ -6,7 +6,7 @@ import Synchronization
 /// (`VulkanOptions.faults`, `@_spi(Testing)`); a runtime without one calls Vulkan directly.
 @_spi(Testing) public final class VulkanFaultInjector: Sendable {
     /// A call that can be made to fail, named after the step of an init (or of a wait) it belongs to.
-    public enum Step: String, Sendable, CaseIterable {
+    public enum Step: String, Sendable {
         /// vkGetDeviceQueue returns no queue (device creation).
         case deviceQueue
         case commandPool, memoryAllocation, memoryMap, commandBuffer, fence, queryPool, descriptorPool
@@ -17,24 +17,19 @@ import Synchronization
         var result: VkResult { self == .fenceWait ? VK_ERROR_DEVICE_LOST : VK_ERROR_OUT_OF_DEVICE_MEMORY }
     }
 
-    /// Per step: how many more calls succeed before the armed one fails.
-    private let armed = Mutex<[Step: Int]>([:])
+    /// The steps whose next call fails.
+    private let armed = Mutex<Set<Step>>([])
 
     public init() {}
 
-    /// Makes the call of `step` after the next `succeeding` ones fail, once.
-    public func fail(_ step: Step, after succeeding: Int = 0) {
-        armed.withLock { $0[step] = succeeding }
+    /// Makes the next call of `step` fail, once.
+    public func fail(_ step: Step) {
+        _ = armed.withLock { $0.insert(step) }
     }
 
     /// Whether this call of `step` fails (and disarms it if so).
     func fires(_ step: Step) -> Bool {
-        armed.withLock { armed in
-            guard let remaining = armed[step] else { return false }
-            if remaining == 0 { armed[step] = nil; return true }
-            armed[step] = remaining - 1
-            return false
-        }
+        armed.withLock { $0.remove(step) != nil }
     }
 }
 

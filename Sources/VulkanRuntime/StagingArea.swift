@@ -16,8 +16,8 @@ final class StagingArea: @unchecked Sendable {
     private let core: DeviceCore
     private let buffer: DeviceMemoryBuffer
     private let mapped: UnsafeMutableRawPointer
-    private let commandBuffer: OwnedCommandBuffer
-    private let fence: OwnedFence
+    private let commandBuffer: Owned<VkCommandBuffer>
+    private let fence: Owned<VkFence>
 
     init(core: DeviceCore) throws {
         self.core = core
@@ -26,26 +26,26 @@ final class StagingArea: @unchecked Sendable {
             throw VulkanError.invalidUse("the staging buffer's memory is host-visible but was not mapped")
         }
         self.mapped = mapped
-        commandBuffer = try OwnedCommandBuffer(core: core)
-        fence = try OwnedFence(core: core)
+        commandBuffer = try .commandBuffer(core)
+        fence = try .fence(core)
     }
 
-    func upload(_ bytes: UnsafeRawBufferPointer, to target: VulkanBuffer, at offset: Int) throws {
-        guard let source = bytes.baseAddress else { return }
+    /// Copies `count` bytes from `source` into `target` at `offset` (a range the caller checked).
+    func upload(_ source: UnsafeRawPointer, count: Int, to target: VulkanBuffer, at offset: Int) throws {
         var done = 0
-        while done < bytes.count {
-            let n = min(Self.chunkBytes, bytes.count - done)
+        while done < count {
+            let n = min(Self.chunkBytes, count - done)
             mapped.copyMemory(from: source + done, byteCount: n)
             try copy(from: buffer.handle, at: 0, to: target.handle, at: offset + done, bytes: n)
             done += n
         }
     }
 
-    func download(from source: VulkanBuffer, at offset: Int, into bytes: UnsafeMutableRawBufferPointer) throws {
-        guard let destination = bytes.baseAddress else { return }
+    /// Copies `count` bytes of `source` at `offset` (a range the caller checked) to `destination`.
+    func download(from source: VulkanBuffer, at offset: Int, into destination: UnsafeMutableRawPointer, count: Int) throws {
         var done = 0
-        while done < bytes.count {
-            let n = min(Self.chunkBytes, bytes.count - done)
+        while done < count {
+            let n = min(Self.chunkBytes, count - done)
             try copy(from: source.handle, at: offset + done, to: buffer.handle, at: 0, bytes: n)
             (destination + done).copyMemory(from: mapped, byteCount: n)
             done += n

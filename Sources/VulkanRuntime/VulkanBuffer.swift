@@ -42,7 +42,7 @@ public final class VulkanBuffer: @unchecked Sendable {
         if let mapped {
             (mapped + byteOffset).copyMemory(from: source, byteCount: bytes.count)
         } else {
-            try device.withStaging { try $0.upload(bytes, to: self, at: byteOffset) }
+            try device.withStaging { try $0.upload(source, count: bytes.count, to: self, at: byteOffset) }
         }
     }
 
@@ -53,7 +53,7 @@ public final class VulkanBuffer: @unchecked Sendable {
         if let mapped {
             destination.copyMemory(from: mapped + byteOffset, byteCount: bytes.count)
         } else {
-            try device.withStaging { try $0.download(from: self, at: byteOffset, into: bytes) }
+            try device.withStaging { try $0.download(from: self, at: byteOffset, into: destination, count: bytes.count) }
         }
     }
 }

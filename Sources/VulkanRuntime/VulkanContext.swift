@@ -21,14 +21,8 @@ public final class VulkanContext: @unchecked Sendable {
         }
     }
 
-    /// A context whose objects are counted in `counter`: a test passes its own to see that a context whose creation
-    /// failed left nothing alive.
-    @_spi(Testing) public static func make(_ options: VulkanOptions, counter: VulkanObjectCounter) throws -> VulkanContext {
-        try VulkanContext(options: options, counter: counter)
-    }
-
-    init(options: VulkanOptions, counter: VulkanObjectCounter = VulkanObjectCounter()) throws {
-        let instance = try VulkanInstance(validation: options.validation, counter: counter)
+    init(options: VulkanOptions) throws {
+        let instance = try VulkanInstance(validation: options.validation, counter: options.counter ?? VulkanObjectCounter())
         let physical = try instance.physicalDevices()
         guard !physical.isEmpty else { throw VulkanError.noDevice("the Vulkan loader enumerates no physical device") }
         let infos = physical.enumerated().map { PhysicalDeviceInfo.query($0.element, index: $0.offset, options: options) }

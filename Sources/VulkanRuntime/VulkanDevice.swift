@@ -8,7 +8,7 @@ public final class VulkanDevice: @unchecked Sendable {
     public let info: PhysicalDeviceInfo
     public var limits: DeviceLimits { info.limits }
     public var features: DeviceFeatures { info.features }
-    public let options: VulkanOptions
+    public var options: VulkanOptions { core.options }
 
     let core: DeviceCore
     var handle: VkDevice { core.handle }
@@ -19,7 +19,6 @@ public final class VulkanDevice: @unchecked Sendable {
     /// If any step fails (device, queue, command pool), what the earlier steps made is destroyed before the throw.
     init(instance: VulkanInstance, physical: VkPhysicalDevice, info: PhysicalDeviceInfo, options: VulkanOptions) throws {
         self.info = info
-        self.options = options
         core = try DeviceCore(instance: instance, physical: physical, info: info, options: options)
     }
 

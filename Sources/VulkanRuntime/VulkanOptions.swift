@@ -22,6 +22,9 @@ public struct VulkanOptions: Sendable {
     public var disabled: Set<DeviceFeature>
     /// Test hook: Vulkan calls to fail on purpose (nil: none).
     @_spi(Testing) public var faults: VulkanFaultInjector?
+    /// Test hook: where the context counts its live objects (nil: a counter of its own), so a test can see that a
+    /// context whose creation failed left nothing alive.
+    @_spi(Testing) public var counter: VulkanObjectCounter?
 
     /// The lowest `VEER_VK_MAX_BINDING_BYTES`. A run holds whole rows, bound from an aligned offset, so the limit must
     /// hold the largest row plus the alignment skew: 64 KiB holds an F32 row of 16,000 columns (SmolLM2-135M's widest

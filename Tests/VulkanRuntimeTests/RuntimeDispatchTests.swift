@@ -137,7 +137,7 @@ struct RuntimeDispatchTests {
             #expect(context.objectCounter.totalLive > 0)
             expectNoValidationMessages(context)
         }()
-        let live = counter!.live.filter { $0.value != 0 }
+        let live = RuntimeFixtures.live(counter!)
         #expect(live.isEmpty, "still live: \(live)")
     }
 

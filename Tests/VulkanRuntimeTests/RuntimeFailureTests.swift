@@ -16,14 +16,10 @@ struct RuntimeFailureTests {
     /// (a buffer over maxBufferSize), validation on otherwise.
     static func context(_ faults: VulkanFaultInjector, forceStaging: Bool = false, validation: Bool = true,
                         counter: VulkanObjectCounter = VulkanObjectCounter()) throws -> VulkanContext {
-        var options = VulkanOptions(validation: validation, forceStaging: forceStaging)
+        var options = VulkanOptions(forceStaging: forceStaging)
         options.faults = faults
-        return try VulkanContext.make(options, counter: counter)
-    }
-
-    /// Live counts without the kinds that are back to zero (a kind stays listed once seen).
-    static func live(_ counter: VulkanObjectCounter) -> [VulkanObjectCounter.Kind: Int] {
-        counter.live.filter { $0.value != 0 }
+        options.counter = counter
+        return try RuntimeFixtures.context(options, validation: validation)
     }
 
     @Test(arguments: [Step.deviceQueue, .commandPool])
@@ -32,7 +28,7 @@ struct RuntimeFailureTests {
         faults.fail(step)
         #expect(throws: VulkanError.self) { _ = try Self.context(faults, counter: counter) }
         #expect(counter.totalCreated >= 2, "the instance and the VkDevice were made before the failure")
-        #expect(Self.live(counter).isEmpty, "still live: \(Self.live(counter))")
+        #expect(RuntimeFixtures.live(counter).isEmpty, "still live: \(RuntimeFixtures.live(counter))")
     }
 
     @Test func failedQueueCheckSaysWhatFailed() {
@@ -51,13 +47,13 @@ struct RuntimeFailureTests {
         let counter = VulkanObjectCounter(), faults = VulkanFaultInjector()
         try {
             let context = try Self.context(faults, counter: counter)
-            let before = Self.live(counter)
+            let before = RuntimeFixtures.live(counter)
             faults.fail(step)
             #expect(throws: VulkanError.self) { _ = try context.device.makeBuffer(byteCount: 256, label: "doomed") }
-            #expect(Self.live(counter) == before)
+            #expect(RuntimeFixtures.live(counter) == before)
             expectNoValidationMessages(context)
         }()
-        #expect(Self.live(counter).isEmpty, "still live: \(Self.live(counter))")
+        #expect(RuntimeFixtures.live(counter).isEmpty, "still live: \(RuntimeFixtures.live(counter))")
     }
 
     /// Real failures, no injection: sizes over the device's buffer limit (lavapipe: maxBufferSize 4 GiB; its memory
@@ -68,11 +64,11 @@ struct RuntimeFailureTests {
         let counter = VulkanObjectCounter()
         try {
             let context = try Self.context(VulkanFaultInjector(), validation: false, counter: counter)
-            let before = Self.live(counter)
+            let before = RuntimeFixtures.live(counter)
             #expect(throws: VulkanError.self) { _ = try context.device.makeBuffer(byteCount: byteCount, label: "impossible") }
-            #expect(Self.live(counter) == before)
+            #expect(RuntimeFixtures.live(counter) == before)
         }()
-        #expect(Self.live(counter).isEmpty, "still live: \(Self.live(counter))")
+        #expect(RuntimeFixtures.live(counter).isEmpty, "still live: \(RuntimeFixtures.live(counter))")
     }
 
     /// The staging area is made on the first transfer to a buffer the host cannot map; when that fails at any step,
@@ -84,16 +80,16 @@ struct RuntimeFailureTests {
             let context = try Self.context(faults, forceStaging: true, counter: counter)
             let buffer = try context.device.makeBuffer(byteCount: 64, label: "device-local")
             #expect(!buffer.isHostMapped)
-            let before = Self.live(counter)
+            let before = RuntimeFixtures.live(counter)
             faults.fail(step)
             let values = (0..<16).map(Float.init)
             #expect(throws: VulkanError.self) { try values.withUnsafeBytes { try buffer.write($0, at: 0) } }
-            #expect(Self.live(counter) == before)
+            #expect(RuntimeFixtures.live(counter) == before)
             try values.withUnsafeBytes { try buffer.write($0, at: 0) }
             #expect(try RuntimeFixtures.floats(buffer, count: 16) == values)
             expectNoValidationMessages(context)
         }()
-        #expect(Self.live(counter).isEmpty, "still live: \(Self.live(counter))")
+        #expect(RuntimeFixtures.live(counter).isEmpty, "still live: \(RuntimeFixtures.live(counter))")
     }
 
     @Test(arguments: [Step.commandBuffer, .fence, .queryPool])
@@ -101,13 +97,13 @@ struct RuntimeFailureTests {
         let counter = VulkanObjectCounter(), faults = VulkanFaultInjector()
         try {
             let context = try Self.context(faults, counter: counter)
-            let before = Self.live(counter)
+            let before = RuntimeFixtures.live(counter)
             faults.fail(step)
             #expect(throws: VulkanError.self) { _ = try context.device.makeRecording(timestamps: 2) }
-            #expect(Self.live(counter) == before)
+            #expect(RuntimeFixtures.live(counter) == before)
             expectNoValidationMessages(context)
         }()
-        #expect(Self.live(counter).isEmpty, "still live: \(Self.live(counter))")
+        #expect(RuntimeFixtures.live(counter).isEmpty, "still live: \(RuntimeFixtures.live(counter))")
     }
 
     /// A descriptor pool that cannot be made fails the dispatch; the recording stays usable and frees everything.
@@ -122,16 +118,16 @@ struct RuntimeFailureTests {
             let recording = try device.makeRecording()
             let bindings = [BufferBinding(x, access: .read), BufferBinding(y, access: .write)]
             let push = AxpbPush(count: 64, a: 2, b: 0, keep: 0)
-            let before = Self.live(counter)
+            let before = RuntimeFixtures.live(counter)
             faults.fail(.descriptorPool)
             #expect(throws: VulkanError.self) { try recording.dispatch(pipeline, bindings: bindings, push: push, groups: (1, 1, 1)) }
-            #expect(Self.live(counter) == before)
+            #expect(RuntimeFixtures.live(counter) == before)
             try recording.dispatch(pipeline, bindings: bindings, push: push, groups: (1, 1, 1))
             try device.submit(recording).wait()
             #expect(try RuntimeFixtures.floats(y, count: 64) == [Float](repeating: 2, count: 64))
             expectNoValidationMessages(context)
         }()
-        #expect(Self.live(counter).isEmpty, "still live: \(Self.live(counter))")
+        #expect(RuntimeFixtures.live(counter).isEmpty, "still live: \(RuntimeFixtures.live(counter))")
     }
 
     /// A submission dropped without `wait()` waits in its deinit, which cannot throw: a lost device there is kept on

@@ -29,11 +29,17 @@ enum RuntimeFixtures {
         return data.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
     }
 
-    /// A context with validation and synchronization validation, as every test uses.
-    static func context(_ options: VulkanOptions = VulkanOptions(validation: true)) throws -> VulkanContext {
+    /// A context with validation and synchronization validation, as every test uses (`validation: false` only where
+    /// the failure under test is itself invalid use).
+    static func context(_ options: VulkanOptions = VulkanOptions(), validation: Bool = true) throws -> VulkanContext {
         var options = options
-        options.validation = true
+        options.validation = validation
         return try VulkanContext.make(options)
+    }
+
+    /// Live counts without the kinds that are back to zero (a kind stays listed once seen).
+    static func live(_ counter: VulkanObjectCounter) -> [VulkanObjectCounter.Kind: Int] {
+        counter.live.filter { $0.value != 0 }
     }
 
     static func axpb(_ device: VulkanDevice, workgroup: UInt32 = 64) throws -> ComputePipeline {
