@@ -22,9 +22,6 @@ public final class HostBuffer: DeviceBuffer, @unchecked Sendable {   // the memo
 
     deinit { base.deallocate() }
 
-    /// The whole buffer as bytes.
-    public var bytes: UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(start: base, count: byteCount) }
-
     /// Throws `KernelError.bufferTooSmall` unless bytes [offset, offset + count) lie in the buffer.
     public func checkRange(_ offset: Int, _ count: Int, op: String) throws {
         guard rangeFits(offset: offset, count: count, in: byteCount) else {
