@@ -91,7 +91,7 @@ struct CaptureCommand: ParsableCommand {
     func run() throws {
         // Short texts share a forward pass, one KV-cache slot each; the slot count keeps the cache near 4096
         // positions whatever --ctx-size is.
-        let slots = max(1, min(8, 4096 / (modelOptions.contextSize ?? ModelOptions.defaultContextSize)))
+        let slots = max(1, min(8, 4096 / (modelOptions.context.contextSize ?? ContextSizeOption.defaultContextSize)))
         try CaptureDestination(out).checkWritable()
         let summary = try ModelLoader.run(modelOptions, slots: slots, maxRows: 512, task: Task(command: self))
         if output.json {
