@@ -1,8 +1,6 @@
 import Foundation
 import GGUF
 import Kernels
-import KernelsCPU
-import KernelsVulkan
 import Llama
 import ModelStore
 import Tokenizers

@@ -1,10 +1,7 @@
 import ArgumentParser
 import Foundation
-import GGUF
-import KernelsCPU
 import KernelsVulkan
 import Llama
-import ModelStore
 import Tokenizers
 import VulkanRuntime
 
