@@ -15,6 +15,12 @@ public enum GoldenFile {
         return path
     }
 
+    /// `found` (a lookup in golden `file`), or `GoldenEntryMissing` naming the file and `entry`, what was looked for.
+    public static func entry<T>(_ found: T?, in file: String, named entry: @autoclosure () -> String) throws -> T {
+        guard let found else { throw GoldenEntryMissing(file: file, entry: entry()) }
+        return found
+    }
+
     /// Golden `name`, a JSON file, decoded as `T`.
     public static func decode<T: Decodable>(_ type: T.Type, from name: String) throws -> T {
         let path = try path(name)

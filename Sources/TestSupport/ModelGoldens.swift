@@ -40,10 +40,7 @@ public struct ModelGoldens: Decodable, Sendable {
     public static var shared: ModelGoldens { get throws { try loaded.get() } }
 
     public static func prompt(_ id: String) throws -> Prompt {
-        guard let prompt = try shared.prompts.first(where: { $0.id == id }) else {
-            throw GoldenEntryMissing(file: fileName, entry: "prompt \(id)")
-        }
-        return prompt
+        try GoldenFile.entry(shared.prompts.first { $0.id == id }, in: fileName, named: "prompt \(id)")
     }
 
     public static func promptIDs() throws -> [String] { try shared.prompts.map(\.id) }

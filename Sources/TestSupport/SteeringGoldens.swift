@@ -29,20 +29,14 @@ public struct CVectorGoldens: Decodable, Sendable {
     public static var shared: CVectorGoldens { get throws { try loaded.get() } }
 
     public static func prompt(_ id: String) throws -> String {
-        guard let prompt = try shared.prompts.first(where: { $0.id == id }) else {
-            throw GoldenEntryMissing(file: fileName, entry: "prompt \(id)")
-        }
-        return prompt.text
+        try GoldenFile.entry(shared.prompts.first { $0.id == id }, in: fileName, named: "prompt \(id)").text
     }
 
     /// Runs as "method scale range prompt" names, for test arguments.
     public static func runNames() throws -> [String] { try shared.runs.map(name) }
 
     public static func run(named name: String) throws -> Run {
-        guard let run = try shared.runs.first(where: { Self.name($0) == name }) else {
-            throw GoldenEntryMissing(file: fileName, entry: "run \(name)")
-        }
-        return run
+        try GoldenFile.entry(shared.runs.first { Self.name($0) == name }, in: fileName, named: "run \(name)")
     }
 
     static func name(_ r: Run) -> String {
@@ -80,10 +74,7 @@ public struct SteeringReference: Decodable, Sendable {
 
         /// The reference result on prompt `id`.
         public func result(_ prompt: String) throws -> Result {
-            guard let result = results[prompt] else {
-                throw GoldenEntryMissing(file: SteeringReference.fileName, entry: "result for \(prompt) in configuration \(id)")
-            }
-            return result
+            try GoldenFile.entry(results[prompt], in: SteeringReference.fileName, named: "result for \(prompt) in configuration \(id)")
         }
     }
     /// Free text per key: what a correct float32 implementation reaches, and where a bug starts.
@@ -96,17 +87,11 @@ public struct SteeringReference: Decodable, Sendable {
     public static var shared: SteeringReference { get throws { try loaded.get() } }
 
     public static func config(_ id: String) throws -> Config {
-        guard let config = try shared.configs.first(where: { $0.id == id }) else {
-            throw GoldenEntryMissing(file: fileName, entry: "configuration \(id)")
-        }
-        return config
+        try GoldenFile.entry(shared.configs.first { $0.id == id }, in: fileName, named: "configuration \(id)")
     }
 
     public static func tokens(_ prompt: String) throws -> [Int32] {
-        guard let found = try shared.prompts.first(where: { $0.id == prompt }) else {
-            throw GoldenEntryMissing(file: fileName, entry: "prompt \(prompt)")
-        }
-        return found.tokens
+        try GoldenFile.entry(shared.prompts.first { $0.id == prompt }, in: fileName, named: "prompt \(prompt)").tokens
     }
 }
 

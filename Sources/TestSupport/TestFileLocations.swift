@@ -35,6 +35,3 @@ public enum TestFileLocations {
             .deletingLastPathComponent().appending(path: "Tests/Goldens")
     }()
 }
-
-/// `<repo>/Tests/Goldens` (see `TestFileLocations.goldens`); `GoldenFile` reads a file there with errors naming it.
-public var goldenDirectory: URL { TestFileLocations.goldens }

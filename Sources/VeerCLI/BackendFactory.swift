@@ -6,8 +6,11 @@ import VulkanRuntime
 /// VEER_THREADS, the Vulkan backend VEER_DEVICE, VEER_VALIDATION, VEER_VK_FORCE_STAGING, VEER_VK_MAX_BINDING_BYTES
 /// and VEER_VK_DISABLE.
 enum BackendFactory {
-    /// A bad VEER_THREADS is an error naming it (the library's own reading falls back to every core).
-    static func cpu() throws -> CPUBackend { CPUBackend(threads: try ThreadSetting.fromEnvironment()) }
+    /// `threads` (from `--threads`) wins; without it, VEER_THREADS, and a bad one is an error naming it (the
+    /// library's own reading falls back to every core); with neither, every core.
+    static func cpu(threads: Int? = nil) throws -> CPUBackend {
+        CPUBackend(threads: try threads ?? ThreadSetting.fromEnvironment())
+    }
 
     static func vulkan() throws -> VulkanBackend { try VulkanBackend(options: try VulkanOptions.fromEnvironment()) }
 }

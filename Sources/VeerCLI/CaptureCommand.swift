@@ -47,6 +47,7 @@ struct CaptureCommand: ParsableCommand {
 
     struct Task: ModelTask {
         var command: CaptureCommand
+        var destination: CaptureDestination
         func run<B: ComputeBackend>(_ s: ModelSession<B>) throws -> CaptureSummary {
             let c = command
             let blocks = s.model.config.layers
@@ -80,7 +81,7 @@ struct CaptureCommand: ParsableCommand {
                 textsFile: c.texts, textsLayout: layout.rawValue, bos: s.addBOS,
                 chatTemplate: template.map(CaptureProvenance.describe), model: s.manifest.model,
                 modelSHA256: s.manifest.model_sha256)
-            let written = try CaptureDestination(c.out).write(captured, provenance: provenance)
+            let written = try destination.write(captured, provenance: provenance)
             return CaptureSummary(out: c.out, format: written.format, site: request.site.rawValue, layers: request.layers,
                                   reduce: request.reduction.description, texts: entries.count, tokens: total,
                                   token_counts: captured.tokenCounts, width: captured.width, files: written.files,
@@ -91,9 +92,10 @@ struct CaptureCommand: ParsableCommand {
     func run() throws {
         // Short texts share a forward pass, one KV-cache slot each; the slot count keeps the cache near 4096
         // positions whatever --ctx-size is.
-        let slots = max(1, min(8, 4096 / (modelOptions.contextSize ?? ModelOptions.defaultContextSize)))
-        try CaptureDestination(out).checkWritable()
-        let summary = try ModelLoader.run(modelOptions, slots: slots, maxRows: 512, task: Task(command: self))
+        let slots = max(1, min(8, 4096 / (modelOptions.context.contextSize ?? ContextSizeOption.defaultContextSize)))
+        let destination = try CaptureDestination(out)
+        try destination.checkWritable()
+        let summary = try ModelLoader.run(modelOptions, slots: slots, maxRows: 512, task: Task(command: self, destination: destination))
         if output.json {
             try Console.json(summary)
         } else {

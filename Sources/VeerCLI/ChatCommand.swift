@@ -45,9 +45,10 @@ struct ChatCommand: ParsableCommand {
                 if typed.isEmpty { continue }
                 if typed == "/exit" { break }
                 let fit = history.fit(line, context: context, answerRoom: answerRoom) { messages in
-                    template.render(messages: messages, addGenerationPrompt: true).encode(with: s.tokenizer, addBOS: s.addBOS).ids.count
-                }
-                guard case let .fits(messages, droppedTurns) = fit else {
+                    let rendered = template.render(messages: messages, addGenerationPrompt: true)
+                    return (rendered: rendered, encoding: rendered.encode(with: s.tokenizer, addBOS: s.addBOS))
+                } length: { $0.encoding.ids.count }
+                guard case let .fits((rendered, prompt), droppedTurns) = fit else {
                     if case let .tooLong(tokens) = fit {
                         Console.note("message not sent: it takes \(tokens) tokens with the template, and the context of"
                                      + " \(context) tokens (--ctx-size) must also keep \(answerRoom) for the answer")
@@ -58,16 +59,13 @@ struct ChatCommand: ParsableCommand {
                     Console.note("note: dropped the oldest \(droppedTurns) turn\(droppedTurns == 1 ? "" : "s") of the conversation"
                                  + " to fit the context of \(context) tokens (--ctx-size)")
                 }
-                let rendered = template.render(messages: messages, addGenerationPrompt: true)
-                let prompt = rendered.encode(with: s.tokenizer, addBOS: s.addBOS)
-                if turn == 0 { try loaded?.warnAboutStrength(s.model, prompt: prompt.ids) }
-                let steering = try loaded?.forward(s.model, promptLength: prompt.ids.count,
-                                                   answerStart: rendered.answerStartToken(in: prompt))
-                var stream = StreamingDetokenizer(tokenizer: s.tokenizer)
+                let answerStart = rendered.answerStartToken(in: prompt)
                 if turn == 0 {   // what is steered, said once: every turn is steered the same way
-                    loaded?.report(span: SequenceSpan(promptLength: prompt.ids.count, answerStart: rendered.answerStartToken(in: prompt)),
-                                   length: context)
+                    try loaded?.announce(s.model, prompt: prompt.ids,
+                                         span: SequenceSpan(promptLength: prompt.ids.count, answerStart: answerStart), length: context)
                 }
+                let steering = try loaded?.forward(s.model, promptLength: prompt.ids.count, answerStart: answerStart)
+                var stream = StreamingDetokenizer(tokenizer: s.tokenizer)
                 let settings = command.sampling.settings(seed: seed &+ turn)
                 let eog = s.tokenizer.vocabulary.endOfGeneration
                 let shared = reusesCache ? zip(cached, prompt.ids).prefix { $0 == $1 }.count : 0

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import GGUF
-import ModelStore
 import Tokenizers
 
 /// `veer detokenize [--json] IDS...`: token ids back to text, the inverse of `veer tokenize`. The ids may be separate
@@ -35,18 +33,15 @@ struct DetokenizeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let text = ids == ["-"] ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                                : ids.joined(separator: " ")
+        let text = ids == ["-"] ? try PromptInput.readStandardInput() : ids.joined(separator: " ")
         let tokens = try Self.parse(text)
-        let path = try ModelStore().resolve(explicit: location.model)
-        let file = try GGUFFile(path: path.path)
-        let tokenizer = try Tokenizer(metadata: file.metadata)
+        let (path, _, tokenizer) = try location.open()
         if let bad = tokens.first(where: { $0 < 0 || Int($0) >= tokenizer.vocabulary.count }) {
             throw InvalidInput("token id \(bad) is outside the vocabulary of \(path.lastPathComponent) (ids 0...\(tokenizer.vocabulary.count - 1))")
         }
         let bytes = tokenizer.detokenize(tokens, renderSpecial: !skipSpecial)
         if output.json {
-            let run = RunManifest.tokenizerOnly(model: path.path, sha256: try ModelStore.sha256(of: path), bos: false)
+            let run = try RunManifest.tokenizerOnly(path: path, bos: false)
             try Console.json(Result(tokens: tokens, text: String(decoding: bytes, as: UTF8.self), run: run))
         } else {
             // The bytes as the model produced them (a cut UTF-8 character stays cut), then a newline.

@@ -71,10 +71,10 @@ struct GenerateCommand: ParsableCommand {
                 encoding = s.tokenizer.encode(prompt, parseSpecial: true, addBOS: s.addBOS)
             }
             let loaded = try c.steering.load(for: s)
-            try loaded?.warnAboutStrength(s.model, prompt: encoding.ids)
             let manifest = s.manifest.steered(by: loaded)
             let length = min(s.model.cache.shape.ctx, encoding.ids.count + min(GenerationLength.limit(c.maxTokens), s.model.cache.shape.ctx))
-            loaded?.report(span: SequenceSpan(promptLength: encoding.ids.count, answerStart: answerStart), length: length)
+            try loaded?.announce(s.model, prompt: encoding.ids,
+                                 span: SequenceSpan(promptLength: encoding.ids.count, answerStart: answerStart), length: length)
 
             var unsteered: Generation?
             if c.compare {

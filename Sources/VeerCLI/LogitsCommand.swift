@@ -51,14 +51,13 @@ struct LogitsCommand: ParsableCommand {
             let ids = s.tokenizer.encode(text, parseSpecial: true, addBOS: s.addBOS).ids
             guard !ids.isEmpty else { throw ValidationError("the text has no tokens") }
             let loaded = try command.steering.load(for: s)
-            try loaded?.warnAboutStrength(s.model, prompt: ids)
             let manifest = s.manifest.steered(by: loaded)
-            loaded?.report(span: SequenceSpan(promptLength: ids.count), length: ids.count)
+            try loaded?.announce(s.model, prompt: ids, span: SequenceSpan(promptLength: ids.count), length: ids.count)
             let pass = ForwardBatch.prefill(ids, allLogits: command.allPositions)
             let steering = try loaded?.forward(s.model, promptLength: ids.count)
             try s.model.forward(pass, steering: steering)
             try s.model.checkLogits(rows: pass.logitRows.count, of: pass, steering: steering)
-            let rows = try s.model.readLogits(rows: command.allPositions ? ids.count : 1)
+            let rows = try s.model.readLogits(rows: pass.logitRows.count)
             let summaries = rows.enumerated().map { i, row in
                 position(row, at: command.allPositions ? i : ids.count - 1, ids: ids, tokenizer: s.tokenizer)
             }

@@ -18,9 +18,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Arithmetic: f32 (the exact path the F32 goldens check).")
     var precision: String = Precision.f32.rawValue
 
-    @Option(name: [.customShort("c"), .customLong("ctx-size")],
-            help: "KV-cache size in tokens (default: 2048, or the model's context_length when smaller; at most context_length).")
-    var contextSize: Int?
+    @OptionGroup var context: ContextSizeOption
 
     @OptionGroup var threading: ThreadOptions
 
@@ -31,6 +29,5 @@ struct ModelOptions: ParsableArguments {
         guard Precision(rawValue: precision) != nil else {
             throw ValidationError("--precision \(precision): supported: \(Precision.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if let contextSize, contextSize < 1 { throw ValidationError("--ctx-size must be at least 1, got \(contextSize)") }
     }
 }

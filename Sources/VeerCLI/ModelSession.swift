@@ -1,8 +1,6 @@
 import Foundation
 import GGUF
 import Kernels
-import KernelsCPU
-import KernelsVulkan
 import Llama
 import ModelStore
 import Tokenizers
@@ -27,11 +25,9 @@ enum ModelLoader {
     /// Resolves and opens the model, builds the tokenizer, picks the backend and runs `task`.
     static func run<T: ModelTask>(_ options: ModelOptions, slots: Int = 1, maxRows: Int = 512, seed: UInt64? = nil,
                                   task: T) throws -> T.Output {
-        let path = try ModelStore().resolve(explicit: options.model)
-        let file = try GGUFFile(path: path.path)
-        let tokenizer = try Tokenizer(metadata: file.metadata)
+        let (path, file, tokenizer) = try options.location.open()
         let addBOS = options.bos ?? tokenizer.vocabulary.addsBOS
-        let contextSize = try options.contextSize(modelLimit: try LlamaConfig(from: file).contextLength, file: path.path)
+        let contextSize = try options.context.resolved(modelLimit: try LlamaConfig(from: file).contextLength, file: path.path)
         let threads = try options.threading.resolved()
         let digest = try ModelStore.sha256(of: path)
         func manifest(_ backend: String, _ device: String, _ driver: String) -> RunManifest {
@@ -41,7 +37,7 @@ enum ModelLoader {
         }
         switch try chooseBackend(options.backend) {
         case .cpu:
-            let backend = CPUBackend(threads: threads)
+            let backend = try BackendFactory.cpu(threads: threads)
             Console.note("backend: \(backend.name)")
             let model = try LlamaModel(source: file, backend: backend, slots: slots, contextSize: contextSize, maxRows: maxRows)
             var cpuManifest = manifest("cpu", "cpu", "swift-simd")
@@ -50,7 +46,7 @@ enum ModelLoader {
                                              manifest: cpuManifest, addBOS: addBOS))
         case .vulkan:
             if options.threading.threads != nil { Console.note("warning: --threads sets the CPU backend's threads; the Vulkan backend does not use it") }
-            let backend = try VulkanBackend(options: try VulkanOptions.fromEnvironment())
+            let backend = try BackendFactory.vulkan()
             let info = backend.deviceInfo
             Console.note("backend: vulkan on \(info)")
             let model = try LlamaModel(source: file, backend: backend, slots: slots, contextSize: contextSize, maxRows: maxRows)

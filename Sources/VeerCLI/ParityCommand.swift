@@ -1,10 +1,7 @@
 import ArgumentParser
 import Foundation
-import GGUF
-import KernelsCPU
 import KernelsVulkan
 import Llama
-import ModelStore
 import Tokenizers
 import VulkanRuntime
 
@@ -15,9 +12,7 @@ struct ParityCommand: ParsableCommand {
         commandName: "parity", abstract: "Run CPU and Vulkan on the same text and compare their logits and greedy continuations.")
 
     @OptionGroup var location: ModelPathOption
-    @Option(name: [.customShort("c"), .customLong("ctx-size")],
-            help: "KV-cache size in tokens (default: 2048, or the model's context_length when smaller; at most context_length).")
-    var contextSize: Int?
+    @OptionGroup var context: ContextSizeOption
     @Option(name: .customLong("max-tokens"), help: "Greedy tokens to compare after the text.") var maxTokens = 8
     @OptionGroup var output: OutputOptions
     @Argument(help: "The text (special-token text such as <|im_start|> is recognised).") var text: String
@@ -33,17 +28,14 @@ struct ParityCommand: ParsableCommand {
     }
 
     func run() throws {
-        let path = try ModelStore().resolve(explicit: location.model)
-        let file = try GGUFFile(path: path.path)
-        let tokenizer = try Tokenizer(metadata: file.metadata)
+        let (path, file, tokenizer) = try location.open()
         let ids = tokenizer.encode(text, parseSpecial: true).ids
         guard !ids.isEmpty else { throw ValidationError("the text has no tokens") }
-        let contextSize = try ModelOptions.contextSize(requested: contextSize, modelLimit: try LlamaConfig(from: file).contextLength,
-                                                       file: path.path)
+        let contextSize = try context.resolved(modelLimit: try LlamaConfig(from: file).contextLength, file: path.path)
         guard ids.count + maxTokens <= contextSize else { throw ValidationError("text plus --max-tokens exceed --ctx-size \(contextSize)") }
 
         let cpu = try LlamaModel(source: file, backend: try BackendFactory.cpu(), contextSize: contextSize, maxRows: max(ids.count, 1))
-        let vulkanBackend = try VulkanBackend(options: try VulkanOptions.fromEnvironment())
+        let vulkanBackend = try BackendFactory.vulkan()
         Console.note("comparing cpu with vulkan on \(vulkanBackend.deviceInfo)")
         let gpu = try LlamaModel(source: file, backend: vulkanBackend, contextSize: contextSize, maxRows: max(ids.count, 1))
 

@@ -24,19 +24,29 @@ struct PromptInput: ParsableArguments {
     /// The text, read once (stdin can only be read once).
     func read() throws -> String {
         if let argument, argument != Self.stdinMarker { return argument }
-        let data: Data
+        var text: String
         if let file {
+            let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
                 throw InvalidInput("-f \(file): cannot read the file (\((error as NSError).localizedDescription))")
             }
+            text = try Self.decode(data, source: "-f \(file)")
         } else {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        }
-        let source = file.map { "-f \($0)" } ?? "standard input"
-        guard var text = String(data: data, encoding: .utf8) else {
-            throw InvalidInput("\(source): the text is not valid UTF-8")
+            text = try Self.readStandardInput()
         }
         if text.hasSuffix("\r\n") { text.removeLast() } else if text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+
+    /// All of standard input as text, unchanged (a caller drops what trailing newline it wants); not UTF-8 is an error.
+    static func readStandardInput() throws -> String {
+        try decode(FileHandle.standardInput.readDataToEndOfFile(), source: "standard input")
+    }
+
+    private static func decode(_ data: Data, source: String) throws -> String {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InvalidInput("\(source): the text is not valid UTF-8")
+        }
         return text
     }
 }

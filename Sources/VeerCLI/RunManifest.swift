@@ -1,4 +1,5 @@
 import Foundation
+import ModelStore
 
 /// What produced a result, carried by every `--json` output: enough to reproduce the run.
 struct RunManifest: Encodable {
@@ -21,8 +22,8 @@ struct RunManifest: Encodable {
     static let version = "0.1.0"
 
     /// The manifest of a command that reads only the model's tokenizer: no backend, device or arithmetic ran.
-    static func tokenizerOnly(model: String, sha256: String, bos: Bool) -> RunManifest {
-        RunManifest(model: model, model_sha256: sha256, precision: "none", backend: "none", device: "none",
-                    driver: "none", bos: bos, context_size: nil, seed: nil, veer_version: version)
+    static func tokenizerOnly(path: URL, bos: Bool) throws -> RunManifest {
+        RunManifest(model: path.path, model_sha256: try ModelStore.sha256(of: path), precision: "none", backend: "none",
+                    device: "none", driver: "none", bos: bos, context_size: nil, seed: nil, veer_version: version)
     }
 }

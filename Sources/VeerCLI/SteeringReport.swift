@@ -1,4 +1,6 @@
 import Foundation
+import Kernels
+import Llama
 import Steering
 
 /// What a steered run tells the user on stderr: one line saying what is steered (each file with its strength and
@@ -13,7 +15,12 @@ extension LoadedSteering {
         return vector.blocks.filter { layers?.contains($0) ?? true }
     }
 
-    var steersAnyBlock: Bool { vectors.indices.contains { !steeredBlocks($0).isEmpty } }
+    /// Everything a steered run says before it starts: the strength warnings (`warnAboutStrength`, which may run an
+    /// unsteered pass over `prompt`), then the report line and its warnings (`report`).
+    func announce<B: ComputeBackend>(_ model: LlamaModel<B>, prompt: [Int32], span: SequenceSpan, length: Int) throws {
+        try warnAboutStrength(model, prompt: prompt)
+        report(span: span, length: length)
+    }
 
     /// The stderr line and warnings for a run whose sequence is `length` tokens long at most (prompt included).
     func report(span: SequenceSpan, length: Int) {
@@ -30,7 +37,7 @@ extension LoadedSteering {
             Console.note("warning: strength \(Self.format(entry.strength)) lies outside the strength range"
                          + " \(Self.format(range.lowerBound))...\(Self.format(range.upperBound)) that \(paths[i].path) records (veer.strength_range)")
         }
-        if !steersAnyBlock {
+        if !vectors.indices.contains(where: { !steeredBlocks($0).isEmpty }) {
             let cause = vectors.allSatisfy { $0.strength == 0 } || layers == nil
                 ? "every strength is 0" : "--layers \(layers!) selects none of the vectors' blocks"
             Console.note("warning: \(cause): this run is not steered")

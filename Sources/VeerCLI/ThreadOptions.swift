@@ -9,13 +9,16 @@ struct ThreadOptions: ParsableArguments {
             help: "CPU backend worker threads (default: $VEER_THREADS, else every core).")
     var threads: Int?
 
+    /// Checks the option, or without it VEER_THREADS, before the command runs.
     func validate() throws {
-        do { _ = try resolved() } catch { throw ValidationError("\(error)") }
+        do {
+            if try resolved() == nil { _ = try ThreadSetting.fromEnvironment() }
+        } catch { throw ValidationError("\(error)") }
     }
 
-    /// The thread count to run with, or nil for the backend's default (every core).
-    func resolved(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int? {
-        guard let threads else { return try ThreadSetting.fromEnvironment(environment) }
+    /// `--threads`, checked, or nil when it is not given (`BackendFactory.cpu(threads:)` then reads VEER_THREADS).
+    func resolved() throws -> Int? {
+        guard let threads else { return nil }
         guard threads >= 1 else {
             throw InvalidInput("--threads \(threads): expected a whole number of threads, at least 1")
         }

@@ -1,6 +1,4 @@
 import ArgumentParser
-import GGUF
-import ModelStore
 import Tokenizers
 
 /// `veer tokenize [--json] TEXT`: the model's token ids and pieces for a text.
@@ -16,13 +14,11 @@ struct TokenizeCommand: ParsableCommand {
     struct Result: Encodable { var tokens: [Int32]; var pieces: [String]; var bos: Bool; var run: RunManifest }
 
     func run() throws {
-        let path = try ModelStore().resolve(explicit: location.model)
-        let file = try GGUFFile(path: path.path)
-        let tokenizer = try Tokenizer(metadata: file.metadata)
+        let (path, _, tokenizer) = try location.open()
         let encoding = tokenizer.encode(try input.read(), parseSpecial: !noSpecial, addBOS: bos)
         let pieces = encoding.ids.map { tokenizer.decode([$0], renderSpecial: true) }
         if output.json {
-            let run = RunManifest.tokenizerOnly(model: path.path, sha256: try ModelStore.sha256(of: path), bos: encoding.usedBOS)
+            let run = try RunManifest.tokenizerOnly(path: path, bos: encoding.usedBOS)
             try Console.json(Result(tokens: encoding.ids, pieces: pieces, bos: encoding.usedBOS, run: run))
         } else {
             for (id, piece) in zip(encoding.ids, pieces) { Console.output("\(id)\t\(piece.debugDescription)") }

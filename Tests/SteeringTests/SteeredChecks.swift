@@ -54,10 +54,7 @@ enum SteeredChecks {
         let p = config.params
         /// A parameter the configuration's method needs; its absence fails the test, naming the configuration and key.
         func required<T>(_ value: T?, _ key: String) throws -> T {
-            guard let value else {
-                throw GoldenEntryMissing(file: SteeringReference.fileName, entry: "params.\(key) in configuration \(config.id)")
-            }
-            return value
+            try GoldenFile.entry(value, in: SteeringReference.fileName, named: "params.\(key) in configuration \(config.id)")
         }
         switch config.method {
         case "additive":

@@ -6,42 +6,31 @@ import Testing
 /// n_layer (common.cpp turns its unset -1 into those), so `0 0` steers every block of the file.
 @Suite("veer: llama.cpp layer range defaults", .enabled(if: ModelFixture.enabled))
 struct ControlVectorLayerRangeCLITests {
-    static let happy = goldenDirectory.appending(path: "cvector-happy.gguf").path
-
-    static func logits(_ arguments: [String]) throws -> (stderr: String, json: [String: Any]) {
-        let result = try VeerProcess.run(["logits", "--backend", "cpu", "--top", "5", "--json"] + arguments
-                                         + ["The capital of France is"])
-        #expect(result.status == 0, "stderr: \(result.stderr)")
-        return (result.stderr, try #require(try result.json() as? [String: Any]))
-    }
-
-    static func layers(_ json: [String: Any]) -> String? {
-        ((json["run"] as? [String: Any])?["steering"] as? [String: Any])?["layers"] as? String
-    }
+    static var happy: String { get throws { try GoldenFile.path("cvector-happy.gguf") } }
 
     /// Before: `0 0` became --layers 0-0, which steers none of the file's blocks 1-29.
     @Test func zeroMeansTheWholeModel() throws {
-        let (stderr, json) = try Self.logits(["--control-vector", Self.happy, "--control-vector-layer-range", "0", "0"])
-        #expect(stderr.contains("on blocks 1-29 of its 1-29"), "stderr: \(stderr)")
-        #expect(!stderr.contains("not steered"), "stderr: \(stderr)")
-        #expect(Self.layers(json) == "1-30")
-        let all = try Self.logits(["--steer", Self.happy]).json
+        let (result, json) = try VeerProcess.logitsJSON(["--control-vector", Self.happy, "--control-vector-layer-range", "0", "0"])
+        #expect(result.stderr.contains("on blocks 1-29 of its 1-29"), "stderr: \(result.stderr)")
+        #expect(!result.stderr.contains("not steered"), "stderr: \(result.stderr)")
+        #expect(VeerProcess.steeredLayers(json) == "1-30")
+        let all = try VeerProcess.logitsJSON(["--steer", Self.happy]).json
         #expect(json["top"] as? [[Double]] == all["top"] as? [[Double]])
     }
 
     /// Before: `-1 12` was refused (START must be >= 0); llama.cpp reads it as 1 to 12.
     @Test func negativeStartIsBlockOneAndNegativeEndIsTheLastBlock() throws {
-        let (stderr, json) = try Self.logits(["--control-vector", Self.happy, "--control-vector-layer-range", "-1", "12"])
-        #expect(stderr.contains("on blocks 1-12 of its 1-29"), "stderr: \(stderr)")
-        #expect(Self.layers(json) == "1-12")
-        let (tail, _) = try Self.logits(["--control-vector", Self.happy, "--control-vector-layer-range", "20", "-1"])
-        #expect(tail.contains("on blocks 20-29 of its 1-29"), "stderr: \(tail)")
+        let (result, json) = try VeerProcess.logitsJSON(["--control-vector", Self.happy, "--control-vector-layer-range", "-1", "12"])
+        #expect(result.stderr.contains("on blocks 1-12 of its 1-29"), "stderr: \(result.stderr)")
+        #expect(VeerProcess.steeredLayers(json) == "1-12")
+        let (tail, _) = try VeerProcess.logitsJSON(["--control-vector", Self.happy, "--control-vector-layer-range", "20", "-1"])
+        #expect(tail.stderr.contains("on blocks 20-29 of its 1-29"), "stderr: \(tail.stderr)")
     }
 
     /// A one-block range is one block, said in the singular (before: "on blocks 12 of its 1-29").
     @Test func oneBlockRange() throws {
-        let (stderr, json) = try Self.logits(["--control-vector", Self.happy, "--control-vector-layer-range", "12", "12"])
-        #expect(stderr.contains("at strength 1 on block 12 of its 1-29;"), "stderr: \(stderr)")
-        #expect(Self.layers(json) == "12-12")
+        let (result, json) = try VeerProcess.logitsJSON(["--control-vector", Self.happy, "--control-vector-layer-range", "12", "12"])
+        #expect(result.stderr.contains("at strength 1 on block 12 of its 1-29;"), "stderr: \(result.stderr)")
+        #expect(VeerProcess.steeredLayers(json) == "12-12")
     }
 }

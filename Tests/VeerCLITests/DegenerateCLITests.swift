@@ -8,17 +8,14 @@ import TestSupport
 /// NaN or infinity".
 @Suite("veer: degenerate forward passes", .enabled(if: GenerateGoldenCLITests.enabled))
 struct DegenerateCLITests {
-    static let happy = goldenDirectory.appending(path: "cvector-happy.gguf").path
+    static var happy: String { get throws { try GoldenFile.path("cvector-happy.gguf") } }
+    let scratch: ScratchDirectory
+    init() throws { scratch = try ScratchDirectory() }
 
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appending(path: "veer-degenerate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
-    func expectSteeringFailure(_ result: VeerProcess, strength: String) {
+    func expectSteeringFailure(_ result: VeerProcess, strength: String) throws {
+        let happy = try Self.happy
         #expect(result.status != 0, "stdout: \(result.stdout)")
-        #expect(result.stderr.contains("steering \(Self.happy) at strength \(strength) broke the forward pass at block 1: "
+        #expect(result.stderr.contains("steering \(happy) at strength \(strength) broke the forward pass at block 1: "
                                        + "its resid_post is too large for float32 RMSNorm"), "stderr: \(result.stderr)")
         #expect(result.stderr.contains("the logits are degenerate (every value is 0.0). Lower the strength."),
                 "stderr: \(result.stderr)")
@@ -29,26 +26,27 @@ struct DegenerateCLITests {
     func overflowingSteeringFailsAndNamesIt(strength: String, printed: String, temperature: String) throws {
         let result = try VeerProcess.run(["generate", "--backend", "cpu", "--temperature", temperature, "--seed", "3",
                                           "--max-tokens", "4", "--steer", "\(Self.happy):\(strength)", "Hello"])
-        expectSteeringFailure(result, strength: printed)
+        try expectSteeringFailure(result, strength: printed)
         #expect(result.stdout.isEmpty, "an answer was printed: \(result.stdout)")
         #expect(!result.stderr.contains("stop:"))
     }
 
     @Test func logitsAndChatFailToo() throws {
         let logits = try VeerProcess.run(["logits", "--backend", "cpu", "--steer", "\(Self.happy):1e30", "Hello"])
-        expectSteeringFailure(logits, strength: "1e+30")
+        try expectSteeringFailure(logits, strength: "1e+30")
         #expect(logits.stdout.isEmpty, "logits were printed: \(logits.stdout)")
         let chat = try VeerProcess.run(["chat", "--backend", "cpu", "--temperature", "0", "--max-tokens", "4",
                                         "--steer", "\(Self.happy):1e30"], input: "Hi\n")
-        expectSteeringFailure(chat, strength: "1e+30")
+        try expectSteeringFailure(chat, strength: "1e+30")
     }
 
     /// llama.cpp's files carry no residual norms: the prompt's own (unsteered) residual norms are the yardstick.
     @Test func strengthFarAboveTheResidualNormWarns() throws {
+        let happy = try Self.happy
         let strong = try VeerProcess.run(["generate", "--backend", "cpu", "--temperature", "0", "--max-tokens", "2",
                                           "--steer", "\(Self.happy):1e4", "Hello"])
         #expect(strong.status == 0, "stderr: \(strong.stderr)")
-        #expect(strong.stderr.contains("warning: \(Self.happy) at strength 10000.0 adds a vector of norm 1e+04 at block"),
+        #expect(strong.stderr.contains("warning: \(happy) at strength 10000.0 adds a vector of norm 1e+04 at block"),
                 "stderr: \(strong.stderr)")
         #expect(strong.stderr.contains("× the residual norm there") && strong.stderr.contains("measured on this prompt"),
                 "stderr: \(strong.stderr)")
@@ -59,8 +57,7 @@ struct DegenerateCLITests {
 
     /// A vector from `veer extract` records its residual norms (`veer.layer_norms`); the warning uses them.
     @Test func strengthIsJudgedByTheFilesLayerNorms() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = scratch.url
         let pairs = directory.appending(path: "pairs.jsonl"), vector = directory.appending(path: "v.gguf").path
         try Data(#"""
             {"positive": "I love this sunny day.", "negative": "I hate this rainy day."}
@@ -78,8 +75,7 @@ struct DegenerateCLITests {
     /// blk.5.ffn_down.weight's type field flipped from Q4_1 to Q4_0: the data still fits (18 of 20 bytes a block)
     /// but decodes to garbage, including NaN scales.
     @Test func damagedWeightIsNamed() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = scratch.url
         let model = directory.appending(path: "flipped.gguf")
         var bytes = try Data(contentsOf: URL(fileURLWithPath: try #require(ModelFixture.path)))
         try Self.setTensorType(of: "blk.5.ffn_down.weight", in: &bytes, from: 3, to: 2)

@@ -8,11 +8,6 @@ import Testing
 struct LlamaCppConventionsCLITests {
     static let hasModel = ModelFixture.path != nil
 
-    static func temporaryFile(_ contents: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appending(path: "veer-prompt-\(UUID().uuidString).txt")
-        try Data(contents.utf8).write(to: url)
-        return url
-    }
 
     static func tokens(_ result: VeerProcess) throws -> [Int] {
         #expect(result.status == 0, "stderr: \(result.stderr)")
@@ -35,8 +30,10 @@ struct LlamaCppConventionsCLITests {
     @Test(.enabled(if: hasModel)) func promptFromAFileOrStandardInput() throws {
         let text = "The capital of France is"
         let direct = try Self.tokens(try VeerProcess.run(["tokenize", "--json", text]))
-        let file = try Self.temporaryFile(text + "\n")
-        defer { try? FileManager.default.removeItem(at: file) }
+        let scratch = try ScratchDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let file = scratch.url.appending(path: "prompt.txt")
+        try Data((text + "\n").utf8).write(to: file)
         #expect(try Self.tokens(try VeerProcess.run(["tokenize", "--json", "-f", file.path])) == direct)
         #expect(try Self.tokens(try VeerProcess.run(["tokenize", "--json", "-"], input: text + "\n")) == direct)
         let both = try VeerProcess.run(["tokenize", "-f", file.path, text])

@@ -100,7 +100,7 @@ struct ModelInputCLITests {
     @Test(.enabled(if: ModelFixture.enabled)) func badSteeringStrengthsAreNamed() throws {
         let scratch = try ScratchDirectory()
         let vector = scratch.url.appending(path: "v.gguf").path
-        try FileManager.default.copyItem(atPath: goldenDirectory.appending(path: "cvector-happy.gguf").path, toPath: vector)
+        try FileManager.default.copyItem(atPath: GoldenFile.path("cvector-happy.gguf"), toPath: vector)
         for strength in ["abc", "1e400", "nan"] {
             let result = try VeerProcess.run(["generate", "--backend", "cpu", "--steer", "\(vector):\(strength)", "Hi"])
             #expect(result.status != 0)

@@ -7,60 +7,49 @@ import Testing
 /// outside the file's recorded range; and llama.cpp's control-vector options mean what they mean there.
 @Suite("veer: steering report", .enabled(if: ModelFixture.enabled))
 struct SteeringReportCLITests {
-    static let happy = goldenDirectory.appending(path: "cvector-happy.gguf").path
+    static var happy: String { get throws { try GoldenFile.path("cvector-happy.gguf") } }
     static let prompt = "The capital of France is"
-
-    static func logits(_ arguments: [String]) throws -> (result: VeerProcess, json: [String: Any]) {
-        let result = try VeerProcess.run(["logits", "--backend", "cpu", "--top", "5", "--json"] + arguments + [prompt])
-        #expect(result.status == 0, "stderr: \(result.stderr)")
-        return (result, try #require(try result.json() as? [String: Any]))
-    }
-
-    static func vectors(_ json: [String: Any]) throws -> [[String: Any]] {
-        let run = try #require(json["run"] as? [String: Any])
-        return try #require((run["steering"] as? [String: Any])?["vectors"] as? [[String: Any]])
-    }
 
     /// Before: no line on stderr, and the manifest listed blocks 1-29 whatever --layers kept.
     @Test func oneLineSaysWhatIsSteered() throws {
-        let (result, json) = try Self.logits(["--steer", "\(Self.happy):4", "--layers", "12-14"])
+        let (result, json) = try VeerProcess.logitsJSON(["--steer", "\(Self.happy):4", "--layers", "12-14"])
         #expect(result.stderr.contains("steering: cvector-happy.gguf at strength 4 on blocks 12-14 of its 1-29; positions all (steered-persist)"),
                 "stderr: \(result.stderr)")
-        let vector = try #require(try Self.vectors(json).first)
+        let vector = try #require(try VeerProcess.steeredVectors(json).first)
         #expect(vector["blocks"] as? [Int] == [12, 13, 14])
         #expect(vector["file_blocks"] as? [Int] == Array(1...29))
     }
 
     /// `--layers 0` on a vector for blocks 1-29 steers nothing. Before: silent, exit 0, manifest blocks 1-29.
     @Test func layersThatSelectNothingAreReported() throws {
-        let (result, json) = try Self.logits(["--steer", Self.happy, "--layers", "0"])
+        let (result, json) = try VeerProcess.logitsJSON(["--steer", Self.happy, "--layers", "0"])
         #expect(result.stderr.contains("on no blocks of its 1-29"), "stderr: \(result.stderr)")
         #expect(result.stderr.contains("warning: --layers 0 selects none of the vectors' blocks: this run is not steered"),
                 "stderr: \(result.stderr)")
-        #expect(try Self.vectors(json).first?["blocks"] as? [Int] == [])
-        let plain = try Self.logits([]).json
+        #expect(try VeerProcess.steeredVectors(json).first?["blocks"] as? [Int] == [])
+        let plain = try VeerProcess.logitsJSON([]).json
         #expect(json["top"] as? [[Double]] == plain["top"] as? [[Double]])
     }
 
     /// `logits` computes no generated position, so `--positions generated` steers nothing there.
     @Test func positionsThatSelectNothingAreReported() throws {
-        let (result, _) = try Self.logits(["--steer", Self.happy, "--positions", "generated"])
+        let (result, _) = try VeerProcess.logitsJSON(["--steer", Self.happy, "--positions", "generated"])
         #expect(result.stderr.contains("warning: --positions generated selects none of this run's 5 positions (5 in the prompt): this run is not steered"),
                 "stderr: \(result.stderr)")
-        let list = try Self.logits(["--steer", Self.happy, "--positions", "2,3"]).result
+        let list = try VeerProcess.logitsJSON(["--steer", Self.happy, "--positions", "2,3"]).result
         #expect(!list.stderr.contains("selects none"), "stderr: \(list.stderr)")
     }
 
     /// `--control-vector-scaled F S --control-vector-layer-range A B` is `--steer F:S --layers A-B`, negative scales
     /// included; `--control-vector F` is `--steer F`. Before: unknown options.
     @Test func llamaCppControlVectorOptions() throws {
-        let ours = try Self.logits(["--steer", "\(Self.happy):-2", "--layers", "10-20"]).json
-        let theirs = try Self.logits(["--control-vector-scaled", Self.happy, "-2", "--control-vector-layer-range", "10", "20"]).json
+        let ours = try VeerProcess.logitsJSON(["--steer", "\(Self.happy):-2", "--layers", "10-20"]).json
+        let theirs = try VeerProcess.logitsJSON(["--control-vector-scaled", Self.happy, "-2", "--control-vector-layer-range", "10", "20"]).json
         #expect(theirs["top"] as? [[Double]] == ours["top"] as? [[Double]])
-        #expect(try Self.vectors(theirs).first?["strength"] as? Double == -2)
+        #expect(try VeerProcess.steeredVectors(theirs).first?["strength"] as? Double == -2)
         #expect((theirs["run"] as? [String: Any]).flatMap { ($0["steering"] as? [String: Any])?["layers"] as? String } == "10-20")
-        let plainSteer = try Self.logits(["--steer", Self.happy]).json
-        let plainCV = try Self.logits(["--control-vector", Self.happy]).json
+        let plainSteer = try VeerProcess.logitsJSON(["--steer", Self.happy]).json
+        let plainCV = try VeerProcess.logitsJSON(["--control-vector", Self.happy]).json
         #expect(plainCV["top"] as? [[Double]] == plainSteer["top"] as? [[Double]])
         #expect(plainCV["top"] as? [[Double]] != ours["top"] as? [[Double]])
         let outside = try VeerProcess.run(["logits", "--backend", "cpu", "--control-vector", Self.happy,
@@ -71,19 +60,19 @@ struct SteeringReportCLITests {
 
     /// A strength outside the file's veer.strength_range gets a warning naming both; inside it, none.
     @Test func strengthOutsideTheRecordedRangeIsWarned() throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "veer-report-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = try ScratchDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let directory = scratch.url
         let out = directory.appending(path: "ranged.gguf").path
         let pairs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appending(path: "examples/happy-sad-pairs.jsonl").path
         let extract = try VeerProcess.run(["extract", "--backend", "cpu", "--pairs", pairs, "--layers", "12-12",
                                            "--strength-range", "0:2", "--out", out])
         #expect(extract.status == 0, "stderr: \(extract.stderr)")
-        let outside = try Self.logits(["--steer", "\(out):8"]).result
+        let outside = try VeerProcess.logitsJSON(["--steer", "\(out):8"]).result
         #expect(outside.stderr.contains("warning: strength 8 lies outside the strength range 0...2 that \(out) records (veer.strength_range)"),
                 "stderr: \(outside.stderr)")
-        let inside = try Self.logits(["--steer", "\(out):1.5"]).result
+        let inside = try VeerProcess.logitsJSON(["--steer", "\(out):1.5"]).result
         #expect(!inside.stderr.contains("outside the strength range"), "stderr: \(inside.stderr)")
     }
 }

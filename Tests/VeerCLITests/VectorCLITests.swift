@@ -129,10 +129,3 @@ struct VectorCLITests {
         #expect(infinite.status != 0 && infinite.stderr.contains("finite"), "stderr: \(infinite.stderr)")
     }
 }
-
-/// A directory for one test's output files, removed when the test's suite instance is released.
-final class ScratchDirectory {
-    let url = FileManager.default.temporaryDirectory.appending(path: "veer-vector-cli-\(UUID().uuidString)")
-    init() throws { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
-    deinit { try? FileManager.default.removeItem(at: url) }
-}

@@ -65,3 +65,26 @@ struct CLITestError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+extension VeerProcess {
+    /// `veer logits --backend cpu --top 5 --json ARGUMENTS "The capital of France is"`, expected to succeed, with its
+    /// JSON document.
+    static func logitsJSON(_ arguments: [String]) throws -> (result: VeerProcess, json: [String: Any]) {
+        let result = try run(["logits", "--backend", "cpu", "--top", "5", "--json"] + arguments + ["The capital of France is"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        return (result, try #require(try result.json() as? [String: Any]))
+    }
+
+    /// The run manifest's `steering` object of a `--json` document, if the run was steered.
+    static func steeringManifest(_ json: [String: Any]) -> [String: Any]? {
+        (json["run"] as? [String: Any])?["steering"] as? [String: Any]
+    }
+
+    /// The manifest's steered vectors; a run without them fails the test.
+    static func steeredVectors(_ json: [String: Any]) throws -> [[String: Any]] {
+        try #require(steeringManifest(json)?["vectors"] as? [[String: Any]])
+    }
+
+    /// The manifest's `--layers`, if any.
+    static func steeredLayers(_ json: [String: Any]) -> String? { steeringManifest(json)?["layers"] as? String }
+}
