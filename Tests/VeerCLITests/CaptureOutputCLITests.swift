@@ -27,6 +27,7 @@ struct CaptureOutputCLITests {
     @Test(.enabled(if: deniedDirectory != nil && ModelFixture.path != nil))
     func permissionDeniedIsPlainAndComesBeforeTheModel() throws {
         let scratch = try ScratchDirectory()
+        defer { withExtendedLifetime(scratch) {} }
         let texts = try Self.textsFile(in: scratch.url)
         let out = Self.deniedDirectory! + "/veer-capture.safetensors"
         let result = try VeerProcess.run(["capture", "--backend", "cpu", "--texts", texts, "--out", out])
@@ -43,6 +44,7 @@ struct CaptureOutputCLITests {
     @Test(.enabled(if: TinyFilesystem.available && ModelFixture.enabled))
     func fullDiskLeavesNothingBehind() throws {
         let scratch = try ScratchDirectory()
+        defer { withExtendedLifetime(scratch) {} }
         let texts = try Self.textsFile(in: scratch.url)
         let disk = try #require(TinyFilesystem())
         for out in [disk.url.appending(path: "capture.safetensors").path, disk.url.appending(path: "npy").path + "/"] {

@@ -10,6 +10,7 @@ struct ExtractInputCLITests {
                       ("cvector-mean", "negative")])
     func emptySideIsNamed(_ method: String, _ side: String) throws {
         let scratch = try ScratchDirectory()
+        defer { withExtendedLifetime(scratch) {} }
         let pairs = scratch.url.appending(path: "pairs.jsonl"), out = scratch.url.appending(path: "v.gguf")
         let empty = side == "positive" ? "{\"positive\": \"\", \"negative\": \"I am sad\"}"
                                        : "{\"positive\": \"I am happy\", \"negative\": \"\"}"

@@ -82,6 +82,7 @@ struct ModelInputCLITests {
     /// silently became id 11).
     @Test(.enabled(if: hasModel)) func bosTokenOutsideTheVocabularyIsAnError() throws {
         let scratch = try ScratchDirectory()
+        defer { withExtendedLifetime(scratch) {} }
         let source = try GGUFFile(path: ModelFixture.path!).metadata
         var writer = GGUFWriter()
         writer.set("general.architecture", .string("llama"))
@@ -99,6 +100,7 @@ struct ModelInputCLITests {
     /// "cannot open the file" for "abc", a "metadata key" for "1e400"); a path with a colon still works.
     @Test(.enabled(if: ModelFixture.enabled)) func badSteeringStrengthsAreNamed() throws {
         let scratch = try ScratchDirectory()
+        defer { withExtendedLifetime(scratch) {} }
         let vector = scratch.url.appending(path: "v.gguf").path
         try FileManager.default.copyItem(atPath: GoldenFile.path("cvector-happy.gguf"), toPath: vector)
         for strength in ["abc", "1e400", "nan"] {
