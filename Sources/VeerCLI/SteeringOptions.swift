@@ -136,12 +136,12 @@ struct LoadedSteering {
                                       span: SequenceSpan(promptLength: promptLength, answerStart: answerStart))
     }
 
-    /// Device tables for a run of one sequence in slot 0.
-    func forward<B: ComputeBackend>(_ model: LlamaModel<B>, promptLength: Int, answerStart: Int? = nil) throws
-        -> ForwardSteering<B.Buffer>
+    /// Device tables for a run of one sequence in slot 0; with `trace`, every pass appends its trace rows there.
+    func forward<B: ComputeBackend>(_ model: LlamaModel<B>, promptLength: Int, answerStart: Int? = nil,
+                                    trace: SteeringTrace? = nil) throws -> ForwardSteering<B.Buffer>
     {
         var steering = try BatchSteering(model: model, sequences: [try sequence(promptLength: promptLength, answerStart: answerStart)],
-                                         cacheMode: cacheMode).forward
+                                         cacheMode: cacheMode, trace: trace).forward
         steering.summary = paths.map { "\($0.path) at strength \($0.strength)" }.joined(separator: " + ")
         return steering
     }
