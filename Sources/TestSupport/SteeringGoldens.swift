@@ -59,6 +59,11 @@ public struct SteeringReference: Decodable, Sendable {
         public var units: [Unit]?
         public var heads: [Head]?
         public var head_dim: Int?
+        public var gated: Bool?
+        public var mu: [Float]?
+        public var kappa: Float?
+        public var beta: Float?
+        public var t: Float?
     }
     public struct Result: Decodable, Sendable {
         public var last_top20: [[Double]]

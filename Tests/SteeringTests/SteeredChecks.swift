@@ -49,7 +49,8 @@ enum SteeredChecks {
         print("[\(backend)] cvector \(name): max |logit - F32 golden| over the shared top-20 = \(worst)")
     }
 
-    /// The edits of a steering-reference.json configuration (additive, AUSteer on mlp_out, ITI on heads_concat).
+    /// The edits of a steering-reference.json configuration (additive, AUSteer on mlp_out, ITI on heads_concat,
+    /// Spherical gated and ungated at resid_post), built directly (the CLI tests go through JSON specs instead).
     static func referenceEdits(_ config: SteeringReference.Config, headsWidth: Int) throws -> [SiteKey: SiteEdit] {
         let p = config.params
         /// A parameter the configuration's method needs; its absence fails the test, naming the configuration and key.
@@ -77,9 +78,29 @@ enum SteeredChecks {
                 for (i, theta) in head.theta.enumerated() { add[head.head * headDim + i] = alpha * head.sigma * theta }
             }
             return [SiteKey(block: try required(p.layer, "layer"), site: .headsConcat): SiteEdit(add: add)]
+        case "spherical":
+            let mu = try required(p.mu, "mu"), alpha = try required(p.alpha, "alpha")
+            let rotation = try required(p.gated, "gated")
+                ? SphericalRotation(mu: mu, kappa: try required(p.kappa, "kappa"), alpha: alpha, beta: try required(p.beta, "beta"))
+                : .ungated(mu: mu, t: alpha)
+            return [SiteKey(block: try required(p.layer, "layer"), site: .residPost): SiteEdit(rotation: rotation)]
         default:
             throw GoldenEntryMissing(file: SteeringReference.fileName, entry: "method the tests know in configuration \(config.id) (\(config.method))")
         }
+    }
+
+    /// The same configuration as one entry at strength 1 (each edit becomes its interventions), for composition.
+    static func referenceEntry(_ config: SteeringReference.Config, headsWidth: Int) throws -> SteeringEntry {
+        var interventions: [Intervention] = []
+        for (key, edit) in try referenceEdits(config, headsWidth: headsWidth).sorted(by: { $0.key < $1.key }) {
+            if let add = edit.add { interventions.append(.add(block: key.block, site: key.site, vector: add)) }
+            if !edit.units.isEmpty {
+                interventions.append(.scaleUnits(block: key.block, site: key.site, units: edit.units.map {
+                    Intervention.Unit(index: $0.index, coefficient: $0.coefficient) }, alpha: edit.unitAlpha))
+            }
+            if let rotation = edit.rotation { interventions.append(.rotate(block: key.block, rotation: rotation)) }
+        }
+        return SteeringEntry(name: config.id, method: try #require(SteeringMethod(rawValue: config.method)), interventions: interventions)
     }
 
     static func referenceConfig<B: ComputeBackend>(_ model: LlamaModel<B>, _ id: String, prompt: String, backend: String) throws {

@@ -16,7 +16,8 @@ extension SteeringModelTests {
         }
 
         @Test(arguments: ["additive_l12_s4", "austeer_mlp_out_k16_seed1234_a20", "austeer_mlp_out_k16_seed1234_a60",
-                          "iti_l12_h1-4-7_seed99_a8"], ["P1", "P6"])
+                          "iti_l12_h1-4-7_seed99_a8", "spherical_l15_k20_a0.6_b-0.05", "spherical_l10_k20_a1.0_b-1.0",
+                          "spherical_l15_ungated_t0.5"], ["P1", "P6"])
         func referenceConfig(_ id: String, _ prompt: String) throws {
             try SteeredChecks.referenceConfig(SteeringModelFixture.cpu, id, prompt: prompt, backend: "cpu")
         }
@@ -32,7 +33,8 @@ extension SteeringModelTests {
             #expect(try SteeringModelFixture.vulkanBackend.validationMessages.isEmpty)
         }
 
-        @Test(arguments: ["additive_l12_s4", "austeer_mlp_out_k16_seed1234_a60", "iti_l12_h1-4-7_seed99_a8"])
+        @Test(arguments: ["additive_l12_s4", "austeer_mlp_out_k16_seed1234_a60", "iti_l12_h1-4-7_seed99_a8",
+                          "spherical_l15_k20_a0.6_b-0.05", "spherical_l15_ungated_t0.5"])
         func referenceConfig(_ id: String) throws {
             try SteeredChecks.referenceConfig(SteeringModelFixture.vulkan, id, prompt: "P1", backend: "vulkan")
             #expect(try SteeringModelFixture.vulkanBackend.validationMessages.isEmpty)

@@ -36,6 +36,14 @@ public final class BatchSteering<B: ComputeBackend> {
                 if let bad = edit.units.first(where: { Int($0.index) >= width }) {
                     throw SteeringError.mismatch("sequence \(slot): unit \(bad.index) of \(key.site.rawValue) at block \(key.block) is outside 0..<\(width)")
                 }
+                if let rotation = edit.rotation {
+                    guard key.site == .residPost else {
+                        throw SteeringError.mismatch("sequence \(slot): a Spherical rotation applies at resid_post, not \(key.site.rawValue) (block \(key.block))")
+                    }
+                    guard rotation.mu.count == width else {
+                        throw SteeringError.mismatch("sequence \(slot): the Spherical prototype of block \(key.block) has width \(rotation.mu.count), the model \(width)")
+                    }
+                }
             }
         }
         self.sequences = sequences
@@ -44,10 +52,11 @@ public final class BatchSteering<B: ComputeBackend> {
         var steering = ForwardSteering<B.Buffer>()
         let rows = model.maxRows
         var shared: SteerTables<B.Buffer>?
+        // Only the residual update after the FFN rotates (resid_post); the heads edit has no rotation.
         func tables(block: Int, sites: [EditSite], width: Int) throws -> SteerTables<B.Buffer>? {
             let plan = Self.plan(block: block, sites: sites, width: width, rows: rows, sequences: sequences)
             guard let plan else { return nil }
-            let made = try model.backend.makeSteerTables(plan, allowSpherical: false, sharingRowsWith: shared)
+            let made = try model.backend.makeSteerTables(plan, allowSpherical: sites.contains(.residPost), sharingRowsWith: shared)
             if shared == nil { shared = made }
             return made
         }
@@ -69,7 +78,8 @@ public final class BatchSteering<B: ComputeBackend> {
     }
 
     /// The tables of one block for the given sites (mlp_out and resid_post share the residual update after the
-    /// FFN), or nil when no sequence edits them. One parameter entry per sequence; vectors and unit lists packed.
+    /// FFN), or nil when no sequence edits them. One parameter entry per sequence; vectors (adds and Spherical
+    /// prototypes) and unit lists packed.
     static func plan(block: Int, sites: [EditSite], width: Int, rows: Int, sequences: [SequenceSteering?]) -> SteerPlan? {
         var params: [VeerSteerSeqParams] = []
         var vectors: [Float] = []
@@ -91,6 +101,12 @@ public final class BatchSteering<B: ComputeBackend> {
                         p.addVector = UInt32(vectors.count / width)
                         vectors += add
                     }
+                }
+                if let rotation = edit.rotation {
+                    p.flags |= VEER_STEER_SPHERICAL
+                    p.sphMu = UInt32(vectors.count / width)
+                    p.sphAlpha = rotation.alpha; p.sphKappa = rotation.kappa; p.sphBeta = rotation.beta
+                    vectors += rotation.mu
                 }
                 if !edit.units.isEmpty {
                     let offset = UInt32(unitIndex.count)

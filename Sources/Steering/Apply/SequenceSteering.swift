@@ -20,9 +20,9 @@ public enum EditSite: String, Sendable, CaseIterable {
 }
 
 /// What one sequence does at one site of one block, in the order the kernel applies it: add a vector, then scale
-/// listed units (x[i] *= 1 + alpha·b). On `mlp_out` the scaling acts on the down-projection output before it is
-/// added; an add there equals an add at `resid_post` of the same block (x + (δ + v) = (x + δ) + v, up to rounding)
-/// and is applied that way.
+/// listed units (x[i] *= 1 + alpha·b), then (at `resid_post` only) rotate toward a prototype. On `mlp_out` the
+/// scaling acts on the down-projection output before it is added; an add there equals an add at `resid_post` of the
+/// same block (x + (δ + v) = (x + δ) + v, up to rounding) and is applied that way.
 public struct SiteEdit: Sendable, Equatable {
     /// f32 [site width], added as is (strengths already applied).
     public var add: [Float]?
@@ -30,22 +30,26 @@ public struct SiteEdit: Sendable, Equatable {
     public var units: [(index: UInt32, coefficient: Float)] = []
     /// The strength alpha of the unit scaling.
     public var unitAlpha: Float = 0
+    /// Spherical Steering after the add and the scaling; `resid_post` only.
+    public var rotation: SphericalRotation?
 
     /// An edit; by default it changes nothing.
-    public init(add: [Float]? = nil, units: [(index: UInt32, coefficient: Float)] = [], unitAlpha: Float = 0) {
-        self.add = add; self.units = units; self.unitAlpha = unitAlpha
+    public init(add: [Float]? = nil, units: [(index: UInt32, coefficient: Float)] = [], unitAlpha: Float = 0,
+                rotation: SphericalRotation? = nil) {
+        self.add = add; self.units = units; self.unitAlpha = unitAlpha; self.rotation = rotation
     }
 
-    /// Equal adds, alpha and units (in order).
+    /// Equal adds, alpha, units (in order) and rotation.
     public static func == (a: SiteEdit, b: SiteEdit) -> Bool {
-        a.add == b.add && a.unitAlpha == b.unitAlpha
+        a.add == b.add && a.unitAlpha == b.unitAlpha && a.rotation == b.rotation
             && a.units.elementsEqual(b.units) { $0.index == $1.index && $0.coefficient == $1.coefficient }
     }
 
-    /// Whether applying it can change anything (an all-zero add or no units changes nothing, and is skipped so
-    /// that strength 0 is bit-identical to no steering).
+    /// Whether applying it can change anything (an all-zero add, no units or a rotation with alpha 0 change
+    /// nothing, and are skipped so that strength 0 is bit-identical to no steering).
     public var isEffective: Bool {
         (add?.contains { $0 != 0 } ?? false) || (unitAlpha != 0 && units.contains { $0.coefficient != 0 })
+            || (rotation?.isEffective ?? false)
     }
 }
 
