@@ -60,16 +60,72 @@ enum TraceChecks {
     }
 }
 
+extension TraceChecks {
+    /// A Spherical configuration of steering-reference.json in one prompt pass: the trace has one row per prompt
+    /// position at the configuration's block, and its cos, t, rotated and (at the last position) norms match the
+    /// reference's diagnostics within its stated tolerances. rotated may differ only where the gate sits at its
+    /// threshold (both t below the t tolerance).
+    static func sphericalDiagnostics<B: ComputeBackend>(_ model: LlamaModel<B>, _ id: String, prompt: String,
+                                                        backend: String) throws {
+        let config = try SteeringReference.config(id)
+        let golden = try #require(try config.result(prompt).spherical, "\(id) \(prompt): no spherical diagnostics")
+        let reference = golden.all_prompt_positions
+        let tokens = try SteeringReference.tokens(prompt)
+        let block = try #require(config.params.layer)
+        let edits = try SteeredChecks.referenceEdits(config, headsWidth: model.config.qWidth)
+        let trace = SteeringTrace()
+        let steering = try BatchSteering(model: model, sequences: [SequenceSteering(edits: edits, span: SequenceSpan(promptLength: tokens.count))],
+                                         trace: trace)
+        try model.forward(.prefill(tokens), steering: steering.forward)
+
+        let context = "\(id) \(prompt) [\(backend)]"
+        #expect(trace.rows.map(\.position) == Array(0..<tokens.count), "\(context)")
+        #expect(trace.rows.allSatisfy { $0.block == block && $0.sequence == 0 }, "\(context)")
+        var worstCos = 0.0, worstT = 0.0
+        for (p, row) in trace.rows.enumerated() where p < reference.cos.count {
+            let cos = try #require(row.cos, "\(context): position \(p) has no cos")
+            worstCos = max(worstCos, abs(Double(cos) - reference.cos[p]))
+            worstT = max(worstT, abs(Double(row.t) - reference.t[p]))
+            if row.rotated != reference.rotated[p] {
+                #expect(max(Double(row.t), reference.t[p]) < ModelTolerance.sphericalT,
+                        "\(context): position \(p) rotated \(row.rotated) at t \(row.t), reference \(reference.rotated[p]) at t \(reference.t[p])")
+            }
+        }
+        #expect(worstCos <= ModelTolerance.sphericalCosine, "\(context): max |cos - reference| = \(worstCos)")
+        #expect(worstT <= ModelTolerance.sphericalT, "\(context): max |t - reference| = \(worstT)")
+        let last = try #require(trace.rows.last), lastReference = golden.last_prompt_position
+        let before = abs(Double(last.normBefore) - lastReference.norm_before) / lastReference.norm_before
+        let after = abs(Double(last.normAfter) - lastReference.norm_after) / lastReference.norm_after
+        #expect(max(before, after) <= ModelTolerance.sphericalNormRelative, "\(context): norms off by \(before), \(after) (relative)")
+        print("[\(backend)] trace \(id) \(prompt): max |cos - reference| \(worstCos), max |t - reference| \(worstT), "
+              + "norms \(before), \(after) relative; \(trace.rows.filter(\.rotated).count) of \(trace.rows.count) rotated")
+    }
+
+    static let sphericalConfigurations = ["spherical_l15_k20_a0.6_b-0.05", "spherical_l10_k20_a1.0_b-1.0",
+                                          "spherical_l15_ungated_t0.5"]
+}
+
 extension SteeringModelTests {
     @Suite("Steering trace on the CPU backend", .enabled(if: ModelFixture.enabled), .serialized)
     struct CPUSteeringTraceTests {
         @Test func additiveGeneration() throws { try TraceChecks.additiveGeneration(SteeringModelFixture.cpu, steps: 6) }
+
+        @Test(arguments: TraceChecks.sphericalConfigurations, ["P1", "P6"])
+        func sphericalDiagnostics(_ id: String, _ prompt: String) throws {
+            try TraceChecks.sphericalDiagnostics(SteeringModelFixture.cpu, id, prompt: prompt, backend: "cpu")
+        }
     }
 
     @Suite("Steering trace on the Vulkan backend", .enabled(if: SteeringModelFixture.vulkanEnabled), .serialized)
     struct VulkanSteeringTraceTests {
         @Test func additiveGeneration() throws {
             try TraceChecks.additiveGeneration(SteeringModelFixture.vulkan, steps: 3)
+            #expect(try SteeringModelFixture.vulkanBackend.validationMessages.isEmpty)
+        }
+
+        @Test(arguments: TraceChecks.sphericalConfigurations)
+        func sphericalDiagnostics(_ id: String) throws {
+            try TraceChecks.sphericalDiagnostics(SteeringModelFixture.vulkan, id, prompt: "P1", backend: "vulkan")
             #expect(try SteeringModelFixture.vulkanBackend.validationMessages.isEmpty)
         }
     }
