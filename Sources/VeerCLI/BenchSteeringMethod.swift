@@ -9,6 +9,9 @@ import Steering
 enum BenchSteeringMethod: String, CaseIterable {
     /// A direction of norm 0.01 added at resid_post.
     case additive
+    /// Spherical Steering with the vMF gate at resid_post (κ 20, α 0.6, β −0.05, a random unit μ): with cos(h, μ)
+    /// near 0 the gate opens a little (t ≈ 0.03), so the rotation runs on every row.
+    case spherical
     /// AUSteer: 16 units of mlp_out scaled by 1 + 0.1·b, b in [-1, 1).
     case austeer
     /// ITI: 3 heads of heads_concat shifted by a vector of norm 0.01 on their slices.
@@ -19,6 +22,9 @@ enum BenchSteeringMethod: String, CaseIterable {
         switch self {
         case .additive:
             return [SiteKey(block: block, site: .residPost): SiteEdit(add: random.unitVector(config.width).map { 0.01 * $0 })]
+        case .spherical:
+            let rotation = SphericalRotation(mu: random.unitVector(config.width), kappa: 20, alpha: 0.6, beta: -0.05)
+            return [SiteKey(block: block, site: .residPost): SiteEdit(rotation: rotation)]
         case .austeer:
             let units = random.distinctIndices(16, below: config.width).map {
                 (index: UInt32($0), coefficient: random.uniform(-1, 1))

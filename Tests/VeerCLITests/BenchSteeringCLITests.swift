@@ -6,7 +6,7 @@ import TestSupport
 /// method on one block and on every block, with times measured in the run.
 @Suite("veer bench steering", .enabled(if: GenerateGoldenCLITests.enabled))
 struct BenchSteeringCLITests {
-    static let methods = ["additive", "austeer", "iti"]
+    static let methods = ["additive", "spherical", "austeer", "iti"]
 
     @Test func everyMethodOnOneBlockAndOnEveryBlock() throws {
         let run = try VeerProcess.run(["bench", "steering", "--backend", "cpu", "--json", "--tokens", "2", "--rounds", "1"])
