@@ -101,6 +101,25 @@ extension TraceChecks {
               + "norms \(before), \(after) relative; \(trace.rows.filter(\.rotated).count) of \(trace.rows.count) rotated")
     }
 
+    /// A generation with a Spherical configuration traces, at every step (prefill, then each replay of the recorded
+    /// decode step), exactly what one teacher-forced pass over the same tokens traces: the decode step's trace
+    /// buffers are rewritten and read at every token. Some rows must rotate, for the check to mean something.
+    static func sphericalGeneration<B: ComputeBackend>(_ model: LlamaModel<B>, _ id: String, steps: Int) throws {
+        let prompt = try SteeringReference.tokens("P1")
+        let edits = try SteeredChecks.referenceEdits(try SteeringReference.config(id), headsWidth: model.config.qWidth)
+        let sequence = SequenceSteering(edits: edits, span: SequenceSpan(promptLength: prompt.count))
+        let generated = SteeringTrace()
+        let steering = try BatchSteering(model: model, sequences: [sequence], trace: generated)
+        let tokens = try Generator(model: model).generate(prompt: prompt, maxTokens: steps, sampling: SamplerSettings(temperature: 0),
+                                                          stopTokens: [], ignoreEOS: true, steering: steering.forward).tokens
+        let forced = SteeringTrace()
+        try model.forward(.prefill(prompt + tokens.dropLast()),
+                          steering: try BatchSteering(model: model, sequences: [sequence], trace: forced).forward)
+        #expect(generated.rows.count == prompt.count + steps - 1)
+        #expect(generated.rows == forced.rows, "\(id): the generation's trace differs from the teacher-forced pass's")
+        #expect(generated.rows.dropFirst(prompt.count).contains { $0.rotated }, "\(id): no decode step rotated")
+    }
+
     static let sphericalConfigurations = ["spherical_l15_k20_a0.6_b-0.05", "spherical_l10_k20_a1.0_b-1.0",
                                           "spherical_l15_ungated_t0.5"]
 }
@@ -109,6 +128,10 @@ extension SteeringModelTests {
     @Suite("Steering trace on the CPU backend", .enabled(if: ModelFixture.enabled), .serialized)
     struct CPUSteeringTraceTests {
         @Test func additiveGeneration() throws { try TraceChecks.additiveGeneration(SteeringModelFixture.cpu, steps: 6) }
+
+        @Test func sphericalGeneration() throws {
+            try TraceChecks.sphericalGeneration(SteeringModelFixture.cpu, "spherical_l15_k20_a0.6_b-0.05", steps: 8)
+        }
 
         @Test(arguments: TraceChecks.sphericalConfigurations, ["P1", "P6"])
         func sphericalDiagnostics(_ id: String, _ prompt: String) throws {
@@ -120,6 +143,11 @@ extension SteeringModelTests {
     struct VulkanSteeringTraceTests {
         @Test func additiveGeneration() throws {
             try TraceChecks.additiveGeneration(SteeringModelFixture.vulkan, steps: 3)
+            #expect(try SteeringModelFixture.vulkanBackend.validationMessages.isEmpty)
+        }
+
+        @Test func sphericalGeneration() throws {
+            try TraceChecks.sphericalGeneration(SteeringModelFixture.vulkan, "spherical_l15_k20_a0.6_b-0.05", steps: 8)
             #expect(try SteeringModelFixture.vulkanBackend.validationMessages.isEmpty)
         }
 
