@@ -28,11 +28,14 @@ struct TraceOption: ParsableArguments {
         do { try OutputFile.checkWritable(URL(fileURLWithPath: path)) } catch { throw InvalidInput("--trace: \(error)") }
     }
 
-    /// Writes the trace's rows. Where no row is at a block that rotates, says on stderr that t is 0 and cos null
-    /// throughout: the norms are still ‖resid_post‖ after the block's edits.
+    /// Writes the trace's rows (an empty file when no position was steered). Where no row is at a block that
+    /// rotates, says on stderr that t is 0 and cos null throughout: the norms are still ‖resid_post‖ after the
+    /// block's edits.
     func write(_ trace: SteeringTrace?) throws {
         guard let path, let trace else { return }
-        if !trace.rows.contains(where: { $0.cos != nil }) {
+        if trace.rows.isEmpty {
+            Console.note("note: --trace \(path): no position was steered, so the trace is empty")
+        } else if !trace.rows.contains(where: { $0.cos != nil }) {
             Console.note("note: --trace \(path): no traced block rotates, so t is 0 and cos null on every line; the norms are those of resid_post after the block's steering")
         }
         do { try OutputFile.write(try trace.jsonLines(), to: URL(fileURLWithPath: path)) } catch {

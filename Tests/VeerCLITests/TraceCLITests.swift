@@ -53,6 +53,16 @@ struct TraceCLITests {
         #expect(lines.allSatisfy { $0["block"] as? Int == 5 })
     }
 
+    /// Positions that select nothing in this run (`generated` in `veer logits`) leave an empty file, said on stderr.
+    @Test func noSteeredPositionGivesAnEmptyFile() throws {
+        let url = scratch.url.appending(path: "empty.jsonl")
+        let run = try VeerProcess.run(["logits", "--backend", "cpu", "--steer", try SteerCLITests.happy, "--positions", "generated",
+                                       "--trace", url.path, "Hi"])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(run.stderr.contains("the trace is empty"), "\(run.stderr)")
+        #expect(try Data(contentsOf: url).isEmpty)
+    }
+
     @Test func traceWithoutSteeringOrWhereNoFileCanBeWrittenIsAnError() throws {
         let plain = try VeerProcess.run(["logits", "--backend", "cpu", "--trace", scratch.url.appending(path: "t.jsonl").path, "Hi"])
         #expect(plain.status != 0)
