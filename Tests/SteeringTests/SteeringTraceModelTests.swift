@@ -120,6 +120,25 @@ extension TraceChecks {
         #expect(generated.rows.dropFirst(prompt.count).contains { $0.rotated }, "\(id): no decode step rotated")
     }
 
+    /// A generation that breaks down at its first decode step (happy vector at 1e30 on generated positions) and
+    /// stops there (`.stop`): the trace has that step's rows once per block (the diagnosing re-run adds none), and
+    /// they can still be written.
+    static func brokenGeneration<B: ComputeBackend>(_ model: LlamaModel<B>) throws {
+        let prompt = try SteeringReference.tokens("P1")
+        let happy = try SteeringModelFixture.happy
+        let sequence = try SequenceSteering.additive([(happy, 1e30)], positions: .generated,
+                                                     span: SequenceSpan(promptLength: prompt.count))
+        let trace = SteeringTrace()
+        let steering = try BatchSteering(model: model, sequences: [sequence], trace: trace)
+        let result = try Generator(model: model).generate(prompt: prompt, maxTokens: 4, sampling: SamplerSettings(temperature: 0),
+                                                          stopTokens: [], ignoreEOS: true, steering: steering.forward,
+                                                          onDegenerate: .stop)
+        #expect(result.stopReason == "degenerate" && result.tokens.count == 1)
+        #expect(trace.rows.map(\.block) == happy.blocks)
+        #expect(trace.rows.allSatisfy { $0.position == prompt.count })
+        #expect(try !trace.jsonLines().isEmpty)
+    }
+
     static let sphericalConfigurations = ["spherical_l15_k20_a0.6_b-0.05", "spherical_l10_k20_a1.0_b-1.0",
                                           "spherical_l15_ungated_t0.5"]
 }
@@ -132,6 +151,8 @@ extension SteeringModelTests {
         @Test func sphericalGeneration() throws {
             try TraceChecks.sphericalGeneration(SteeringModelFixture.cpu, "spherical_l15_k20_a0.6_b-0.05", steps: 8)
         }
+
+        @Test func brokenGeneration() throws { try TraceChecks.brokenGeneration(SteeringModelFixture.cpu) }
 
         @Test(arguments: TraceChecks.sphericalConfigurations, ["P1", "P6"])
         func sphericalDiagnostics(_ id: String, _ prompt: String) throws {

@@ -75,5 +75,12 @@ struct SteeringTraceTests {
             """)
         trace.removeAll()
         #expect(try trace.jsonLines().isEmpty)
+        // A broken pass's values, which JSON has no numbers for.
+        trace.append([SteeringTraceRow(sequence: 0, position: 1, block: 3, t: 0, rotated: false, cos: .nan,
+                                       normBefore: .infinity, normAfter: -.infinity)])
+        #expect(String(decoding: try trace.jsonLines(), as: UTF8.self) == """
+            {"block":3,"cos":"nan","norm_after":"-inf","norm_before":"inf","position":1,"rotated":false,"sequence":0,"t":0}
+
+            """)
     }
 }

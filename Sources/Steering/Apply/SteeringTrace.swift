@@ -63,15 +63,16 @@ public final class SteeringTrace {
     public func removeAll() { rows.removeAll() }
 
     /// JSON Lines: one object per row with the keys sequence, position, block, t, rotated, cos, norm_before and
-    /// norm_after (sorted, so that every line reads the same way).
+    /// norm_after (sorted, so that every line reads the same way). A pass that broke down (steering too strong,
+    /// `DegeneratePolicy.stop`) can leave non-finite values, which JSON has no numbers for: they are written as the
+    /// strings "inf", "-inf" and "nan", so the trace still shows where it broke.
     public func jsonLines() throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         var bytes: [UInt8] = []
         for row in rows {
-            do { bytes += try encoder.encode(row) } catch {
-                throw SteeringError.mismatch("trace row of sequence \(row.sequence), position \(row.position), block \(row.block) cannot be written as JSON (\(error)): its values are not finite")
-            }
+            bytes += try encoder.encode(row)
             bytes.append(UInt8(ascii: "\n"))
         }
         return bytes
