@@ -46,7 +46,7 @@ struct VectorArithmeticTests {
 
     @Test func normalizingGivesUnitNormsAndLeavesZeroAlone() throws {
         let a = try vector([1: [3, 4], 2: [0, 0], 3: [-1e-3, 0]], info: VectorInfo(strengthRange: 1...4))
-        let unit = a.normalized()
+        let unit = try a.normalized()
         #expect(unit.directions[1] == [0.6, 0.8])
         #expect(unit.directions[2] == [0, 0])
         #expect(unit.directions[3] == [-1, 0])
