@@ -59,8 +59,12 @@ extension SteeringVector {
         let (strength, otherStrength) = (info.strength ?? 1, other.info.strength ?? 1)
         let folded = strength != otherStrength
         var result = self
-        if folded { result.directions = directions.mapValues { $0.map { $0 * strength } } }
-        result.directions.merge(other.directions) { zip($0, $1).map { $0 + (folded ? otherStrength : 1) * $1 } }
+        var otherDirections = other.directions
+        if folded {
+            result.directions = directions.mapValues { $0.map { $0 * strength } }
+            otherDirections = otherDirections.mapValues { $0.map { $0 * otherStrength } }
+        }
+        result.directions.merge(otherDirections) { zip($0, $1).map { $0 + $1 } }
         func agreed<T: Equatable>(_ a: T?, _ b: T?) -> T? { a == b ? a : nil }
         result.info = VectorInfo(
             operation: info.operation,
