@@ -89,6 +89,20 @@ enum SteeredChecks {
         }
     }
 
+    /// The same configuration as one entry at strength 1 (each edit becomes its interventions), for composition.
+    static func referenceEntry(_ config: SteeringReference.Config, headsWidth: Int) throws -> SteeringEntry {
+        var interventions: [Intervention] = []
+        for (key, edit) in try referenceEdits(config, headsWidth: headsWidth).sorted(by: { $0.key < $1.key }) {
+            if let add = edit.add { interventions.append(.add(block: key.block, site: key.site, vector: add)) }
+            if !edit.units.isEmpty {
+                interventions.append(.scaleUnits(block: key.block, site: key.site, units: edit.units.map {
+                    Intervention.Unit(index: $0.index, coefficient: $0.coefficient) }, alpha: edit.unitAlpha))
+            }
+            if let rotation = edit.rotation { interventions.append(.rotate(block: key.block, rotation: rotation)) }
+        }
+        return SteeringEntry(name: config.id, method: try #require(SteeringMethod(rawValue: config.method)), interventions: interventions)
+    }
+
     static func referenceConfig<B: ComputeBackend>(_ model: LlamaModel<B>, _ id: String, prompt: String, backend: String) throws {
         let config = try SteeringReference.config(id)
         let result = try config.result(prompt)

@@ -39,6 +39,48 @@ enum SemanticsChecks {
         #expect(differingRows(try logits(model, batch, [try additive(2, promptLength: prompt.count)]), plain) == prompt.count)
     }
 
+    /// The reference configurations of every method other than additive, as entries.
+    static func methodEntries<B: ComputeBackend>(_ model: LlamaModel<B>) throws -> [SteeringEntry] {
+        try ["spherical_l15_k20_a0.6_b-0.05", "austeer_mlp_out_k16_seed1234_a20", "iti_l12_h1-4-7_seed99_a8"].map {
+            try SteeredChecks.referenceEntry(SteeringReference.config($0), headsWidth: model.config.qWidth)
+        }
+    }
+
+    /// Every method at strength 0, and AUSteer with no units, leaves the logits bit-identical; at strength 1 each
+    /// changes every row.
+    static func everyMethodAtStrengthZeroIsUnsteered<B: ComputeBackend>(_ model: LlamaModel<B>) throws {
+        let prompt = try Self.prompt
+        let batch = ForwardBatch.prefill(prompt, allLogits: true)
+        let span = SequenceSpan(promptLength: prompt.count)
+        try model.forward(batch)
+        let plain = try model.readLogits(rows: prompt.count)
+        for entry in try methodEntries(model) {
+            let zero = try SequenceSteering.compose([entry.scaled(by: 0)], span: span)
+            #expect(zero.isEmpty, "\(entry.name) at strength 0 keeps edits")
+            #expect(differingRows(try logits(model, batch, [zero]), plain) == 0, "\(entry.name) at strength 0")
+            #expect(differingRows(try logits(model, batch, [try SequenceSteering.compose([entry], span: span)]), plain) > 0,
+                    "\(entry.name) at strength 1 changes nothing")
+        }
+        let noUnits = SteeringEntry(name: "no units", method: .austeer, strength: 60,
+                                    interventions: [.scaleUnits(block: 7, site: .mlpOut, units: [], alpha: 1)])
+        #expect(differingRows(try logits(model, batch, [try SequenceSteering.compose([noUnits], span: span)]), plain) == 0)
+    }
+
+    /// Sequences steered by different methods in one batch (Spherical, AUSteer, ITI, and an unsteered one when the
+    /// model has a fourth slot) each equal their own run.
+    static func mixedMethodsInOneBatchEqualSeparateRuns<B: ComputeBackend>(_ model: LlamaModel<B>) throws -> [[Float]] {
+        let prompt = try Self.prompt
+        let span = SequenceSpan(promptLength: prompt.count)
+        var sequences: [SequenceSteering?] = try methodEntries(model).map { try SequenceSteering.compose([$0], span: span) }
+        if model.cache.shape.slots > sequences.count { sequences.append(nil) }
+        let together = try logits(model, .prefill(batch: Array(repeating: prompt, count: sequences.count)), sequences)
+        for (slot, sequence) in sequences.enumerated() {
+            let alone = try logits(model, .prefill(prompt), [sequence])
+            #expect(differingRows([together[slot]], alone) == 0, "sequence \(slot) differs from its own run")
+        }
+        return together
+    }
+
     /// Two sequences in one batch, strengths 0 and 2: each equals its own single run, the strength-0 one the
     /// unsteered run.
     static func perSequenceStrengthsEqualSeparateRuns<B: ComputeBackend>(_ model: LlamaModel<B>) throws {
@@ -65,6 +107,14 @@ extension SteeringModelTests {
 
         @Test func perSequenceStrengthsInOneBatchEqualSeparateRuns() throws {
             try SemanticsChecks.perSequenceStrengthsEqualSeparateRuns(model)
+        }
+
+        @Test func everyMethodAtStrengthZeroIsBitIdenticalToUnsteered() throws {
+            try SemanticsChecks.everyMethodAtStrengthZeroIsUnsteered(model)
+        }
+
+        @Test func mixedMethodsInOneBatchEqualSeparateRuns() throws {
+            _ = try SemanticsChecks.mixedMethodsInOneBatchEqualSeparateRuns(model)
         }
 
         /// `--steer a --steer b` is `--steer (a + b)`: vectors sum per layer before they are added.
@@ -150,6 +200,19 @@ extension SteeringModelTests {
 
         @Test func perSequenceStrengthsInOneBatchEqualSeparateRuns() throws {
             try SemanticsChecks.perSequenceStrengthsEqualSeparateRuns(model)
+        }
+
+        @Test func everyMethodAtStrengthZeroIsBitIdenticalToUnsteered() throws {
+            try SemanticsChecks.everyMethodAtStrengthZeroIsUnsteered(model)
+        }
+
+        /// The mixed batch (Spherical, AUSteer, ITI, none) equals separate runs on Vulkan and the CPU's logits.
+        @Test func mixedMethodsInOneBatchEqualSeparateRunsAndTheCPU() throws {
+            let gpu = try SemanticsChecks.mixedMethodsInOneBatchEqualSeparateRuns(model)
+            let cpu = try SemanticsChecks.mixedMethodsInOneBatchEqualSeparateRuns(SteeringModelFixture.cpu)
+            let diff = zip(gpu.joined(), cpu.joined()).map { abs($0 - $1) }.max()!
+            #expect(diff <= ModelTolerance.cpuVersusVulkanLogits, "CPU vs Vulkan, methods mixed: max |dlogit| = \(diff)")
+            print("CPU vs Vulkan, Spherical/AUSteer/ITI/none in one batch: max |dlogit| = \(diff)")
         }
 
         /// CPU and Vulkan steered logits agree on every position (`ModelTolerance.cpuVersusVulkanLogits`).
