@@ -114,4 +114,25 @@ struct SteerSpecCLITests {
         let fromFile = try VeerProcess.logitsJSON(["--steer", "\(try Self.happy):4", "--layers", "10-14"]).json
         #expect(Self.top(fromSpec) != nil && Self.top(fromSpec) == Self.top(fromFile))
     }
+
+    /// `veer vector convert spec.json --out F.gguf` writes the method's vector file (rotate, scale_units, an add at
+    /// heads_concat) that steers exactly as the spec, and the file converts back to a spec that steers the same.
+    @Test(arguments: ["spherical_l15_k20_a0.6_b-0.05", "spherical_l15_ungated_t0.5", "austeer_mlp_out_k16_seed1234_a20",
+                      "iti_l12_h1-4-7_seed99_a8"])
+    func specsConvertToVectorFilesAndBack(_ id: String) throws {
+        let spec = try spec(id)
+        let file = scratch.url.appending(path: "\(id).gguf").path, back = scratch.url.appending(path: "\(id)-back.json").path
+        for (input, output) in [(spec, file), (file, back)] {
+            let convert = try VeerProcess.run(["vector", "convert", input, "--out", output])
+            #expect(convert.status == 0 && convert.stdout == "\(output)\n", "stderr: \(convert.stderr)")
+        }
+        let fromSpec = try VeerProcess.logitsJSON(["--steer", spec]).json
+        for converted in [file, back] {
+            let json = try VeerProcess.logitsJSON(["--steer", converted]).json
+            #expect(Self.top(json) != nil && Self.top(json) == Self.top(fromSpec), "\(converted)")
+            let (ours, theirs) = (try Self.entries(json)[0], try Self.entries(fromSpec)[0])
+            for key in ["method", "blocks", "positions"] { #expect("\(ours[key] ?? "nil")" == "\(theirs[key] ?? "nil")", "\(converted): \(key)") }
+            #expect(ours["strength"] as? Double == theirs["strength"] as? Double, "\(converted): strength")
+        }
+    }
 }

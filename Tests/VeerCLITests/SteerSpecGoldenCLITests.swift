@@ -12,7 +12,7 @@ struct SteerSpecGoldenCLITests {
 
     init() throws { scratch = try ScratchDirectory() }
 
-    /// The spec of configuration `id`: its params object exactly as the golden has it, plus its method.
+    /// The spec of configuration `id`: its params object exactly as the golden has it, plus its method and id.
     static func writeSpec(_ id: String, in directory: URL) throws -> String {
         let path = try GoldenFile.path(SteeringReference.fileName)
         let golden = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
@@ -20,6 +20,7 @@ struct SteerSpecGoldenCLITests {
         let config = try #require(configs.first { $0["id"] as? String == id }, "no configuration \(id)")
         var params = try #require(config["params"] as? [String: Any])
         params["method"] = config["method"]
+        params["id"] = id
         let spec = directory.appending(path: "\(id).json")
         try JSONSerialization.data(withJSONObject: params).write(to: spec)
         return spec.path
