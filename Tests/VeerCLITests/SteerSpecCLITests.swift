@@ -135,4 +135,24 @@ struct SteerSpecCLITests {
             #expect(ours["strength"] as? Double == theirs["strength"] as? Double, "\(converted): strength")
         }
     }
+
+    /// A list of entries of two methods is one spec but cannot be one vector file: converting it to a file is an
+    /// error naming both entries and leaves nothing behind; converting it to a spec keeps both.
+    @Test func aSpecOfTwoMethodsIsNotOneVectorFile() throws {
+        let list = scratch.url.appending(path: "two.json")
+        let objects = try [spec("additive_l12_s4"), spec("iti_l12_h1-4-7_seed99_a8")].map {
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: $0)))
+        }
+        try JSONSerialization.data(withJSONObject: objects).write(to: list)
+        let file = scratch.url.appending(path: "two.gguf").path
+        let refused = try VeerProcess.run(["vector", "convert", list.path, "--out", file])
+        #expect(refused.status != 0 && refused.stderr.contains("entry 0 (id additive_l12_s4) is additive but")
+                && refused.stderr.contains("entry 1 (id iti_l12_h1-4-7_seed99_a8) is iti"), "stderr: \(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: file))
+        let copy = scratch.url.appending(path: "copy.json").path
+        #expect(try VeerProcess.run(["vector", "convert", list.path, "--out", copy]).status == 0)
+        let both = try VeerProcess.logitsJSON(["--steer", list.path]).json
+        let copied = try VeerProcess.logitsJSON(["--steer", copy]).json
+        #expect(Self.top(both) != nil && Self.top(copied) == Self.top(both))
+    }
 }
