@@ -10,9 +10,10 @@ enum JSONValue: Equatable, Sendable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses `data`; invalid JSON is an error with the decoder's account of where it broke.
+    /// Parses `data` (`JSONParser`: a key twice in one object is an error); invalid JSON is an error saying the
+    /// line, column and problem.
     static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try JSONParser.parse([UInt8](data))
     }
 
     /// What the value is, for "expected X, found Y" messages: "a string \"abc\"", "the number 3.5", "null".
@@ -25,19 +26,5 @@ enum JSONValue: Equatable, Sendable {
         case .array(let items): "a list of \(items.count)"
         case .object: "an object"
         }
-    }
-}
-
-extension JSONValue: Decodable {
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null; return }
-        // Order matters: the decoder refuses to read a number as Bool and a boolean as Double, so each JSON type
-        // lands in exactly one case.
-        if let value = try? container.decode(Bool.self) { self = .bool(value); return }
-        if let value = try? container.decode(Double.self) { self = .number(value); return }
-        if let value = try? container.decode(String.self) { self = .string(value); return }
-        if let value = try? container.decode([JSONValue].self) { self = .array(value); return }
-        self = .object(try container.decode([String: JSONValue].self))
     }
 }

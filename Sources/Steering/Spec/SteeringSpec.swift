@@ -44,7 +44,7 @@ public struct SteeringSpec: Sendable {
     public init(data: Data, file: String, model: ModelIdentity) throws {
         let document: JSONValue
         do { document = try JSONValue.parse(data) } catch {
-            throw SteeringSpecError(entry: file, problem: "not valid JSON: \(Self.describe(error))")
+            throw SteeringSpecError(entry: file, problem: "not valid JSON: \(error)")
         }
         let items: [JSONValue]
         switch document {
@@ -99,14 +99,5 @@ public struct SteeringSpec: Sendable {
                                      interventions: interventions)
         return Entry(steering: steering, id: id, source: try object.optionalString("source"),
                      note: try object.optionalString("note"), selectedUnitCount: k)
-    }
-
-    /// The decoder's account of a JSON syntax error, without Swift's type dump.
-    private static func describe(_ error: Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        }
-        return "\(error)"
     }
 }
