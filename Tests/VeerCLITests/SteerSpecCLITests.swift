@@ -155,4 +155,18 @@ struct SteerSpecCLITests {
         let copied = try VeerProcess.logitsJSON(["--steer", copy]).json
         #expect(Self.top(both) != nil && Self.top(copied) == Self.top(both))
     }
+
+    /// An additive spec entry that swamps the residual stream is warned about as a vector file is; a rotation keeps
+    /// the norm whatever its alpha (t is clamped to 1), so mu at 1e5 is no added vector of norm 1e5.
+    @Test func swampingStrengthsOfSpecsAreWarned() throws {
+        let spec = try spec("additive_l12_s4")
+        // The residual norm at block 12 on this prompt is about 4.7e3: s = 4e5 is over 10x, s = 4e3 is not.
+        let strong = try VeerProcess.logitsJSON(["--steer", "\(spec):1e5"]).result
+        #expect(strong.stderr.contains("warning: \(spec) entry 0 (id additive_l12_s4) at strength 400000.0 adds a vector of norm 4e+05 at block 12")
+                && strong.stderr.contains("measured on this prompt"), "stderr: \(strong.stderr)")
+        let usual = try VeerProcess.logitsJSON(["--steer", "\(spec):1000"]).result
+        #expect(!usual.stderr.contains("adds a vector"), "stderr: \(usual.stderr)")
+        let rotation = try VeerProcess.logitsJSON(["--steer", "\(try self.spec("spherical_l10_k20_a1.0_b-1.0")):1e5"]).result
+        #expect(!rotation.stderr.contains("adds a vector"), "stderr: \(rotation.stderr)")
+    }
 }
