@@ -5,8 +5,10 @@ import Llama
 import Steering
 import Tokenizers
 
-/// `veer logits [--top K] [--all-positions] [--steer FILE[:S]] [--json] TEXT`: the top logits after a text with each
-/// token's text and probability (softmax over the whole vocabulary), and the logsumexp; optionally steered.
+/// `veer logits [--top K] [--all-positions] [--candidate TEXT ...] [--each-line] [--steer FILE[:S]] [--json] TEXT`: the
+/// top logits after a text with each token's text and probability (softmax over the whole vocabulary), and the
+/// logsumexp; optionally steered. `--candidate` reports the probability of given next tokens (e.g. the letters of a
+/// multiple-choice answer) whether or not they are in the top list; `--each-line` scores many texts in one run.
 struct LogitsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "logits", abstract: "Print the top logits after a text (last position, or every position).")
 
@@ -16,6 +18,11 @@ struct LogitsCommand: ParsableCommand {
     @OptionGroup var trace: TraceOption
     @Option(help: "How many of the largest logits to print.") var top = 20
     @Flag(name: .customLong("all-positions"), help: "Report every prompt position, not only the last.") var allPositions = false
+    @Option(name: .customLong("candidate"), parsing: .unconditionalSingleValue,
+            help: "A continuation whose next-token probability to report at the last position (its first token, encoded without special tokens); repeatable.")
+    var candidates: [String] = []
+    @Flag(name: .customLong("each-line"), help: "The input is JSON Lines, one text per line as a JSON string: report each text (--json: {\"results\": [...]}).")
+    var eachLine = false
     @OptionGroup var input: PromptInput
 
     /// `top`: [id, logit] pairs, descending; `pieces` and `probabilities` beside them, in the same order.
@@ -27,15 +34,27 @@ struct LogitsCommand: ParsableCommand {
         var probabilities: [Double]
         var logsumexp: Double
     }
+    /// A `--candidate` continuation's first token at the last position.
+    struct Candidate: Encodable {
+        var text: String
+        var id: Int32
+        var piece: String
+        var logit: Double
+        var logprob: Double
+        var probability: Double
+    }
     struct Result: Encodable {
         var tokens: [Int32]
         var top: [[Double]]
         var pieces: [String]
         var probabilities: [Double]
         var logsumexp: Double
+        var candidates: [Candidate]?
         var positions: [Position]?
         var run: RunManifest
     }
+    /// `--each-line --json`: one result per input line, in order.
+    struct Results: Encodable { var results: [Result] }
 
     /// [(id, logit)] of the k largest logits, descending, ties to the lower id; and log(sum(exp)) in f64.
     static func summarize(_ logits: [Float], top k: Int) -> (top: [[Double]], logsumexp: Double) {
@@ -47,13 +66,31 @@ struct LogitsCommand: ParsableCommand {
 
     struct Task: ModelTask {
         var command: LogitsCommand
-        var text: String
-        func run<B: ComputeBackend>(_ s: ModelSession<B>) throws -> Result {
+        var texts: [String]
+        func run<B: ComputeBackend>(_ s: ModelSession<B>) throws -> [Result] {
+            let loaded = try command.steering.load(for: s)
+            let candidates = try command.candidates.map { text in
+                guard let id = s.tokenizer.encode(text, parseSpecial: false, addBOS: false).ids.first else {
+                    throw ValidationError("--candidate '\(text)' has no tokens")
+                }
+                return (text: text, id: id)
+            }
+            return try texts.enumerated().map { i, text in
+                do {
+                    return try score(text, s, loaded: loaded, candidates: candidates, announce: i == 0)
+                } catch let error as ValidationError where texts.count > 1 {
+                    throw ValidationError("line \(i + 1): \(error.message)")
+                }
+            }
+        }
+
+        func score<B: ComputeBackend>(_ text: String, _ s: ModelSession<B>, loaded: LoadedSteering?,
+                                      candidates: [(text: String, id: Int32)], announce: Bool) throws -> Result {
             let ids = s.tokenizer.encode(text, parseSpecial: true, addBOS: s.addBOS).ids
             guard !ids.isEmpty else { throw ValidationError("the text has no tokens") }
-            let loaded = try command.steering.load(for: s)
             let manifest = s.manifest.steered(by: loaded)
-            try loaded?.announce(s.model, prompt: ids, span: SequenceSpan(promptLength: ids.count), length: ids.count)
+            // The steering line (and its strength warnings) once per run, not once per --each-line text.
+            if announce { try loaded?.announce(s.model, prompt: ids, span: SequenceSpan(promptLength: ids.count), length: ids.count) }
             let pass = ForwardBatch.prefill(ids, allLogits: command.allPositions)
             let trace = command.trace.makeTrace()
             let steering = try loaded?.forward(s.model, promptLength: ids.count, trace: trace)
@@ -65,8 +102,15 @@ struct LogitsCommand: ParsableCommand {
                 position(row, at: command.allPositions ? i : ids.count - 1, ids: ids, tokenizer: s.tokenizer)
             }
             let last = summaries[summaries.count - 1]
+            let lastRow = rows[rows.count - 1]
+            let scored = candidates.map { c in
+                Candidate(text: c.text, id: c.id, piece: s.tokenizer.decode([c.id], renderSpecial: true),
+                          logit: Double(lastRow[Int(c.id)]), logprob: Double(lastRow[Int(c.id)]) - last.logsumexp,
+                          probability: exp(Double(lastRow[Int(c.id)]) - last.logsumexp))
+            }
             return Result(tokens: ids, top: last.top, pieces: last.pieces, probabilities: last.probabilities,
-                          logsumexp: last.logsumexp, positions: command.allPositions ? summaries : nil, run: manifest)
+                          logsumexp: last.logsumexp, candidates: candidates.isEmpty ? nil : scored,
+                          positions: command.allPositions ? summaries : nil, run: manifest)
         }
 
         func position(_ row: [Float], at pos: Int, ids: [Int32], tokenizer: Tokenizer) -> Position {
@@ -80,16 +124,41 @@ struct LogitsCommand: ParsableCommand {
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
         try trace.validate(steering: steering)
+        if eachLine && trace.path != nil {
+            throw ValidationError("--trace records one text; give it without --each-line")
+        }
     }
 
     func run() throws {
         try trace.checkWritable()
-        let result = try ModelLoader.run(modelOptions, maxRows: 512, task: Task(command: self, text: try input.read()))
-        if output.json { return try Console.json(result) }
-        Console.output("tokens: \(result.tokens)")
-        let last = Position(pos: result.tokens.count - 1, token: result.tokens[result.tokens.count - 1], top: result.top,
-                            pieces: result.pieces, probabilities: result.probabilities, logsumexp: result.logsumexp)
-        for position in result.positions ?? [last] { Self.print(position, showHeader: result.positions != nil) }
+        let text = try input.read()
+        let texts = eachLine ? try Self.lines(text) : [text]
+        let results = try ModelLoader.run(modelOptions, maxRows: 512, task: Task(command: self, texts: texts))
+        if output.json { return eachLine ? try Console.json(Results(results: results)) : try Console.json(results[0]) }
+        for result in results {
+            Console.output("tokens: \(result.tokens)")
+            let last = Position(pos: result.tokens.count - 1, token: result.tokens[result.tokens.count - 1], top: result.top,
+                                pieces: result.pieces, probabilities: result.probabilities, logsumexp: result.logsumexp)
+            for position in result.positions ?? [last] { Self.print(position, showHeader: result.positions != nil) }
+            for c in result.candidates ?? [] {
+                Console.output(String(format: "candidate %@ (id %d %@): logit %.4f, prob %.6f", c.text.debugDescription,
+                                      Int(c.id), c.piece.debugDescription, c.logit, c.probability))
+            }
+        }
+    }
+
+    /// `--each-line`: every non-empty line must be a JSON string; an error names the line.
+    static func lines(_ text: String) throws -> [String] {
+        var texts: [String] = []
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let value = try? JSONSerialization.jsonObject(with: Data(line.utf8), options: .fragmentsAllowed) as? String else {
+                throw InvalidInput("--each-line: line \(i + 1) is not a JSON string (expected e.g. \"The capital of France is\")")
+            }
+            texts.append(value)
+        }
+        guard !texts.isEmpty else { throw InvalidInput("--each-line: the input has no lines") }
+        return texts
     }
 
     /// One position as a table: id, logit, probability and the token's text (quoted, escapes visible).

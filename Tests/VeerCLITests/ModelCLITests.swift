@@ -27,6 +27,35 @@ struct ModelCLITests {
         #expect(run["precision"] as? String == "f32" && run["backend"] as? String == "cpu" && run["bos"] as? Bool == false)
     }
 
+    /// `--each-line` scores several texts in one run, each as a run of its own would; `--candidate` reports a next
+    /// token's probability whether or not it is in the top list, consistent with the top list where it is.
+    @Test func logitsOfEachLineWithCandidates() throws {
+        let texts = ["The capital of France is", "Hello"]
+        let input = texts.map { "\"\($0)\"" }.joined(separator: "\n") + "\n"
+        let both = try VeerProcess.run(["logits", "--backend", "cpu", "--top", "3", "--candidate", " Paris", "--candidate", "zzz",
+                                        "--each-line", "--json", "-"], input: input)
+        #expect(both.status == 0, "stderr: \(both.stderr)")
+        let results = try #require((try both.json() as? [String: Any])?["results"] as? [[String: Any]])
+        #expect(results.count == 2)
+        for (text, result) in zip(texts, results) {
+            let alone = try #require(try VeerProcess.run(["logits", "--backend", "cpu", "--top", "3", "--json", text]).json() as? [String: Any])
+            #expect(result["top"] as? [[Double]] == alone["top"] as? [[Double]], "\(text)")
+            let candidates = try #require(result["candidates"] as? [[String: Any]])
+            #expect(candidates.map { $0["id"] as? Int } == [7042, 3718])
+            let lse = try #require(result["logsumexp"] as? Double)
+            for c in candidates {
+                let logit = try #require(c["logit"] as? Double), p = try #require(c["probability"] as? Double)
+                #expect(abs(p - exp(logit - lse)) < 1e-12)
+            }
+        }
+        let paris = try #require((results[0]["candidates"] as? [[String: Any]])?.first)
+        let top = try #require(results[0]["top"] as? [[Double]])
+        #expect(Int(top[0][0]) == 7042 && paris["logit"] as? Double == top[0][1])
+
+        let bad = try VeerProcess.run(["logits", "--backend", "cpu", "--each-line", "-"], input: "\"fine\"\nnot json\n")
+        #expect(bad.status != 0 && bad.stderr.contains("--each-line: line 2 is not a JSON string"), "\(bad.stderr)")
+    }
+
     @Test(.enabled(if: ProcessInfo.processInfo.environment["VK_DRIVER_FILES"] == nil))
     func parityAgreesOnCPUAndVulkan() throws {
         let result = try VeerProcess.run(["parity", "--max-tokens", "3", "--json", "The capital of France is"])
