@@ -5,7 +5,8 @@ import Steering
 /// `--control-vector-scaled` files at load.
 struct VectorAddCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "add", abstract: "Sum vectors block by block, each optionally weighted (FILE:W, W may be negative).")
+        commandName: "add",
+        abstract: "Sum add vectors block by block, each optionally weighted (FILE:W, W may be negative); rotate and scale_units files cannot be summed.")
 
     @Argument(help: "Vector files, each FILE or FILE:W (default weight 1).") var files: [String]
     @OptionGroup var output: VectorOutputOptions

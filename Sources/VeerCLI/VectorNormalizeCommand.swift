@@ -5,7 +5,7 @@ import Steering
 /// block.
 struct VectorNormalizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "normalize", abstract: "Scale each direction of a vector to unit L2 norm.")
+        commandName: "normalize", abstract: "Scale each direction of an add vector to unit L2 norm.")
 
     @Argument(help: "The vector file.") var file: String
     @OptionGroup var output: VectorOutputOptions

@@ -67,7 +67,7 @@ struct BadVectorFileTests {
         expectVectorError(path, .notF32(tensor: "direction.1", type: "F16")) { _ = try SteeringVector.load(path: path) }
     }
 
-    @Test(arguments: ["direction.x", "direction.+1", "direction.", "control.direction.1", "veer.mu.1"])
+    @Test(arguments: ["direction.x", "direction.+1", "direction.", "control.direction.1", "veer.mu.x", "veer.units.-1"])
     func tensorThatIsNotADirection(_ name: String) throws {
         let path = try file("names.gguf", tensors: [direction(1), (name, [4], VectorTestFiles.direction(block: 2))])
         expectVectorError(path, .unknownTensor(name: name)) { _ = try SteeringVector.load(path: path) }
@@ -96,9 +96,11 @@ struct BadVectorFileTests {
     }
 
     @Test func unknownFormatVersion() throws {
-        let path = try file("v2.gguf", tensors: [direction(1)]) { $0.set("veer.format_version", .uint32(2)) }
-        expectVectorError(path, .unsupportedFormatVersion(2)) { _ = try SteeringVector.load(path: path) }
-        #expect(SteeringVectorError(file: path, .unsupportedFormatVersion(2)).description.contains("newer Veer"))
+        let path = try file("v3.gguf", tensors: [direction(1)]) { $0.set("veer.format_version", .uint32(3)) }
+        expectVectorError(path, .unsupportedFormatVersion(3)) { _ = try SteeringVector.load(path: path) }
+        #expect(SteeringVectorError(file: path, .unsupportedFormatVersion(3)).description.contains("newer Veer"))
+        let zero = try file("v0.gguf", tensors: [direction(1)]) { $0.set("veer.format_version", .uint32(0)) }
+        expectVectorError(zero, .unsupportedFormatVersion(0)) { _ = try SteeringVector.load(path: zero) }
     }
 
     @Test func formatVersionOfTheWrongType() throws {
@@ -110,11 +112,11 @@ struct BadVectorFileTests {
 
     /// An operation this build cannot apply is refused, never applied as `add`.
     @Test func unsupportedOperation() throws {
-        let path = try file("rotate.gguf", tensors: [direction(1)]) {
-            $0.set("veer.format_version", .uint32(1))
-            $0.set("veer.operation", .string("rotate"))
+        let path = try file("shear.gguf", tensors: [direction(1)]) {
+            $0.set("veer.format_version", .uint32(2))
+            $0.set("veer.operation", .string("shear"))
         }
-        expectVectorError(path, .unsupportedOperation("rotate")) { _ = try SteeringVector.load(path: path) }
+        expectVectorError(path, .unsupportedOperation("shear")) { _ = try SteeringVector.load(path: path) }
     }
 
     @Test func unknownSite() throws {

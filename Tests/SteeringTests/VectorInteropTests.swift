@@ -42,6 +42,31 @@ struct VectorInteropTests {
         #expect(result.stderr.contains("veer.direction.0"), "stderr: \(result.stderr)")
     }
 
+    /// A file of each method passes gguf-py's reading of its documented layout (names, widths, keys, unit mu, k).
+    @Test(.enabled(if: PythonGGUF.isAvailable), arguments: ["spherical-gated", "spherical-ungated", "austeer", "iti", "additive"])
+    func methodFileHasItsDocumentedLayout(_ kind: String) throws {
+        let vector = try #require(try MethodVectorFiles.all().first { $0.0 == kind }).1
+        let directory = try TemporaryDirectory()
+        let path = directory.path("\(kind).gguf")
+        try vector.write(to: path)
+        let result = try PythonGGUF.tool("check-vector-layout.py", [path, "6", String(vector.width)])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("veer.format_version\t2"))
+        #expect(result.stdout.contains("veer.method\t\(vector.info.effectiveMethod.rawValue)"))
+    }
+
+    /// The layout check fails on what the documented layout rules out: here a prototype that is not unit.
+    @Test(.enabled(if: PythonGGUF.isAvailable))
+    func nonUnitPrototypeFailsTheLayoutCheck() throws {
+        var writer = MethodVectorFiles.writer(operation: "rotate", keys: [("veer.spherical.gated", .bool(false))])
+        try writer.addTensor(name: "veer.mu.1", shape: [4], values: [0.6, 0.8, 0.1, 0])
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(writer, to: "bad-mu.gguf")
+        let result = try PythonGGUF.tool("check-vector-layout.py", [path, "6", "4"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("veer.mu.1") && result.stderr.contains("unit prototype"), "stderr: \(result.stderr)")
+    }
+
     @Test(.enabled(if: PythonGGUF.isAvailable))
     func goldenVectorRewrittenByVeerKeepsTheLlamaCppLayout() throws {
         let directory = try TemporaryDirectory()

@@ -1,3 +1,5 @@
+import GGUF
+import TestSupport
 import Testing
 @testable import Steering
 
@@ -18,9 +20,59 @@ struct VectorModelCheckTests {
     }
 
     @Test func widthOtherThanTheModelsIsAnError() throws {
-        expectVectorError("v.gguf", .modelWidth(vectorWidth: 5, modelWidth: 4, model: "model.gguf")) {
+        expectVectorError("v.gguf", .modelWidth(vectorWidth: 5, modelWidth: 4, model: "model.gguf", site: "resid_post",
+                                                derivation: "resid_post is embedding_length wide")) {
             _ = try vector(width: 5).check(against: Self.model, strict: false)
         }
+    }
+
+    /// ITI and attention AUSteer files are heads x head_dim wide, which need not be d_model.
+    @Test func headsConcatFileIsCheckedAgainstHeadsTimesHeadDimension() throws {
+        let iti = try MethodVectorFiles.iti()
+        let model = MethodVectorFiles.model
+        #expect(model.width != model.headsWidth)
+        #expect(try iti.check(against: model, strict: false).isEmpty)
+        var residual = try vector(width: model.headsWidth)
+        residual.name = "v.gguf"
+        expectVectorError("v.gguf", .modelWidth(vectorWidth: 6, modelWidth: 4, model: "tiny-model.gguf", site: "resid_post",
+                                                derivation: "resid_post is embedding_length wide")) {
+            _ = try residual.check(against: model, strict: false)
+        }
+        var wide = model
+        wide.headCount = 2
+        let error = SteeringVectorError.Kind.modelWidth(vectorWidth: 6, modelWidth: 4, model: "tiny-model.gguf", site: "heads_concat",
+                                                         derivation: "heads_concat is head_count x head_dim = 2 x 2")
+        expectVectorError("iti.gguf", error) { _ = try iti.check(against: wide, strict: false) }
+        #expect(error.description.contains("heads_concat of the model tiny-model.gguf has width 4"))
+    }
+
+    /// On the default model heads x head_dim = 9 x 64 = 576 = d_model; an ITI-shaped file fits it.
+    @Test(.enabled(if: ModelFixture.path != nil))
+    func itiWidthFitsTheDefaultModel() throws {
+        let model = try ModelIdentity(file: GGUFFile(path: ModelFixture.path!))
+        #expect(model.headCount == 9 && model.headDimension == 64 && model.headsWidth == 576)
+        let info = VectorInfo(site: .headsConcat, steeringMethod: .iti, strength: 15)
+        let iti = try SteeringVector(directions: [5: [Float](repeating: 0.01, count: 576)], info: info, name: "iti.gguf")
+        #expect(try iti.check(against: model, strict: false).isEmpty)
+    }
+
+    @Test func unitsTensorOfAnotherWidthThanItsSiteIsAnError() throws {
+        var austeer = try MethodVectorFiles.austeer()
+        austeer.info.site = .headsConcat
+        expectVectorError("austeer.gguf", .modelWidth(vectorWidth: 4, modelWidth: 6, model: "tiny-model.gguf", site: "heads_concat",
+                                                      derivation: "heads_concat is head_count x head_dim = 3 x 2")) {
+            _ = try austeer.check(against: MethodVectorFiles.model, strict: false)
+        }
+    }
+
+    @Test func mlpMidWidthIsTheFeedForwardLengthWhenTheModelStatesIt() throws {
+        let mid = try SteeringVector(directions: [1: [0, 0, 0, 0, 0, 0, 0, 0]], info: VectorInfo(site: .mlpMid), name: "mid.gguf")
+        expectVectorError("mid.gguf", .unknownSiteWidth(site: "mlp_mid", model: "model.gguf", missing: "llama.feed_forward_length")) {
+            _ = try mid.check(against: Self.model, strict: false)
+        }
+        var model = Self.model
+        model.feedForwardWidth = 8
+        #expect(try mid.check(against: model, strict: false).isEmpty)
     }
 
     @Test func directionForABlockTheModelLacksIsAnError() throws {

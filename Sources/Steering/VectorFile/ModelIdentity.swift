@@ -17,6 +17,8 @@ public struct ModelIdentity: Sendable, Equatable {
     public var headCount: Int
     /// Width of one head: `<arch>.attention.key_length`, else width / head count.
     public var headDimension: Int
+    /// Width of the FFN hidden layer (`mlp_mid`): `<arch>.feed_forward_length`, nil when the model does not say.
+    public var feedForwardWidth: Int?
 
     /// The width of `heads_concat` (heads x head dimension), which differs from `width` on some models.
     public var headsWidth: Int { headCount * headDimension }
@@ -27,9 +29,10 @@ public struct ModelIdentity: Sendable, Equatable {
     /// An identity from its parts (heads default to one head of the whole width, for vectors that only add to the
     /// residual).
     public init(name: String, architecture: String, width: Int, blockCount: Int, fingerprint: String,
-                headCount: Int = 1, headDimension: Int? = nil) {
+                headCount: Int = 1, headDimension: Int? = nil, feedForwardWidth: Int? = nil) {
         self.name = name; self.architecture = architecture; self.width = width; self.blockCount = blockCount
         self.fingerprint = fingerprint; self.headCount = headCount; self.headDimension = headDimension ?? width / max(headCount, 1)
+        self.feedForwardWidth = feedForwardWidth
     }
 
     /// Reads the identity of an opened model file. A missing or non-positive width or block count is an error
@@ -46,8 +49,10 @@ public struct ModelIdentity: Sendable, Equatable {
         let heads = try positive("\(architecture).attention.head_count")
         let keyLength = "\(architecture).attention.key_length"
         let headDimension = metadata[keyLength] == nil ? width / heads : try positive(keyLength)
+        let feedForwardLength = "\(architecture).feed_forward_length"
         self.init(name: file.name, architecture: architecture, width: width,
                   blockCount: try positive("\(architecture).block_count"),
-                  fingerprint: try ModelFingerprint.compute(file), headCount: heads, headDimension: headDimension)
+                  fingerprint: try ModelFingerprint.compute(file), headCount: heads, headDimension: headDimension,
+                  feedForwardWidth: metadata[feedForwardLength] == nil ? nil : try positive(feedForwardLength))
     }
 }

@@ -10,29 +10,38 @@ extension SteeringVector {
 
     /// Reads an already opened vector file (the values are copied; the file may be closed afterwards).
     public static func load(file: GGUFFile) throws -> SteeringVector {
-        let info = try VectorFileInfoReader(file: file).read()
+        func fail(_ kind: SteeringVectorError.Kind) -> SteeringVectorError { SteeringVectorError(file: file.name, kind) }
+        let (info, version) = try VectorFileInfoReader(file: file).read()
         var directions: [Int: [Float]] = [:]
         var tensorNames: [Int: String] = [:]
         for tensor in file.tensors {
-            let block = try directionBlock(of: tensor, in: file)
+            let block = try dataBlock(of: tensor, operation: info.operation, in: file)
             if let first = tensorNames[block] {
-                throw SteeringVectorError(file: file.name, .duplicateBlock(block: block, first: first, second: tensor.name))
+                throw fail(.duplicateBlock(block: block, first: first, second: tensor.name))
             }
             directions[block] = readFloats(file.bytes(of: tensor))
             tensorNames[block] = tensor.name
         }
         let width = try validate(directions, name: file.name) { tensorNames[$0]! }
-        return SteeringVector(checked: directions, width: width, info: info, name: file.name)
+        let vector = SteeringVector(checked: directions, width: width, info: info, name: file.name)
+        // A version-1 reader would take a rotate file's keys for extraction notes and apply it wrongly; a file that
+        // holds version-2 content must say so.
+        if version != VectorFileKey.methodsFormatVersion, let content = vector.formatVersion2Content {
+            throw fail(.contentNeedsNewerVersion(version: version, content: content))
+        }
+        try vector.checkLayout(file: file.name)
+        return vector
     }
 
-    /// The block a tensor holds the direction of, after checking its name, type and shape the way llama.cpp does.
-    private static func directionBlock(of tensor: GGUFTensorInfo, in file: GGUFFile) throws -> Int {
+    /// The block a tensor holds the data of, after checking its name against the file's operation, and its type and
+    /// shape the way llama.cpp does.
+    private static func dataBlock(of tensor: GGUFTensorInfo, operation: SteeringOperation, in file: GGUFFile) throws -> Int {
         func fail(_ kind: SteeringVectorError.Kind) -> SteeringVectorError { SteeringVectorError(file: file.name, kind) }
-        let block: Int
-        switch VectorTensorName(tensor.name) {
-        case let .direction(n), let .veerDirection(n): block = n
-        case .llamaCppBlockZero: throw fail(.llamaCppBlockZero)
-        case .unknown: throw fail(.unknownTensor(name: tensor.name))
+        let name = VectorTensorName(tensor.name)
+        if name == .llamaCppBlockZero { throw fail(.llamaCppBlockZero) }
+        guard let (block, tensorOperation) = name.dataBlock else { throw fail(.unknownTensor(name: tensor.name)) }
+        guard tensorOperation == operation else {
+            throw fail(.tensorOfOtherOperation(tensor: tensor.name, operation: operation.rawValue))
         }
         guard tensor.dtype == .f32 else { throw fail(.notF32(tensor: tensor.name, type: tensor.ggmlType.name)) }
         // ggml counts dimensions without trailing 1s (ggml_n_dims), so llama.cpp takes [width, 1] as 1-D; so does Veer.
@@ -58,12 +67,14 @@ private struct VectorFileInfoReader {
 
     func fail(_ kind: SteeringVectorError.Kind) -> SteeringVectorError { SteeringVectorError(file: file.name, kind) }
 
-    func read() throws -> VectorInfo {
+    /// The file's info and its `veer.format_version` (nil for llama.cpp and repeng files).
+    func read() throws -> (VectorInfo, UInt32?) {
         guard let architecture = metadata[VectorFileKey.architecture] else { throw fail(.notAControlVector(architecture: nil)) }
         guard architecture.stringValue == VectorFileKey.architectureValue else {
             throw fail(.notAControlVector(architecture: architecture.stringValue ?? architecture.description))
         }
-        var info = VectorInfo(sourceFormat: try sourceFormat())
+        let version = try formatVersion()
+        var info = VectorInfo(sourceFormat: version == nil ? otherToolFormat() : .veer)
         // model_hint is only a hint (llama.cpp ignores it): a non-string value is dropped, not an error.
         info.modelHint = metadata[VectorFileKey.modelHint]?.stringValue
         if let operation = try metadata.ifPresent(VectorFileKey.operation, metadata.string) {
@@ -91,17 +102,66 @@ private struct VectorFileInfoReader {
             }
             info.convertedFrom = known
         }
-        return info
+        try readMethodKeys(into: &info)
+        return (info, version)
     }
 
-    private func sourceFormat() throws -> VectorSourceFormat {
-        if metadata.contains(VectorFileKey.formatVersion) {
-            let version = try metadata.uint32(VectorFileKey.formatVersion)
-            guard version == VectorFileKey.currentFormatVersion else { throw fail(.unsupportedFormatVersion(version)) }
-            return .veer
+    /// `veer.format_version`, nil when absent; a version this Veer cannot read is an error.
+    private func formatVersion() throws -> UInt32? {
+        guard metadata.contains(VectorFileKey.formatVersion) else { return nil }
+        let version = try metadata.uint32(VectorFileKey.formatVersion)
+        guard VectorFileKey.readableFormatVersions.contains(version) else { throw fail(.unsupportedFormatVersion(version)) }
+        return version
+    }
+
+    /// A file without `veer.format_version`: repeng writes the number of directions as uint32; llama.cpp writes
+    /// n_layer - 1 as int32.
+    private func otherToolFormat() -> VectorSourceFormat {
+        metadata[VectorFileKey.layerCount]?.type == .uint32 ? .repeng : .llamaCpp
+    }
+
+    /// The format-2 keys, each of its one type; whether they fit the operation is `checkLayout`'s job.
+    private func readMethodKeys(into info: inout VectorInfo) throws {
+        if let method = try value(VectorFileKey.steeringMethod, "a string", \.stringValue) {
+            guard let known = SteeringMethod(rawValue: method) else {
+                let methods = SteeringMethod.allCases.map(\.rawValue).joined(separator: ", ")
+                throw fail(.invalidValue(key: VectorFileKey.steeringMethod, value: "'\(method)'", expected: "one of \(methods)"))
+            }
+            info.steeringMethod = known
         }
-        // repeng writes the number of directions as uint32; llama.cpp writes n_layer - 1 as int32.
-        return metadata[VectorFileKey.layerCount]?.type == .uint32 ? .repeng : .llamaCpp
+        if let positions = try value(VectorFileKey.steeredPositions, "a string", \.stringValue) {
+            guard let policy = try? PositionPolicy(parsing: positions) else {
+                throw fail(.invalidValue(key: VectorFileKey.steeredPositions, value: "'\(positions)'",
+                                         expected: "a position policy as --positions takes it (all, prompt, generated, last,"
+                                             + " from:K, from:prompt-end, from:answer-start or a list such as 3,5,9)"))
+            }
+            info.steeredPositions = policy
+        }
+        info.strength = try value(VectorFileKey.strength, "a float32", \.float32Value)
+        let gated = try value(VectorFileKey.sphericalGated, "a bool", \.boolValue)
+        let kappa = try value(VectorFileKey.sphericalKappa, "a float32", \.float32Value)
+        let beta = try value(VectorFileKey.sphericalBeta, "a float32", \.float32Value)
+        if gated != nil || kappa != nil || beta != nil {
+            // A rotate file's kappa without its gated flag is a missing flag; elsewhere the gate keys themselves are
+            // what does not belong (checkLayout names them).
+            if gated == nil, info.operation == .rotate {
+                let present = kappa != nil ? VectorFileKey.sphericalKappa : VectorFileKey.sphericalBeta
+                throw fail(.invalidValue(key: VectorFileKey.sphericalGated, value: "absent",
+                                         expected: "a bool wherever \(present) is present"))
+            }
+            info.sphericalGate = SphericalGate(gated: gated ?? false, kappa: kappa, beta: beta)
+        }
+        info.selectedUnitCount = try value(VectorFileKey.selectedUnitCount, "a uint32", \.uint32Value).map(Int.init)
+    }
+
+    /// The value of `key` as `extract` reads it, nil when absent; a value of another type is an error naming the
+    /// key, the value found and `expected`.
+    private func value<T>(_ key: String, _ expected: String, _ extract: (GGUFValue) -> T?) throws -> T? {
+        guard let found = metadata[key] else { return nil }
+        guard let typed = extract(found) else {
+            throw fail(.invalidValue(key: key, value: "\(found.typeDescription) \(found)", expected: expected))
+        }
+        return typed
     }
 
     private func layerNorms() throws -> [Int: Float] {

@@ -1,10 +1,12 @@
 /// The content of one vector file: per-block directions and what the file says about them.
 ///
 /// `directions[N]` belongs to block N (0-based) and, for the `add` operation at `resid_post`, is added to the output
-/// of block N: the llama.cpp control-vector convention (`direction.N`). A vector is checked when it is built or
-/// read: one width for every direction, at least one direction, finite values.
+/// of block N: the llama.cpp control-vector convention (`direction.N`). For `rotate` it holds the unit prototype mu
+/// (`veer.mu.N`), for `scale_units` the dense coefficients b over the site's width (`veer.units.N`). A vector is
+/// checked when it is built or read: one width for every direction, at least one direction, finite values, and
+/// method keys that fit the operation (`checkLayout`).
 public struct SteeringVector: Sendable, Equatable {
-    /// Length of every direction: the model width (d_model) it was made for.
+    /// Length of every direction: the width of the site it was made for (d_model, or heads x head_dim).
     public internal(set) var width: Int
     /// Block index N -> `width` floats.
     public internal(set) var directions: [Int: [Float]]
@@ -15,8 +17,10 @@ public struct SteeringVector: Sendable, Equatable {
 
     /// Checks and wraps directions made in memory (by extraction, or a test).
     public init(directions: [Int: [Float]], info: VectorInfo = VectorInfo(), name: String = "<vector>") throws {
-        let width = try Self.validate(directions, name: name, label: { VectorTensorName.name(forBlock: $0) })
+        let width = try Self.validate(directions, name: name,
+                                      label: { VectorTensorName.name(forBlock: $0, operation: info.operation) })
         self.init(checked: directions, width: width, info: info, name: name)
+        try checkLayout(file: name)
     }
 
     /// Wraps directions `validate` has accepted (their width is `width`).

@@ -27,10 +27,19 @@ public struct SteeringVectorError: Error, Equatable, CustomStringConvertible {
         case nonFinite(tensor: String, index: Int, value: Float)
         case unsupportedFormatVersion(UInt32)
         case unsupportedOperation(String)
+        /// A tensor whose kind belongs to another operation than the file's `veer.operation`.
+        case tensorOfOtherOperation(tensor: String, operation: String)
+        /// A `veer.mu.N` whose L2 norm is not 1 within 1e-3.
+        case notUnitNorm(tensor: String, norm: Float)
+        /// The file holds version-2 content (`what`) but says it is `version` (nil: no veer.format_version).
+        case contentNeedsNewerVersion(version: UInt32?, content: String)
         case invalidValue(key: String, value: String, expected: String)
         case cannotCombine(other: String, reason: String)
         // Vector against model.
-        case modelWidth(vectorWidth: Int, modelWidth: Int, model: String)
+        /// `site`'s width in the model is `modelWidth`, computed as `derivation` says.
+        case modelWidth(vectorWidth: Int, modelWidth: Int, model: String, site: String, derivation: String)
+        /// The model file does not say how wide `site` is.
+        case unknownSiteWidth(site: String, model: String, missing: String)
         case blockOutOfRange(block: Int, blockCount: Int, model: String)
         case fingerprintMismatch(vector: String, model: String, modelFile: String)
         case noFingerprint(model: String)
@@ -54,10 +63,21 @@ extension SteeringVectorError.Kind: CustomStringConvertible {
         case .notAControlVector(nil):
             return "not a control vector: general.architecture is missing, expected 'controlvector'"
         case .noDirections:
-            return "no direction tensors: expected tensors named direction.N (N >= 1) or veer.direction.N (N >= 0)"
+            return "no direction tensors: expected tensors named direction.N (N >= 1) or veer.direction.N (N >= 0),"
+                + " or veer.mu.N / veer.units.N with their veer.operation"
         case let .unknownTensor(name):
             return "tensor '\(name)' is not a direction: expected direction.N (N >= 1) or veer.direction.N (N >= 0),"
-                + " N in plain decimal"
+                + " or veer.mu.N / veer.units.N with their veer.operation, N in plain decimal"
+        case let .tensorOfOtherOperation(tensor, operation):
+            let expected = SteeringOperation(rawValue: operation).map(VectorTensorName.pattern(of:)) ?? "?"
+            return "tensor '\(tensor)' does not belong in a file whose veer.operation is '\(operation)'"
+                + " (expected \(expected))"
+        case let .notUnitNorm(tensor, norm):
+            return "tensor '\(tensor)' has L2 norm \(norm), expected a unit prototype (norm 1 within 1e-3)"
+        case let .contentNeedsNewerVersion(version, content):
+            let found = version.map { "veer.format_version is \($0)" } ?? "veer.format_version is absent"
+            return "\(found), but the file holds \(content), which needs format version"
+                + " \(VectorFileKey.methodsFormatVersion)"
         case let .duplicateBlock(block, first, second):
             return "tensors '\(first)' and '\(second)' are both directions of block \(block); expected one"
         case .llamaCppBlockZero:
@@ -73,8 +93,9 @@ extension SteeringVectorError.Kind: CustomStringConvertible {
         case let .nonFinite(tensor, index, value):
             return "tensor '\(tensor)' holds \(value) at index \(index), expected finite values"
         case let .unsupportedFormatVersion(version):
-            return "veer.format_version is \(version); this Veer reads version \(VectorFileKey.currentFormatVersion)"
-                + (version > VectorFileKey.currentFormatVersion ? " (the file was written by a newer Veer)" : "")
+            let readable = VectorFileKey.readableFormatVersions
+            return "veer.format_version is \(version); this Veer reads versions \(readable.lowerBound) to \(readable.upperBound)"
+                + (version > readable.upperBound ? " (the file was written by a newer Veer)" : "")
         case let .unsupportedOperation(operation):
             let known = SteeringOperation.allCases.map(\.rawValue).joined(separator: ", ")
             return "veer.operation is '\(operation)', which this Veer cannot apply (supported: \(known))"
@@ -82,8 +103,11 @@ extension SteeringVectorError.Kind: CustomStringConvertible {
             return "metadata key '\(key)' is \(value), expected \(expected)"
         case let .cannotCombine(other, reason):
             return "cannot combine with \(other): \(reason)"
-        case let .modelWidth(vectorWidth, modelWidth, model):
-            return "directions have width \(vectorWidth) but the model \(model) has width \(modelWidth) (embedding_length)"
+        case let .modelWidth(vectorWidth, modelWidth, model, site, derivation):
+            return "directions have width \(vectorWidth) but \(site) of the model \(model) has width \(modelWidth)"
+                + " (\(derivation))"
+        case let .unknownSiteWidth(site, model, missing):
+            return "cannot check the width of \(site): the model \(model) lacks \(missing)"
         case let .blockOutOfRange(block, blockCount, model):
             return "has a direction for block \(block) but the model \(model) has \(blockCount) blocks (0...\(blockCount - 1))"
         case let .fingerprintMismatch(vector, model, modelFile):

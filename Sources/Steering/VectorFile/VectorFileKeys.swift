@@ -20,34 +20,92 @@ enum VectorFileKey {
     static let strengthRange = "veer.strength_range"
     static let convertedFrom = "veer.converted_from"
 
-    /// The `veer.format_version` this code writes and the only one it reads. A change that an older reader would
-    /// misread (a new operation's tensors, a changed meaning) bumps it; optional keys a reader may ignore do not.
-    static let currentFormatVersion: UInt32 = 1
+    // Format version 2: the steering method's own keys.
+    static let steeringMethod = "veer.method"
+    static let steeredPositions = "veer.positions"
+    static let strength = "veer.strength"
+    static let sphericalGated = "veer.spherical.gated"
+    static let sphericalKappa = "veer.spherical.kappa"
+    static let sphericalBeta = "veer.spherical.beta"
+    static let selectedUnitCount = "veer.austeer.k"
+
+    /// The keys format version 1 does not have: a file holding any of them is version 2.
+    static let version2Keys = [steeringMethod, steeredPositions, strength, sphericalGated, sphericalKappa, sphericalBeta,
+                               selectedUnitCount]
+
+    /// The `veer.format_version`s this code reads. A change that an older reader would misread (a new operation's
+    /// tensors, a key that changes what the data does) bumps it; optional keys a reader may ignore do not. Version 2
+    /// added the `rotate` and `scale_units` operations, their tensors and the method keys above; a file without any
+    /// of them is still written as version 1, byte for byte what earlier Veer wrote.
+    static let readableFormatVersions: ClosedRange<UInt32> = 1...2
+    static let firstFormatVersion: UInt32 = 1
+    static let methodsFormatVersion: UInt32 = 2
 }
 
 /// What a tensor name in a vector file means. llama.cpp accepts only `direction.N` with N >= 1 and refuses the
 /// whole file for any other name, which is exactly what Veer-only data needs: a block-0 direction, a direction meant
-/// for another hook site than llama.cpp's block output, or data of a non-additive operation (reserved: `veer.mu.N`,
-/// ...) makes llama.cpp refuse the file instead of applying part of it, or applying it in the wrong place.
+/// for another hook site than llama.cpp's block output, or data of a non-additive operation (`veer.mu.N`,
+/// `veer.units.N`) makes llama.cpp refuse the file instead of applying part of it, or applying it in the wrong place.
 enum VectorTensorName: Equatable {
     /// `direction.N`, N >= 1: block N's direction; llama.cpp reads these.
     case direction(block: Int)
     /// `veer.direction.N`, N >= 0: block N's direction in a file llama.cpp must not apply.
     case veerDirection(block: Int)
+    /// `veer.mu.N`, N >= 0: block N's unit prototype in a `rotate` file.
+    case mu(block: Int)
+    /// `veer.units.N`, N >= 0: block N's dense unit coefficients in a `scale_units` file.
+    case units(block: Int)
     /// `direction.0`: llama.cpp refuses it; Veer writes block 0 as `veer.direction.0`.
     case llamaCppBlockZero
     case unknown
 
     static let directionPrefix = "direction."
     static let veerDirectionPrefix = "veer.direction."
+    static let muPrefix = "veer.mu."
+    static let unitsPrefix = "veer.units."
 
     init(_ name: String) {
-        if name.hasPrefix(Self.veerDirectionPrefix), let block = Self.blockIndex(name.dropFirst(Self.veerDirectionPrefix.count)) {
-            self = .veerDirection(block: block)
-        } else if name.hasPrefix(Self.directionPrefix), let block = Self.blockIndex(name.dropFirst(Self.directionPrefix.count)) {
-            self = block == 0 ? .llamaCppBlockZero : .direction(block: block)
+        func block(after prefix: String) -> Int? {
+            name.hasPrefix(prefix) ? Self.blockIndex(name.dropFirst(prefix.count)) : nil
+        }
+        if let n = block(after: Self.veerDirectionPrefix) {
+            self = .veerDirection(block: n)
+        } else if let n = block(after: Self.muPrefix) {
+            self = .mu(block: n)
+        } else if let n = block(after: Self.unitsPrefix) {
+            self = .units(block: n)
+        } else if let n = block(after: Self.directionPrefix) {
+            self = n == 0 ? .llamaCppBlockZero : .direction(block: n)
         } else {
             self = .unknown
+        }
+    }
+
+    /// The block the tensor belongs to and the operation whose data it is (nil for names that are not data).
+    var dataBlock: (block: Int, operation: SteeringOperation)? {
+        switch self {
+        case let .direction(n), let .veerDirection(n): (n, .add)
+        case let .mu(n): (n, .rotate)
+        case let .units(n): (n, .scaleUnits)
+        case .llamaCppBlockZero, .unknown: nil
+        }
+    }
+
+    /// The tensor name of block `block`'s data under `operation`: for `add`, `name(forBlock:llamaCppReadable:)`.
+    static func name(forBlock block: Int, operation: SteeringOperation, llamaCppReadable: Bool = true) -> String {
+        switch operation {
+        case .add: name(forBlock: block, llamaCppReadable: llamaCppReadable)
+        case .rotate: muPrefix + String(block)
+        case .scaleUnits: unitsPrefix + String(block)
+        }
+    }
+
+    /// How the tensors of `operation` are named, for messages.
+    static func pattern(of operation: SteeringOperation) -> String {
+        switch operation {
+        case .add: "direction.N (N >= 1) or veer.direction.N (N >= 0)"
+        case .rotate: "veer.mu.N (N >= 0)"
+        case .scaleUnits: "veer.units.N (N >= 0)"
         }
     }
 
