@@ -101,9 +101,14 @@ public enum KernelCatalog {
                                   ctx: 512),
             ArgmaxCase(rows: 1, width: vocab), TopKCase(rows: 1, width: vocab, k: 40),
             TokenLogprobsCase(rows: 8, width: vocab), RowHealthCase(rows: 1, width: vocab),
-            ResidualSteerCase(.add, width: d, rows: 1), ResidualSteerCase(.spherical, width: d, rows: 1),
+            // One decode row per steering kind: add (additive, ITI at resid_post), unit scaling of the residual
+            // and of the FFN delta (AUSteer at resid_post and mlp_out), Spherical; heads_edit for ITI and AUSteer
+            // on the attention heads.
+            ResidualSteerCase(.add, width: d, rows: 1), ResidualSteerCase(.units, width: d, rows: 1),
+            ResidualSteerCase(.deltaUnits, width: d, rows: 1), ResidualSteerCase(.spherical, width: d, rows: 1),
             ResidualSteerCase(.mixed, width: d, rows: 64),
             HeadsEditCase(.add, nHeads: heads, headDim: headDim, rows: 1),
+            HeadsEditCase(.units, nHeads: heads, headDim: headDim, rows: 1),
         ]
         return cases
     }()

@@ -40,6 +40,7 @@ public final class DecodeStep<B: ComputeBackend> {
         try model.stage(batch)
         try steering?.prepare?(batch)
         try model.backend.replay(replay)
+        try steering?.afterPass?(batch)
         return model.state.logits
     }
 }

@@ -10,9 +10,17 @@ public struct ForwardSteering<Buffer> {
     public var ffnResidual: [Int: SteerTables<Buffer>] = [:]
     /// By block: tables for the per-head edit before the attention output projection.
     public var heads: [Int: SteerTables<Buffer>] = [:]
+    /// By block: where the residual update after the FFN writes its trace, f32 [maxRows, VEER_TRACE_WIDTH] =
+    /// [t, normBefore, normAfter, cosine] per row of the pass. Only blocks with `ffnResidual` tables, and only when
+    /// a trace was asked for: without one the kernel writes nothing extra. The buffers are fixed, so a recorded
+    /// decode step writes into the same ones at every replay.
+    public var ffnTrace: [Int: Buffer] = [:]
     /// Called with each batch before its pass runs (also before every replay of a decode step): writes which rows
     /// of this pass are steered, for steering whose rows depend on positions.
     public var prepare: ((ForwardBatch) throws -> Void)?
+    /// Called with each batch after its pass is issued (also after every replay of a decode step), e.g. to read
+    /// `ffnTrace`. On Vulkan a read waits for the pass, so only tracing sets it.
+    public var afterPass: ((ForwardBatch) throws -> Void)?
     /// The KV cache must hold the newest rows' keys and values unsteered although their logits were steered (the
     /// spec's reference-recompute mode with position policy `last`): the generator runs those rows again without
     /// steering and without logits, which rewrites exactly their cache entries.
@@ -33,6 +41,7 @@ extension LlamaModel {
         try stage(batch)
         try steering?.prepare?(batch)
         try encode(rows: batch.rows, logitRows: batch.logitRows, steering: steering, observer: observer)
+        try steering?.afterPass?(batch)
         return state.logits
     }
 
@@ -95,7 +104,7 @@ extension LlamaModel {
             try matmul(s.gate, w.down, w.downType, k: c.ffWidth, n: c.width, into: s.delta)
             try report(.mlpOut, l, s.delta, width: c.width)
             try backend.residualSteer(ResidualSteerOp(rows: rows, width: c.width), x: s.x, delta: s.delta,
-                                      tables: steering?.ffnResidual[l] ?? s.plain, trace: nil)
+                                      tables: steering?.ffnResidual[l] ?? s.plain, trace: steering?.ffnTrace[l])
             try report(.residPost, l, s.x, width: c.width)
         }
         try backend.rmsnorm(RMSNormOp(rows: rows, width: c.width, eps: c.rmsEps), x: s.x, weight: weights.outputNorm, out: s.normed)

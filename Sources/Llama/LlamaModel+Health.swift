@@ -23,7 +23,10 @@ extension LlamaModel {
         -> DegenerateOutput
     {
         let check = BlockHealthCheck()
-        try forward(batch, steering: steering, observer: check)
+        // The re-run repeats a pass that already ran: whatever reads each pass's results (a trace) has them.
+        var again = steering
+        again?.afterPass = nil
+        try forward(batch, steering: again, observer: check)
         return DegenerateOutput(logits: logits, firstBadSite: check.firstBad, steering: steering?.summary)
     }
 }

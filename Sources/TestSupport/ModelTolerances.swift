@@ -23,4 +23,10 @@ public enum ModelTolerance {
     /// The same hidden state's first eight values: |ours - golden| / max(1, |golden|) for each. Single values carry
     /// more rounding than the norm. Measured (release): 7.2e-5 (CPU, late blocks), 2.3e-5 (Vulkan, P1 and P2).
     public static let hiddenStateFirst8 = 1e-3
+
+    /// The Spherical trace against the reference's diagnostics (steering-reference.json `tolerances`
+    /// `spherical_diagnostics`): cos(h, mu) absolute, the gate value t absolute, the norms relative.
+    public static let sphericalCosine = 1e-5
+    public static let sphericalT = 1e-4
+    public static let sphericalNormRelative = 1e-5
 }

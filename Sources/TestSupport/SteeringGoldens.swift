@@ -70,6 +70,28 @@ public struct SteeringReference: Decodable, Sendable {
         public var greedy_tokens: [Int32]
         public var greedy_top1_margins: [Double]
         public var greedy_first_low_margin_step: Int
+        /// What the rotation did, for the Spherical configurations.
+        public var spherical: SphericalDiagnostics?
+    }
+    /// The reference's Spherical diagnostics at resid_post[layer]: per prompt position the cosine to mu, the gate
+    /// value t (0 where the gate is closed), whether the gate opened and whether the row was rotated; at the last
+    /// prompt position also the norms before and after.
+    public struct SphericalDiagnostics: Decodable, Sendable {
+        public struct AllPositions: Decodable, Sendable {
+            public var cos: [Double]
+            public var t: [Double]
+            public var gate_open: [Bool]
+            public var rotated: [Bool]
+        }
+        public struct LastPosition: Decodable, Sendable {
+            public var cos: Double
+            public var t: Double
+            public var rotated: Bool
+            public var norm_before: Double
+            public var norm_after: Double
+        }
+        public var all_prompt_positions: AllPositions
+        public var last_prompt_position: LastPosition
     }
     public struct Config: Decodable, Sendable {
         public var id: String

@@ -4,14 +4,14 @@ import Kernels
 import Llama
 import Steering
 
-/// `veer bench steering`: what additive steering costs per decoded token. Decodes the same greedy tokens unsteered,
-/// steered on one block and steered on every block (a direction per block, strength 1, positions `all`), in rounds
-/// that alternate the configurations, and reports the median ms per token and the ratio to unsteered measured in
-/// the same run. The steered vectors are random unit directions of a small norm, so the tokens barely change and
-/// each configuration decodes the same number of tokens.
+/// `veer bench steering`: what each steering method costs per decoded token. Decodes the same prompt unsteered,
+/// then with each method (`BenchSteeringMethod`) on one block and on every block (positions `all`), in rounds that
+/// alternate the configurations, and reports the median ms per token and the ratio to unsteered measured in the same
+/// run. The edits have a small effect, so every configuration decodes text of the same kind, and with
+/// end-of-generation ignored each decodes the same number of tokens.
 struct BenchSteeringCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "steering", abstract: "Time decode unsteered, steered on one block and on every block.")
+        commandName: "steering", abstract: "Time decode unsteered and with each steering method on one block and on every block.")
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
@@ -19,6 +19,8 @@ struct BenchSteeringCommand: ParsableCommand {
     @Option(help: "Rounds (each runs every configuration once); the median is reported.") var rounds = 5
 
     struct Row: Encodable {
+        /// "unsteered" or the method's name.
+        var method: String
         var configuration: String
         var steered_blocks: Int
         var median_ms_per_token: Double
@@ -37,23 +39,21 @@ struct BenchSteeringCommand: ParsableCommand {
         func run<B: ComputeBackend>(_ s: ModelSession<B>) throws -> Result {
             let c = s.model.config
             let prompt = s.tokenizer.encode("The weather today is", parseSpecial: true, addBOS: s.addBOS).ids
-            var random = SystemRandomNumberGenerator()
-            func direction() -> [Float] {
-                let v = (0..<c.width).map { _ in Float.random(in: -1...1, using: &random) }
-                let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-                return v.map { 0.01 * $0 / norm }
-            }
             let span = SequenceSpan(promptLength: prompt.count)
             let middle = c.layers / 2
-            let configurations: [(name: String, blocks: Int, steering: ForwardSteering<B.Buffer>?)] = [
-                ("unsteered", 0, nil),
-                ("1 block (\(middle))", 1, try BatchSteering(model: s.model, sequences: [SequenceSteering(
-                    edits: [SiteKey(block: middle, site: .residPost): SiteEdit(add: direction())], span: span)]).forward),
-                ("all \(c.layers) blocks", c.layers, try BatchSteering(model: s.model, sequences: [SequenceSteering(
-                    edits: Dictionary(uniqueKeysWithValues: (0..<c.layers).map {
-                        (SiteKey(block: $0, site: .residPost), SiteEdit(add: direction()))
-                    }), span: span)]).forward),
+            var random = SplitMix64(seed: "veer bench steering")
+            var configurations: [(method: String, name: String, blocks: Int, steering: ForwardSteering<B.Buffer>?)] = [
+                ("unsteered", "unsteered", 0, nil),
             ]
+            for method in BenchSteeringMethod.allCases {
+                for blocks in [[middle], Array(0..<c.layers)] {
+                    var edits: [SiteKey: SiteEdit] = [:]
+                    for block in blocks { edits.merge(method.edits(block: block, config: c, random: &random)) { $1 } }
+                    let steering = try BatchSteering(model: s.model, sequences: [SequenceSteering(edits: edits, span: span)])
+                    let name = blocks.count == 1 ? "\(method.rawValue), block \(middle)" : "\(method.rawValue), all \(c.layers) blocks"
+                    configurations.append((method.rawValue, name, blocks.count, steering.forward))
+                }
+            }
             let generator = try Generator(model: s.model)
             var samples = [[Double]](repeating: [], count: configurations.count)
             for round in 0...command.rounds {   // round 0 warms up
@@ -66,7 +66,7 @@ struct BenchSteeringCommand: ParsableCommand {
             }
             let medians = samples.map { $0.sorted()[$0.count / 2] }
             let rows = configurations.indices.map { i in
-                Row(configuration: configurations[i].name, steered_blocks: configurations[i].blocks,
+                Row(method: configurations[i].method, configuration: configurations[i].name, steered_blocks: configurations[i].blocks,
                     median_ms_per_token: medians[i], ratio_to_unsteered: medians[i] / medians[0],
                     extra_ms_per_token: medians[i] - medians[0])
             }
@@ -79,7 +79,7 @@ struct BenchSteeringCommand: ParsableCommand {
         if output.json { try Console.json(result); return }
         Console.output("decode, \(result.tokens) tokens, median of \(result.rounds) rounds on \(result.run.device)")
         for row in result.rows {
-            let name = row.configuration.padding(toLength: 18, withPad: " ", startingAt: 0)
+            let name = row.configuration.padding(toLength: 26, withPad: " ", startingAt: 0)
             Console.output(name + String(format: " %8.3f ms/token  x%.3f  %+.3f ms", row.median_ms_per_token,
                                          row.ratio_to_unsteered, row.extra_ms_per_token))
         }

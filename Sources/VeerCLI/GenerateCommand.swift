@@ -16,6 +16,7 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup var templateOptions: ChatTemplateOptions
     @OptionGroup var steering: SteeringOptions
     @Flag(help: "Generate unsteered and steered (same seed) and show both.") var compare = false
+    @OptionGroup var trace: TraceOption
     @Option(name: [.customShort("n"), .customLong("max-tokens")], parsing: .unconditional,
             help: "Tokens to generate at most; -1: until end of generation or a full context.")
     var maxTokens = 128
@@ -48,6 +49,7 @@ struct GenerateCommand: ParsableCommand {
 
     func validate() throws {
         if compare && !steering.isActive { throw ValidationError("--compare needs at least one --steer vector") }
+        try trace.validate(steering: steering)
         try GenerationLength.validate(maxTokens)
         if system != nil && !chat { throw ValidationError("--system applies to --chat: add --chat, or put the text in the prompt") }
     }
@@ -82,8 +84,10 @@ struct GenerateCommand: ParsableCommand {
                 unsteered = try generate(s, encoding.ids, steering: nil)
                 if !c.output.json { Console.output("--- steered ---") }
             }
-            let steering = try loaded?.forward(s.model, promptLength: encoding.ids.count, answerStart: answerStart)
+            let trace = c.trace.makeTrace()
+            let steering = try loaded?.forward(s.model, promptLength: encoding.ids.count, answerStart: answerStart, trace: trace)
             let main = try generate(s, encoding.ids, steering: steering)
+            try c.trace.write(trace)
             return Result(prompt_tokens: encoding.ids, tokens: main.tokens, text: main.text, stop_reason: main.stop_reason,
                           timings: main.timings, unsteered: unsteered, device: s.manifest.device, run: manifest)
         }
@@ -119,6 +123,7 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let seed = sampling.resolvedSeed()
+        try trace.checkWritable()
         let task = Task(command: self, prompt: try input.read(), seed: seed)
         let result = try ModelLoader.run(modelOptions, maxRows: 256, seed: seed, task: task)
         if output.json { try Console.json(result) }

@@ -13,6 +13,7 @@ struct LogitsCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var steering: SteeringOptions
+    @OptionGroup var trace: TraceOption
     @Option(help: "How many of the largest logits to print.") var top = 20
     @Flag(name: .customLong("all-positions"), help: "Report every prompt position, not only the last.") var allPositions = false
     @OptionGroup var input: PromptInput
@@ -54,9 +55,11 @@ struct LogitsCommand: ParsableCommand {
             let manifest = s.manifest.steered(by: loaded)
             try loaded?.announce(s.model, prompt: ids, span: SequenceSpan(promptLength: ids.count), length: ids.count)
             let pass = ForwardBatch.prefill(ids, allLogits: command.allPositions)
-            let steering = try loaded?.forward(s.model, promptLength: ids.count)
+            let trace = command.trace.makeTrace()
+            let steering = try loaded?.forward(s.model, promptLength: ids.count, trace: trace)
             try s.model.forward(pass, steering: steering)
             try s.model.checkLogits(rows: pass.logitRows.count, of: pass, steering: steering)
+            try command.trace.write(trace)
             let rows = try s.model.readLogits(rows: pass.logitRows.count)
             let summaries = rows.enumerated().map { i, row in
                 position(row, at: command.allPositions ? i : ids.count - 1, ids: ids, tokenizer: s.tokenizer)
@@ -74,9 +77,13 @@ struct LogitsCommand: ParsableCommand {
         }
     }
 
-    func validate() throws { guard top >= 1 else { throw ValidationError("--top must be at least 1") } }
+    func validate() throws {
+        guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        try trace.validate(steering: steering)
+    }
 
     func run() throws {
+        try trace.checkWritable()
         let result = try ModelLoader.run(modelOptions, maxRows: 512, task: Task(command: self, text: try input.read()))
         if output.json { return try Console.json(result) }
         Console.output("tokens: \(result.tokens)")

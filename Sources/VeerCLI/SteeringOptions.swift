@@ -4,12 +4,12 @@ import Kernels
 import Llama
 import Steering
 
-/// `--steer FILE[:STRENGTH]` (repeatable), `--layers`, `--positions`, `--cache-mode`, `--strict`: the same meaning on
-/// every model command. `veer generate --steer v.gguf:2 --layers 5-15` is llama.cpp's
+/// `--steer FILE[:STRENGTH]` (repeatable; vector files and JSON specs), `--layers`, `--positions`, `--cache-mode`,
+/// `--strict`: the same meaning on every model command. `veer generate --steer v.gguf:2 --layers 5-15` is llama.cpp's
 /// `--control-vector-scaled v.gguf:2 --control-vector-layer-range 5 15`.
 struct SteeringOptions: ParsableArguments {
     @Option(name: .customLong("steer"), parsing: .unconditionalSingleValue,
-            help: "A steering vector file (llama.cpp, repeng or Veer GGUF) with an optional strength, default 1; repeatable, vectors sum per layer.")
+            help: "A steering vector file (llama.cpp, repeng or Veer GGUF) or a JSON spec (FILE.json), with an optional strength S, default 1, that multiplies every entry's strength (s or alpha); repeatable, entries compose.")
     var steer: [String] = []
 
     @Option(name: .customLong("control-vector"), parsing: .unconditionalSingleValue,
@@ -85,82 +85,103 @@ struct SteeringOptions: ParsableArguments {
         _ = try parsed()
     }
 
-    /// The parsed forms of the options (errors name the option and value).
+    /// The parsed forms of the options (errors name the option and value); `positions` is nil without --positions.
     /// `blockCount` (the model's, once known) resolves an open --control-vector-layer-range end.
-    func parsed(blockCount: Int? = nil) throws -> (vectors: [ScaledVectorPath], layers: LayerSelection?, positions: PositionPolicy, cacheMode: CacheMode) {
+    func parsed(blockCount: Int? = nil) throws -> (vectors: [ScaledVectorPath], layers: LayerSelection?, positions: PositionPolicy?, cacheMode: CacheMode) {
         do {
             let modeName = cacheMode ?? CacheMode.steeredPersist.rawValue
             guard let mode = CacheMode(rawValue: modeName) else {
                 throw SteeringError.badArgument("--cache-mode \(modeName): expected \(CacheMode.allCases.map(\.rawValue).joined(separator: " or "))")
             }
             return (try vectorArguments.map(ScaledVectorPath.init(argument:)), try layerArgument(blockCount: blockCount).map(LayerSelection.init(parsing:)),
-                    try PositionPolicy(parsing: positions ?? "all"), mode)
+                    try positions.map(PositionPolicy.init(parsing:)), mode)
         } catch {
             throw ValidationError("\(error)")
         }
     }
 
-    /// Loads the vectors and checks them against the session's model (warnings go to stderr); nil without
-    /// `--steer`, before any work (the model's fingerprint hashes its whole vocabulary).
+    /// Loads the vector files and JSON specs and checks them against the session's model (warnings go to stderr)
+    /// and against each other (`SequenceSteering.compose`: two rotations of a block, entries that disagree on
+    /// positions without --positions); nil without `--steer`, before any work (the model's fingerprint hashes its
+    /// whole vocabulary).
     func load<B: ComputeBackend>(for session: ModelSession<B>) throws -> LoadedSteering? {
         guard isActive else { return nil }
         let model = try ModelIdentity(file: session.file)
         let options = try parsed(blockCount: model.blockCount)
-        var vectors: [(vector: SteeringVector, strength: Float)] = []
-        for path in options.vectors {
-            let vector = try SteeringVector.load(path: path.path)
-            for warning in try vector.check(against: model, strict: strict) { Console.note("warning: \(warning)") }
-            vectors.append((vector, path.strength))
-        }
+        let sources = try options.vectors.map { try SteeringSource.load($0, model: model, strict: strict) }
         do { try options.layers?.validate(blockCount: model.blockCount) } catch {
             // The rule is --layers'; the message names the option the user typed.
             guard let range = controlVectorLayerRange else { throw error }
             throw InvalidInput("--control-vector-layer-range \(LlamaCppArguments.values(range).joined(separator: " ")): the model has"
                                + " blocks 0...\(model.blockCount - 1), and a range may end at \(model.blockCount) as in llama.cpp")
         }
-        return LoadedSteering(vectors: vectors, layers: options.layers, positions: options.positions,
-                              cacheMode: options.cacheMode, paths: options.vectors)
+        // Composed once here so that conflicts fail before any work; each sequence composes again with its span.
+        let checked = try SequenceSteering.compose(sources.flatMap(\.entries), layers: options.layers, positions: options.positions,
+                                                   span: SequenceSpan(promptLength: 1))
+        return LoadedSteering(sources: sources, layers: options.layers, positions: checked.positions,
+                              cacheMode: options.cacheMode, model: model)
     }
 }
 
-/// Vectors loaded for a run, ready to become one sequence's steering.
+/// Vector files and JSON specs loaded for a run, ready to become one sequence's steering.
 struct LoadedSteering {
-    var vectors: [(vector: SteeringVector, strength: Float)]
+    var sources: [SteeringSource]
     var layers: LayerSelection?
+    /// --positions, else what the entries agree on (`.all` when none states any).
     var positions: PositionPolicy
     var cacheMode: CacheMode
-    var paths: [ScaledVectorPath]
+    var model: ModelIdentity
+
+    /// Every entry of every source, in argument order.
+    var entries: [SteeringEntry] { sources.flatMap(\.entries) }
 
     func sequence(promptLength: Int, answerStart: Int? = nil) throws -> SequenceSteering {
-        try SequenceSteering.additive(vectors, layers: layers, positions: positions,
-                                      span: SequenceSpan(promptLength: promptLength, answerStart: answerStart))
+        try SequenceSteering.compose(entries, layers: layers, positions: positions,
+                                     span: SequenceSpan(promptLength: promptLength, answerStart: answerStart))
     }
 
-    /// Device tables for a run of one sequence in slot 0.
-    func forward<B: ComputeBackend>(_ model: LlamaModel<B>, promptLength: Int, answerStart: Int? = nil) throws
-        -> ForwardSteering<B.Buffer>
+    /// Device tables for a run of one sequence in slot 0; with `trace`, every pass appends its trace rows there.
+    func forward<B: ComputeBackend>(_ model: LlamaModel<B>, promptLength: Int, answerStart: Int? = nil,
+                                    trace: SteeringTrace? = nil) throws -> ForwardSteering<B.Buffer>
     {
         var steering = try BatchSteering(model: model, sequences: [try sequence(promptLength: promptLength, answerStart: answerStart)],
-                                         cacheMode: cacheMode).forward
-        steering.summary = paths.map { "\($0.path) at strength \($0.strength)" }.joined(separator: " + ")
+                                         cacheMode: cacheMode, trace: trace).forward
+        steering.summary = sources.map { "\($0.argument.path) at strength \($0.argument.strength)" }.joined(separator: " + ")
         return steering
     }
 
     /// What the run manifest records.
     var manifest: SteeringManifest {
-        SteeringManifest(vectors: vectors.indices.map { i in
-            .init(path: paths[i].path, strength: paths[i].strength, blocks: steeredBlocks(i),
-                  file_blocks: vectors[i].vector.blocks, format: vectors[i].vector.info.sourceFormat.rawValue)
-        }, layers: layers?.description, positions: positions.description, cache_mode: cacheMode.rawValue)
+        SteeringManifest(
+            vectors: sources.map { source in
+                .init(path: source.argument.path, strength: source.argument.strength,
+                      blocks: Set(source.entries.flatMap(steeredBlocks)).sorted(),
+                      file_blocks: Set(source.entries.flatMap(\.blocks)).sorted(), format: source.format)
+            },
+            entries: sources.flatMap { source in
+                source.entries.map { entry in
+                    .init(name: entry.name, method: entry.method.rawValue, strength: entry.strength, blocks: steeredBlocks(entry),
+                          entry_blocks: entry.blocks, positions: entry.positions?.description)
+                }
+            },
+            layers: layers?.description, positions: positions.description, cache_mode: cacheMode.rawValue)
     }
 }
 
 /// The steering part of a run manifest.
 struct SteeringManifest: Encodable {
-    /// `blocks`: the blocks this run steers with the vector (the file's, filtered by --layers; none at strength 0).
-    /// `file_blocks`: every block the file has a direction for.
+    /// One --steer argument. `strength`: its S. `blocks`: the blocks this run steers with it (the file's,
+    /// filtered by --layers; none at strength 0). `file_blocks`: every block the file edits. `format`: llama.cpp,
+    /// repeng, veer or json.
     struct Vector: Encodable { var path: String; var strength: Float; var blocks: [Int]; var file_blocks: [Int]; var format: String }
+    /// One entry (a vector file, or one object of a JSON spec). `strength`: the method's strength in this run (s or
+    /// alpha, S applied). `blocks`: those this run steers; `entry_blocks`: all the entry edits. `positions`: the
+    /// positions the entry states, if any (the run's are the manifest's `positions`).
+    struct Entry: Encodable {
+        var name: String; var method: String; var strength: Float; var blocks: [Int]; var entry_blocks: [Int]; var positions: String?
+    }
     var vectors: [Vector]
+    var entries: [Entry]
     var layers: String?
     var positions: String
     var cache_mode: String

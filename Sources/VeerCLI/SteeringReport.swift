@@ -3,16 +3,14 @@ import Kernels
 import Llama
 import Steering
 
-/// What a steered run tells the user on stderr: one line saying what is steered (each file with its strength and
-/// the blocks steered out of the file's, the positions), and warnings when the options select nothing or a strength
-/// lies outside the range the file records. A steering that does nothing is allowed, never silent.
+/// What a steered run tells the user on stderr: one line saying what is steered (each entry with its method, its
+/// strength and the blocks steered out of the entry's, the positions), and warnings when the options select nothing
+/// or a strength lies outside the range the file records. A steering that does nothing is allowed, never silent.
 extension LoadedSteering {
-    /// The blocks of the `index`th vector this run adds to: the file's blocks that `--layers` keeps, none at
-    /// strength 0.
-    func steeredBlocks(_ index: Int) -> [Int] {
-        let (vector, strength) = vectors[index]
-        guard strength != 0 else { return [] }
-        return vector.blocks.filter { layers?.contains($0) ?? true }
+    /// The blocks `entry` edits in this run: its blocks that `--layers` keeps, none at strength 0.
+    func steeredBlocks(_ entry: SteeringEntry) -> [Int] {
+        guard entry.strength != 0 else { return [] }
+        return entry.blocks.filter { layers?.contains($0) ?? true }
     }
 
     /// Everything a steered run says before it starts: the strength warnings (`warnAboutStrength`, which may run an
@@ -24,21 +22,24 @@ extension LoadedSteering {
 
     /// The stderr line and warnings for a run whose sequence is `length` tokens long at most (prompt included).
     func report(span: SequenceSpan, length: Int) {
-        let files = vectors.indices.map { i in
-            let file = URL(fileURLWithPath: paths[i].path).lastPathComponent
-            let steered = steeredBlocks(i), own = vectors[i].vector.blocks
-            let blocks = steered.isEmpty ? "no blocks"
-                : steered.count == 1 ? "block \(steered[0])" : "blocks \(BlockList.describe(steered))"
-            return "\(file) at strength \(Self.format(paths[i].strength)) on \(blocks) of its \(BlockList.describe(own))"
+        let described = sources.flatMap { source in
+            source.entries.map { entry in
+                let steered = steeredBlocks(entry)
+                let blocks = steered.isEmpty ? "no blocks"
+                    : steered.count == 1 ? "block \(steered[0])" : "blocks \(BlockList.describe(steered))"
+                return "\(entry.method.rawValue) \(source.label(entry)) at strength \(Self.format(entry.strength)) on \(blocks)"
+                    + " of its \(BlockList.describe(entry.blocks))"
+            }
         }
-        Console.note("steering: \(files.joined(separator: "; ")); positions \(positions) (\(cacheMode.rawValue))")
-        for (i, entry) in vectors.enumerated() {
-            guard let range = entry.vector.info.strengthRange, !range.contains(entry.strength) else { continue }
-            Console.note("warning: strength \(Self.format(entry.strength)) lies outside the strength range"
-                         + " \(Self.format(range.lowerBound))...\(Self.format(range.upperBound)) that \(paths[i].path) records (veer.strength_range)")
+        Console.note("steering: \(described.joined(separator: "; ")); positions \(positions) (\(cacheMode.rawValue))")
+        for source in sources {
+            guard let range = source.vector?.info.strengthRange, let strength = source.entries.first?.strength,
+                  !range.contains(strength) else { continue }
+            Console.note("warning: strength \(Self.format(strength)) lies outside the strength range"
+                         + " \(Self.format(range.lowerBound))...\(Self.format(range.upperBound)) that \(source.argument.path) records (veer.strength_range)")
         }
-        if !vectors.indices.contains(where: { !steeredBlocks($0).isEmpty }) {
-            let cause = vectors.allSatisfy { $0.strength == 0 } || layers == nil
+        if !entries.contains(where: { !steeredBlocks($0).isEmpty }) {
+            let cause = entries.allSatisfy { $0.strength == 0 } || layers == nil
                 ? "every strength is 0" : "--layers \(layers!) selects none of the vectors' blocks"
             Console.note("warning: \(cause): this run is not steered")
         } else if !positions.selectsAny(in: span, length: length) {

@@ -49,7 +49,8 @@ import Testing
     }
 
     @Test func exampleNamesFromTheIssueExist() {
-        for name in ["matvec_q4_1_576x1536", "matmul_f32_5x96x33", "rmsnorm_576", "residual_steer_spherical_576x7"] {
+        for name in ["matvec_q4_1_576x1536", "matmul_f32_5x96x33", "rmsnorm_576", "residual_steer_spherical_576x7",
+                     "residual_steer_units_576x1", "residual_steer_delta_units_576x1", "heads_edit_units_576x1"] {
             #expect(KernelCatalog.named(name) != nil, "\(name)")
         }
     }

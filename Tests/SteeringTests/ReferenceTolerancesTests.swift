@@ -12,5 +12,10 @@ import TestSupport
         #expect(ModelTolerance.cpuVersusVulkanLogits < ModelTolerance.top20VersusF32)
         let greedy = try #require(stated["greedy_tokens"])
         #expect(greedy.contains("greedy_first_low_margin_step"), "SteeredChecks checks greedy tokens up to that step: \(greedy)")
+        let spherical = try #require(stated["spherical_diagnostics"])
+        #expect(spherical == "cos within 1e-5 absolute, t within 1e-4, norms within 1e-5 relative",
+                "TraceChecks compares with ModelTolerance.spherical*: \(spherical)")
+        #expect(ModelTolerance.sphericalCosine == 1e-5 && ModelTolerance.sphericalT == 1e-4
+                && ModelTolerance.sphericalNormRelative == 1e-5)
     }
 }

@@ -43,6 +43,16 @@ import Testing
         #expect(names.count == 2 * Set(names).count)
     }
 
+    /// The steering-method cases at SmolLM2's shapes (AUSteer's unit scalings, ITI/AUSteer on the heads) validate
+    /// against the reference and are timed, on every backend there is.
+    @Test func steeringMethodCasesAtTheModelShapes() throws {
+        let backends: Set<String> = VulkanTestDevice.shouldRun ? ["cpu", "vulkan"] : ["cpu"]
+        let records = try records(["--backend", VulkanTestDevice.shouldRun ? "all" : "cpu", "--filter", "units_576x1"])
+        expectWellFormed(records, backends: backends)
+        #expect(Set(records.compactMap { $0["name"] as? String })
+                    == ["residual_steer_units_576x1", "residual_steer_delta_units_576x1", "heads_edit_units_576x1"])
+    }
+
     @Test func textTableGoesToStdoutAndProgressToStderr() throws {
         let run = try VeerProcess.run(["bench", "kernels", "--small", "--backend", "cpu", "--filter", "swiglu_1537",
                                        "--iterations", "1"])

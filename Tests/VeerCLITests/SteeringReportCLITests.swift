@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// A steered run says what it steers: one stderr line (file, strength, blocks steered out of the file's, positions),
+/// A steered run says what it steers: one stderr line (method, file, strength, blocks steered out of the file's, positions),
 /// the effective blocks in the manifest, a warning when --layers or --positions select nothing or a strength lies
 /// outside the file's recorded range; and llama.cpp's control-vector options mean what they mean there.
 @Suite("veer: steering report", .enabled(if: ModelFixture.enabled))
@@ -13,7 +13,7 @@ struct SteeringReportCLITests {
     /// Before: no line on stderr, and the manifest listed blocks 1-29 whatever --layers kept.
     @Test func oneLineSaysWhatIsSteered() throws {
         let (result, json) = try VeerProcess.logitsJSON(["--steer", "\(Self.happy):4", "--layers", "12-14"])
-        #expect(result.stderr.contains("steering: cvector-happy.gguf at strength 4 on blocks 12-14 of its 1-29; positions all (steered-persist)"),
+        #expect(result.stderr.contains("steering: additive cvector-happy.gguf at strength 4 on blocks 12-14 of its 1-29; positions all (steered-persist)"),
                 "stderr: \(result.stderr)")
         let vector = try #require(try VeerProcess.steeredVectors(json).first)
         #expect(vector["blocks"] as? [Int] == [12, 13, 14])

@@ -18,7 +18,10 @@ public final class BatchSteering<B: ComputeBackend> {
     public let forward: ForwardSteering<B.Buffer>
 
     /// Builds the tables of `sequences` on `model`'s backend; throws `SteeringError` when an edit does not fit the model.
-    public init(model: LlamaModel<B>, sequences: [SequenceSteering?], cacheMode: CacheMode = .steeredPersist) throws {
+    /// With `trace`, every pass run with `forward` appends its trace rows there (`SteeringTrace`); without, the
+    /// kernels write no trace and nothing waits for a pass.
+    public init(model: LlamaModel<B>, sequences: [SequenceSteering?], cacheMode: CacheMode = .steeredPersist,
+                trace: SteeringTrace? = nil) throws {
         let c = model.config
         for (slot, sequence) in sequences.enumerated() {
             for key in sequence?.edits.keys.sorted() ?? [] {
@@ -68,6 +71,7 @@ public final class BatchSteering<B: ComputeBackend> {
                 try backend.writeSteerRows(shared, rowSeq: rowSeq, rowFlags: rowFlags)
             }
         }
+        if let trace { try Self.installTrace(trace, on: &steering, model: model, sequences: sequences) }
         steering.rewritesNewestUnsteered = cacheMode == .referenceRecompute
             && sequences.contains { $0.map { !$0.isEmpty && $0.positions.dependsOnStep } ?? false }
         forward = steering

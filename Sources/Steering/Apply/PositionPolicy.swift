@@ -37,12 +37,13 @@ public enum PositionPolicy: Sendable, Equatable, CustomStringConvertible {
             } else if !trimmed.isEmpty, let list = Self.parseList(trimmed) {
                 self = .list(list)
             } else {
-                throw SteeringError.badArgument(
-                    "--positions '\(text)': expected all, prompt, generated, last, from:K, from:prompt-end, "
-                        + "from:answer-start or a list of positions such as 3,5,9")
+                throw SteeringError.badArgument("--positions '\(text)': expected \(Self.forms)")
             }
         }
     }
+
+    /// The forms `init(parsing:)` accepts, for messages.
+    public static let forms = "all, prompt, generated, last, from:K, from:prompt-end, from:answer-start or a list of positions such as 3,5,9"
 
     private static func parseList(_ text: String) -> [Int]? {
         let items = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }

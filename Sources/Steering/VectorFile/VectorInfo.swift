@@ -60,7 +60,8 @@ public struct VectorInfo: Sendable, Equatable {
     public var fingerprint: String?
     /// `controlvector.model_hint`: the source model's architecture, as the writer claimed it.
     public var modelHint: String?
-    /// Strengths that worked when the vector was made (e.g. from a sweep), in units of the stored directions.
+    /// Strengths that worked when the vector was made (e.g. from a sweep): values of the S in `FILE:S`, which
+    /// multiplies `veer.strength`.
     public var strengthRange: ClosedRange<Float>?
     /// For a file Veer converted from another tool's file: that tool.
     public var convertedFrom: VectorSourceFormat?

@@ -1,0 +1,37 @@
+import Foundation
+import Steering
+
+/// One `--steer FILE[:S]` argument, loaded: a JSON spec (`.json`: its entries) or a vector file (one entry, checked
+/// against the model), every entry's strength multiplied by S whatever its method.
+struct SteeringSource {
+    var argument: ScaledVectorPath
+    /// The entries at their strengths, S applied.
+    var entries: [SteeringEntry]
+    /// The vector, for a vector file.
+    var vector: SteeringVector?
+
+    /// A file whose name ends in `.json` is a spec; any other is a vector file.
+    static func isSpec(_ path: String) -> Bool { URL(fileURLWithPath: path).pathExtension.lowercased() == "json" }
+
+    /// Loads the argument's file; a vector file's check against the model prints its warnings to stderr (with
+    /// `strict`, a fingerprint mismatch is an error).
+    static func load(_ argument: ScaledVectorPath, model: ModelIdentity, strict: Bool) throws -> SteeringSource {
+        if isSpec(argument.path) {
+            let spec = try SteeringSpec(path: argument.path, model: model)
+            return SteeringSource(argument: argument, entries: spec.steeringEntries.map { $0.scaled(by: argument.strength) })
+        }
+        let vector = try SteeringVector.load(path: argument.path)
+        for warning in try vector.check(against: model, strict: strict) { Console.note("warning: \(warning)") }
+        return SteeringSource(argument: argument, entries: [try SteeringEntry(vector: vector, strength: argument.strength)],
+                              vector: vector)
+    }
+
+    /// The file format the manifest records: the vector file's (llama.cpp, repeng, veer), or json.
+    var format: String { vector?.info.sourceFormat.rawValue ?? "json" }
+
+    /// How the stderr line names an entry: its name with the file's directory dropped.
+    func label(_ entry: SteeringEntry) -> String {
+        let file = URL(fileURLWithPath: argument.path).lastPathComponent
+        return entry.name.hasPrefix(argument.path) ? file + entry.name.dropFirst(argument.path.count) : entry.name
+    }
+}
