@@ -42,6 +42,13 @@ struct ExtractMethodsCLITests {
         return try #require(try result.json() as? [String: Any])
     }
 
+    /// `veer generate --steer FILE` loads and applies the file, reporting its steering method.
+    func expectGenerationApplies(_ path: String, method: String) throws {
+        let generated = try VeerProcess.run(["generate", "--backend", "cpu", "--temperature", "0", "-n", "3",
+                                             "--steer", path, "Q: Is the sky blue? A:"])
+        #expect(generated.status == 0 && generated.stderr.contains("steering: \(method) "), "stderr: \(generated.stderr)")
+    }
+
     func extract(_ arguments: [String], out name: String) throws -> (json: [String: Any], stderr: String, out: String) {
         let out = scratch.url.appending(path: name).path
         let result = try VeerProcess.run(["extract", "--backend", "cpu"] + arguments + ["--out", out, "--json"])
@@ -57,10 +64,7 @@ struct ExtractMethodsCLITests {
             let norms = try #require(json["direction_norms"] as? [[String: Any]])
             #expect(norms.allSatisfy { abs(($0["value"] as? Double ?? 0) - 1) < 1e-5 }, "\(norms)")
             #expect(stderr.contains("extract: 20/20 texts"), "progress on stderr: \(stderr)")
-            let generated = try VeerProcess.run(["generate", "--backend", "cpu", "--temperature", "0", "-n", "4",
-                                                 "--steer", out + ":4", "Today I feel"])
-            #expect(generated.status == 0 && generated.stderr.contains("steering: \(method).gguf at strength 4"),
-                    "stderr: \(generated.stderr)")
+            try expectGenerationApplies(out + ":4", method: "additive")
         }
     }
 
@@ -76,6 +80,7 @@ struct ExtractMethodsCLITests {
         let info = try vectorInfo(out)
         #expect(info["method"] as? String == "caa" && info["chat_template"] as? String == "chatml")
         #expect(info["effective_positions"] as? String == "from:prompt-end" && info["operation"] as? String == "add")
+        try expectGenerationApplies(out + ":0.5", method: "additive")
     }
 
     @Test func sphericalWritesAGatedOrUngatedRotation() throws {
@@ -94,6 +99,8 @@ struct ExtractMethodsCLITests {
         let ungatedInfo = try vectorInfo(ungated)
         #expect((ungatedInfo["gate"] as? [String: Any])?["gated"] as? Bool == false)
         #expect(ungatedInfo["strength"] as? Double == 0.25)
+        try expectGenerationApplies(out, method: "spherical")
+        try expectGenerationApplies(ungated, method: "spherical")
     }
 
     @Test func austeerSelectsKUnitsAtTheSite() throws {
@@ -104,6 +111,7 @@ struct ExtractMethodsCLITests {
         let info = try vectorInfo(out)
         #expect(info["operation"] as? String == "scale_units" && info["site"] as? String == "heads_concat")
         #expect(info["strength"] as? Double == 7 && info["selected_unit_count"] as? Int == 3)
+        try expectGenerationApplies(out, method: "austeer")
     }
 
     @Test func itiSteersTheTopHeadsFromTheAnswerStart() throws {
@@ -120,6 +128,7 @@ struct ExtractMethodsCLITests {
             let norm = block["direction_norm"] as? Double ?? 0
             #expect(abs(norm - sigmas[block["block"] as! Int]!) < 1e-4 * max(1, norm), "\(block) vs \(sigmas)")
         }
+        try expectGenerationApplies(out, method: "iti")
     }
 
     @Test func vulkanCaptureGivesTheCPUsDirection() throws {
