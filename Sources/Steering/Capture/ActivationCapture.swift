@@ -1,6 +1,9 @@
 import Kernels
 import Llama
 
+/// Told (texts done, texts in all) as a capture goes.
+public typealias CaptureProgress = (_ completed: Int, _ total: Int) -> Void
+
 /// Runs texts through a model without steering and reads one site at chosen blocks (steering-methods.md §0.5's
 /// "contrastive activation collection" primitive). Works on any backend the model runs on; on a deferred backend
 /// (Vulkan) each observed layer waits for the work issued so far, so capture is slower than plain prefill.
@@ -11,9 +14,11 @@ import Llama
 public struct ActivationCapture<B: ComputeBackend> {
     /// The model texts run through.
     public let model: LlamaModel<B>
+    /// Called after each text is complete with (texts done, texts in all), for progress lines on long runs.
+    public var progress: CaptureProgress?
 
     /// A capture on `model`.
-    public init(model: LlamaModel<B>) { self.model = model }
+    public init(model: LlamaModel<B>, progress: CaptureProgress? = nil) { self.model = model; self.progress = progress }
 
     /// Runs every text and calls `each(textIndex, activations)` once per text, in text order, as soon as the text
     /// is complete, so a caller reducing further (extraction) never holds all the rows at once.
@@ -58,6 +63,7 @@ public struct ActivationCapture<B: ComputeBackend> {
                 var layers: [Int: [Float]] = [:]
                 for (position, layer) in request.layers.enumerated() { layers[layer] = reducers.perLayer[position].finish() }
                 try each(text, TextActivations(tokenCount: texts[text].count, layers: layers))
+                progress?(text + 1, texts.count)
             }
         }
     }

@@ -6,6 +6,9 @@ public enum ExtractionError: Error, CustomStringConvertible, Equatable {
     case pairCountMismatch(positive: Int, negative: Int)
     case unsupportedReduction(method: String, reduction: TokenReduction)
     case identicalPair(pair: Int, layer: Int)
+    case emptyClass(class: String, source: String)
+    case noDirection(method: String, layer: Int, reason: String)
+    case badValue(option: String, value: String, expected: String)
 
     /// The message, naming the input and what was expected.
     public var description: String {
@@ -22,6 +25,12 @@ public enum ExtractionError: Error, CustomStringConvertible, Equatable {
             return "\(method) reduces each text to one row: reduction \(reduction) is not supported (use last, mean or index:K)"
         case let .identicalPair(pair, layer):
             return "pair \(pair): the positive and negative texts give identical activations at every position of resid_post[\(layer)] (are they the same text?)"
+        case let .emptyClass(label, source):
+            return "\(source): no \(label) texts; both classes need at least one"
+        case let .noDirection(method, layer, reason):
+            return "\(method) finds no direction at block \(layer): \(reason)"
+        case let .badValue(option, value, expected):
+            return "\(option) \(value): expected \(expected)"
         }
     }
 }
