@@ -34,4 +34,7 @@ public enum TestFileLocations {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appending(path: "Tests/Goldens")
     }()
+
+    /// The evaluation sets and contrastive data shipped with the repository: `<repo>/data` (see data/README.md).
+    public static let data: URL = goldens.deletingLastPathComponent().deletingLastPathComponent().appending(path: "data")
 }

@@ -48,7 +48,7 @@ extension SteeringModelTests {
             let expected = (0..<w).map { captured.layers[5]![$0] - captured.layers[5]![w + $0] }
             #expect(zip(extracted.directions[5]!, expected).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
             let (_, entry) = try roundTrip(extracted)
-            #expect(entry.method == .additive && entry.positions == .fromPromptEnd)
+            #expect(entry.method == .additive && entry.positions == .all)
         }
 
         @Test func sphericalPrototypeIsTheUnitDifferenceOfUnpairedMeans() throws {

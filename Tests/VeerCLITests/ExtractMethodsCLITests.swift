@@ -76,10 +76,10 @@ struct ExtractMethodsCLITests {
             """)
         let (json, _, out) = try extract(["--method", "caa", "--caa", items, "--layers", "12"], out: "caa.gguf")
         #expect(json["pairs"] as? Int == 3 && json["input_kind"] as? String == "items")
-        #expect(json["steering_method"] as? String == "additive" && json["positions"] as? String == "from:prompt-end")
+        #expect(json["steering_method"] as? String == "additive" && json["positions"] as? String == "all")
         let info = try vectorInfo(out)
         #expect(info["method"] as? String == "caa" && info["chat_template"] as? String == "chatml")
-        #expect(info["effective_positions"] as? String == "from:prompt-end" && info["operation"] as? String == "add")
+        #expect(info["effective_positions"] as? String == "all" && info["operation"] as? String == "add")
         try expectGenerationApplies(out + ":0.5", method: "additive")
     }
 

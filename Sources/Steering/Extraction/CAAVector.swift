@@ -5,8 +5,11 @@ import Tokenizers
 /// CAA, Contrastive Activation Addition (steering-methods.md §1.2): per A/B item, the question as the user message
 /// of the chat template, the assistant's turn started with "(" and a letter, and resid_post[N] read at that last
 /// token (the letter, or a "(A"-style token that holds it); the vector is the mean over items of the
-/// behaviour-matching minus the non-matching reading. Unnormalised, additive at resid_post[N], applied from the
-/// last prompt token on (`from:prompt-end`).
+/// behaviour-matching minus the non-matching reading. Unnormalised, additive at resid_post[N], applied at every
+/// position (`all`, EasyEdit's default). Original CAA steers from the end of the user instruction; applied only from
+/// the last prompt token (the "(" before the letter), the effect on SmolLM2-135M's letter probabilities was small
+/// and of either sign (corrigible-neutral-HHH, block 15, 50 test items, strengths -2/0/+2: 0.410/0.402/0.389 from
+/// the prompt end against 0.350/0.402/0.446 at every position).
 public enum CAAVector {
     /// The method name vector files record.
     public static let method = "caa"
@@ -32,7 +35,7 @@ public enum CAAVector {
         extracted.method = method
         extracted.inputKind = "items"
         extracted.settings["read_at"] = "the answer letter, the last token of template(question) + \"(\" + letter"
-        extracted.application = ExtractedApplication(method: .additive, positions: .fromPromptEnd)
+        extracted.application = ExtractedApplication(method: .additive, positions: .all)
         return extracted
     }
 }
