@@ -37,8 +37,15 @@ struct SteerSpecGoldenCLITests {
     }
 
     /// `logits` and `generate` with the spec of `id` on `prompt`, checked against the reference.
-    func check(_ id: String, prompt: String, backend: String) throws {
-        let spec = try Self.writeSpec(id, in: scratch.url)
+    /// With `asVectorFile`, the spec is first converted to its vector file (`veer vector convert`), which then steers.
+    func check(_ id: String, prompt: String, backend: String, asVectorFile: Bool = false) throws {
+        var spec = try Self.writeSpec(id, in: scratch.url)
+        if asVectorFile {
+            let file = scratch.url.appending(path: "\(id).gguf").path
+            let convert = try VeerProcess.run(["vector", "convert", spec, "--out", file])
+            #expect(convert.status == 0, "\(id): convert stderr: \(convert.stderr)")
+            spec = file
+        }
         let result = try SteeringReference.config(id).result(prompt)
         let text = try ModelGoldens.prompt(prompt).text
         let tokens = try SteeringReference.tokens(prompt)
@@ -61,7 +68,7 @@ struct SteerSpecGoldenCLITests {
         let agreed = result.greedy_first_low_margin_step < 0 ? result.greedy_tokens.count : result.greedy_first_low_margin_step
         #expect(Array(output.tokens.prefix(agreed)) == Array(result.greedy_tokens.prefix(agreed)),
                 "\(context): greedy tokens differ before step \(agreed): \(output.tokens) vs \(result.greedy_tokens)")
-        print("veer --steer \(id).json (\(prompt), \(backend)): max |logit - reference| = \(worst); greedy equal over \(agreed) steps")
+        print("veer --steer \((spec as NSString).lastPathComponent) (\(prompt), \(backend)): max |logit - reference| = \(worst); greedy equal over \(agreed) steps")
     }
 
     static var configIDs: [String] { get throws { try SteeringReference.shared.configs.map(\.id) } }
@@ -74,5 +81,13 @@ struct SteerSpecGoldenCLITests {
     @Test(.enabled(if: VulkanTestDevice.shouldRun), arguments: try configIDs)
     func vulkanFollowsTheReference(_ id: String) throws {
         try check(id, prompt: "P1", backend: "vulkan")
+    }
+
+    /// The methods' own vector files (rotate, scale_units, an add at heads_concat) on Vulkan; on the CPU
+    /// `SteerSpecCLITests` shows each file steers exactly as its spec.
+    @Test(.enabled(if: VulkanTestDevice.shouldRun), arguments: ["spherical_l15_k20_a0.6_b-0.05", "spherical_l15_ungated_t0.5",
+                                                                "austeer_mlp_out_k16_seed1234_a60", "iti_l12_h1-4-7_seed99_a8"])
+    func vulkanFollowsTheReferenceThroughVectorFiles(_ id: String) throws {
+        try check(id, prompt: "P1", backend: "vulkan", asVectorFile: true)
     }
 }
