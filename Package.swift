@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
         .target(
             name: "TestSupport",
-            dependencies: ["Kernels", "KernelCases", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "Llama", "GGUF"],
+            dependencies: ["Kernels", "KernelCases", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "Llama", "GGUF", "ModelStore"],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "VeerCLI",

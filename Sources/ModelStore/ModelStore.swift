@@ -87,8 +87,13 @@ public struct ModelStore: Sendable {
         defer { try? handle.close() }
         var hasher = SHA256()
         while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
     }
+
+    /// Lowercase hex SHA-256 of bytes in memory.
+    public static func sha256(of data: Data) -> String { hex(SHA256.hash(data: data)) }
+
+    private static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 
     private func run(_ tool: String, _ arguments: [String]) throws {
         let process = Process()

@@ -28,7 +28,7 @@ extension SteeringModelTests {
             let trainingPairs = try Self.trainingPairs
             #expect(trainingPairs.count == 20 && trainingPairs[0].positive.contains("\n"))
             let extracted = try CVectorMean.extract(model: model, tokenizer: SteeringModelFixture.tokenizer, pairs: trainingPairs)
-            let golden = try GGUFFile(path: GoldenFile.path("cvector-happy.gguf"))
+            let golden = try GGUFFile(path: GoldenFile.vectorFile("cvector-happy.gguf"))
             #expect(extracted.method == "cvector-mean" && extracted.pairCount == 20 && extracted.width == 576)
             #expect(extracted.directions.keys.sorted() == Array(1...29), "llama.cpp writes direction.1 ... direction.29")
             var cosines: [Int: Double] = [:]

@@ -36,8 +36,8 @@ enum SteeringModelFixture {
     static var vulkan: LlamaModel<VulkanBackend> { get throws { try loadedVulkan.get() } }
 
     /// llama.cpp's control vectors of the goldens (mean and PCA methods).
-    private static let loadedHappy = Result { try SteeringVector.load(path: GoldenFile.path("cvector-happy.gguf")) }
-    private static let loadedHappyPCA = Result { try SteeringVector.load(path: GoldenFile.path("cvector-happy-pca.gguf")) }
+    private static let loadedHappy = Result { try SteeringVector.load(path: GoldenFile.vectorFile("cvector-happy.gguf")) }
+    private static let loadedHappyPCA = Result { try SteeringVector.load(path: GoldenFile.vectorFile("cvector-happy-pca.gguf")) }
     static var happy: SteeringVector { get throws { try loadedHappy.get() } }
     static var happyPCA: SteeringVector { get throws { try loadedHappyPCA.get() } }
 }

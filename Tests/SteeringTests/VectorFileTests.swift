@@ -79,7 +79,7 @@ struct VectorFileTests {
     /// output and survive load -> write -> load bit for bit.
     @Test(arguments: ["cvector-happy.gguf", "cvector-happy-pca.gguf"])
     func llamaCppGoldenLoadsAsAdditiveAtTheBlockOutputAndRoundTripsExactly(_ name: String) throws {
-        let golden = try SteeringVector.load(path: GoldenFile.path(name))
+        let golden = try SteeringVector.load(path: GoldenFile.vectorFile(name))
         #expect(golden.info.sourceFormat == .llamaCpp)
         #expect(golden.info.operation == .add && golden.info.site == .residPost)
         #expect(golden.info.modelHint == "llama" && golden.info.fingerprint == nil && golden.info.layerNorms.isEmpty)

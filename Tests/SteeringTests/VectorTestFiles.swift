@@ -12,7 +12,7 @@ enum VectorTestFiles {
     static let fixtures = repositoryRoot.appending(path: "Tests/SteeringTests/Fixtures")
     static let repengFixture = fixtures.appending(path: "repeng-tiny.gguf").path
     /// llama.cpp's mean-method vector among the goldens.
-    static var goldenMeanVector: String { get throws { try GoldenFile.path("cvector-happy.gguf") } }
+    static var goldenMeanVector: String { get throws { try GoldenFile.vectorFile("cvector-happy.gguf") } }
 
     /// A control-vector writer with llama.cpp's three keys (`layer_count` int32, as cvector-generator writes it).
     static func llamaCppWriter(layerCount: Int32 = 3) -> GGUFWriter {

@@ -10,11 +10,23 @@ import TestSupport
             .deletingLastPathComponent()
         #expect(TestFileLocations.goldens.standardizedFileURL == repository.appending(path: "Tests/Goldens").standardizedFileURL)
         let listed = try String(contentsOfFile: GoldenFile.path("SOURCE.md"), encoding: .utf8)
-        for name in ["smollm2-q4_1.json", "smollm2-tokenizer.json", "cvector-happy.gguf", "cvector-happy-pca.gguf",
+        for name in ["smollm2-q4_1.json", "smollm2-tokenizer.json", "cvector-happy.json", "cvector-happy-pca.json",
                      "cvector-happy-generations.json", "steering-reference.json"] {
             #expect(listed.contains("`\(name)`"), "SOURCE.md does not say where \(name) comes from")
             _ = try GoldenFile.path(name)
         }
+    }
+
+    /// llama.cpp's control vectors, kept as text, rebuild to exactly the GGUF files llama.cpp wrote (the SHA-256s
+    /// SOURCE.md lists); `vectorFile` refuses any other result.
+    @Test(arguments: ["cvector-happy", "cvector-happy-pca"])
+    func controlVectorsRebuildToLlamaCppsFiles(_ stem: String) throws {
+        struct Recorded: Decodable { var sha256: String }
+        let recorded = try GoldenFile.decode(Recorded.self, from: "\(stem).json").sha256
+        let listed = try String(contentsOfFile: GoldenFile.path("SOURCE.md"), encoding: .utf8)
+        #expect(listed.contains("\(recorded)  \(stem).gguf"))
+        let path = try GoldenFile.vectorFile("\(stem).gguf")
+        #expect(path.hasSuffix("\(recorded)-\(stem).gguf"))
     }
 
     @Test func aMissingGoldenNamesTheFile() {

@@ -6,7 +6,7 @@ import Testing
 /// n_layer (common.cpp turns its unset -1 into those), so `0 0` steers every block of the file.
 @Suite("veer: llama.cpp layer range defaults", .enabled(if: ModelFixture.enabled))
 struct ControlVectorLayerRangeCLITests {
-    static var happy: String { get throws { try GoldenFile.path("cvector-happy.gguf") } }
+    static var happy: String { get throws { try GoldenFile.vectorFile("cvector-happy.gguf") } }
 
     /// Before: `0 0` became --layers 0-0, which steers none of the file's blocks 1-29.
     @Test func zeroMeansTheWholeModel() throws {

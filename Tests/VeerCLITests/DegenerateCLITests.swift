@@ -8,7 +8,7 @@ import TestSupport
 /// NaN or infinity".
 @Suite("veer: degenerate forward passes", .enabled(if: GenerateGoldenCLITests.enabled))
 struct DegenerateCLITests {
-    static var happy: String { get throws { try GoldenFile.path("cvector-happy.gguf") } }
+    static var happy: String { get throws { try GoldenFile.vectorFile("cvector-happy.gguf") } }
     let scratch: ScratchDirectory
     init() throws { scratch = try ScratchDirectory() }
 

@@ -41,7 +41,7 @@ struct ExtractCLITests {
                                           positive.path, "--negative-file", negative.path, "--out", out, "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let ours = try directions(out)
-        let theirs = try directions(GoldenFile.path("cvector-happy.gguf"))
+        let theirs = try directions(GoldenFile.vectorFile("cvector-happy.gguf"))
         #expect(Set(ours.keys) == Set(theirs.keys) && ours.count == 29)
         var worst = 1.0
         for (block, reference) in theirs {

@@ -102,7 +102,7 @@ struct ModelInputCLITests {
         let scratch = try ScratchDirectory()
         defer { withExtendedLifetime(scratch) {} }
         let vector = scratch.url.appending(path: "v.gguf").path
-        try FileManager.default.copyItem(atPath: GoldenFile.path("cvector-happy.gguf"), toPath: vector)
+        try FileManager.default.copyItem(atPath: GoldenFile.vectorFile("cvector-happy.gguf"), toPath: vector)
         for strength in ["abc", "1e400", "nan"] {
             let result = try VeerProcess.run(["generate", "--backend", "cpu", "--steer", "\(vector):\(strength)", "Hi"])
             #expect(result.status != 0)

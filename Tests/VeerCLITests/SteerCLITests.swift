@@ -7,7 +7,7 @@ import TestSupport
 /// vectors or layer ranges fail with messages that name the problem.
 @Suite("veer --steer", .enabled(if: GenerateGoldenCLITests.enabled))
 struct SteerCLITests {
-    static var happy: String { get throws { try GoldenFile.path("cvector-happy.gguf") } }
+    static var happy: String { get throws { try GoldenFile.vectorFile("cvector-happy.gguf") } }
 
     func logitsTop(_ arguments: [String]) throws -> (top: [[Double]], run: [String: Any]) {
         let result = try VeerProcess.run(["logits", "--backend", "cpu", "--top", "20", "--json"] + arguments)

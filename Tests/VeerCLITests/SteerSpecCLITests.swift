@@ -10,7 +10,7 @@ struct SteerSpecCLITests {
     let scratch: ScratchDirectory
     init() throws { scratch = try ScratchDirectory() }
 
-    static var happy: String { get throws { try GoldenFile.path("cvector-happy.gguf") } }
+    static var happy: String { get throws { try GoldenFile.vectorFile("cvector-happy.gguf") } }
 
     func spec(_ id: String) throws -> String { try SteerSpecGoldenCLITests.writeSpec(id, in: scratch.url) }
 

@@ -7,7 +7,7 @@ import Testing
 /// outside the file's recorded range; and llama.cpp's control-vector options mean what they mean there.
 @Suite("veer: steering report", .enabled(if: ModelFixture.enabled))
 struct SteeringReportCLITests {
-    static var happy: String { get throws { try GoldenFile.path("cvector-happy.gguf") } }
+    static var happy: String { get throws { try GoldenFile.vectorFile("cvector-happy.gguf") } }
     static let prompt = "The capital of France is"
 
     /// Before: no line on stderr, and the manifest listed blocks 1-29 whatever --layers kept.

@@ -5,7 +5,7 @@ import Testing
 /// `veer vector` end to end on the golden llama.cpp vector (no model needed, except for convert --model).
 @Suite("veer vector")
 struct VectorCLITests {
-    static var golden: String { get throws { try GoldenFile.path("cvector-happy.gguf") } }
+    static var golden: String { get throws { try GoldenFile.vectorFile("cvector-happy.gguf") } }
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appending(path: "SteeringTests/Fixtures")
     static let repeng = fixtures.appending(path: "repeng-tiny.gguf").path
