@@ -95,7 +95,7 @@ struct ComposeTests {
     @Test(arguments: [Float(0), 0.1, 0.25, 0.5, 0.7, 0.999, 1])
     func ungatedRotationGivesExactlyT(_ t: Float) {
         let rotation = SphericalRotation.ungated(mu: Self.unit(0), t: t)
-        let delta = -Float.tanh(rotation.kappa * 0.3)
+        let delta = -tanh(rotation.kappa * 0.3)
         let gateT = min(1, max(0, rotation.alpha * (delta - rotation.beta) / (1 - rotation.beta)))
         #expect(gateT == t && !rotation.isGated && rotation.ungatedT == t)
         #expect(rotation.scaled(by: 2).ungatedT == 2 * t)
@@ -106,8 +106,4 @@ struct ComposeTests {
         guard case .rotate(_, let rotation) = try #require(entry.applied.first) else { Issue.record("not a rotation"); return }
         #expect(rotation.alpha == 0.3 && rotation.kappa == 20 && rotation.beta == -0.05)
     }
-}
-
-extension Float {
-    static func tanh(_ x: Float) -> Float { Float(Foundation.tanh(Double(x))) }
 }

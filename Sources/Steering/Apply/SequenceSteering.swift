@@ -84,26 +84,16 @@ public struct SequenceSteering: Sendable, Equatable {
 
     /// Additive vectors composed as llama.cpp composes control vectors: per block, the sum of strength · direction
     /// over the files (in the order given), on the blocks `layers` selects. A file whose site is not `resid_post`
-    /// adds at its own site. Strength 0 contributes nothing.
+    /// adds at its own site. Strength 0 contributes nothing. The same composition as `compose`, limited to `add` files.
     public static func additive(_ vectors: [(vector: SteeringVector, strength: Float)], layers: LayerSelection? = nil,
                                 positions: PositionPolicy = .all, span: SequenceSpan) throws -> SequenceSteering {
-        var sums: [SiteKey: [Float]] = [:]
-        for (vector, strength) in vectors where strength != 0 {
+        let entries = try vectors.map { vector, strength in
             guard vector.info.operation == .add else {
                 throw SteeringError.badArgument("\(vector.name): operation \(vector.info.operation.rawValue) is not additive")
             }
-            let site = try EditSite(hookSite: vector.info.site)
-            for (block, direction) in vector.directions where layers?.contains(block) ?? true {
-                let key = SiteKey(block: block, site: site)
-                var sum = sums[key] ?? [Float](repeating: 0, count: direction.count)
-                guard sum.count == direction.count else {
-                    throw SteeringError.mismatch("\(vector.name): block \(block) has width \(direction.count), other vectors \(sum.count)")
-                }
-                for i in sum.indices { sum[i] += strength * direction[i] }
-                sums[key] = sum
-            }
+            return try SteeringEntry(vector: vector, strength: strength)
         }
-        return SequenceSteering(edits: sums.mapValues { SiteEdit(add: $0) }, positions: positions, span: span)
+        return try compose(entries, layers: layers, positions: positions, span: span)
     }
 
     /// Whether nothing would change.
