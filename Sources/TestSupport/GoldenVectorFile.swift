@@ -7,13 +7,14 @@ import ModelStore
 /// the original's SHA-256). The tests read the GGUF file itself, rebuilt here with `GGUFWriter` and used only when
 /// its SHA-256 equals the original's: byte for byte the file llama.cpp wrote.
 extension GoldenFile {
-    /// The path of golden control vector `name` (e.g. "cvector-happy.gguf"), rebuilt into a temporary directory named
-    /// by its SHA-256 (so concurrent test processes share it, and a stale or damaged copy is never used).
+    /// The path of golden control vector `name` (e.g. "cvector-happy.gguf"), rebuilt under its own name in a temporary
+    /// directory named by its SHA-256 (so concurrent test processes share it, and a stale or damaged copy is never
+    /// used; messages that print the file's name see llama.cpp's).
     public static func vectorFile(_ name: String) throws -> String {
         let jsonName = (name as NSString).deletingPathExtension + ".json"
         let image = try decode(GoldenVectorImage.self, from: jsonName)
-        let directory = FileManager.default.temporaryDirectory.appending(path: "veer-goldens")
-        let path = directory.appending(path: "\(image.sha256)-\(name)")
+        let directory = FileManager.default.temporaryDirectory.appending(path: "veer-goldens/\(image.sha256)")
+        let path = directory.appending(path: name)
         if FileManager.default.fileExists(atPath: path.path), try ModelStore.sha256(of: path) == image.sha256 { return path.path }
 
         let bytes = try image.serialize(jsonName)

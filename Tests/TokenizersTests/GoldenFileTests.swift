@@ -26,7 +26,7 @@ import TestSupport
         let listed = try String(contentsOfFile: GoldenFile.path("SOURCE.md"), encoding: .utf8)
         #expect(listed.contains("\(recorded)  \(stem).gguf"))
         let path = try GoldenFile.vectorFile("\(stem).gguf")
-        #expect(path.hasSuffix("\(recorded)-\(stem).gguf"))
+        #expect(path.hasSuffix("\(recorded)/\(stem).gguf"))
     }
 
     @Test func aMissingGoldenNamesTheFile() {
