@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "Llama", targets: ["Llama"]),
         .library(name: "Steering", targets: ["Steering"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "Kernels", targets: ["Kernels"]),
         .library(name: "KernelsReference", targets: ["KernelsReference"]),
         .library(name: "KernelsCPU", targets: ["KernelsCPU"]),
@@ -69,6 +70,12 @@ let package = Package(
             name: "Steering",
             dependencies: ["Llama", "GGUF", "Kernels", "KernelABI", "Tokenizers", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
+        // Multiple-choice evaluation on pinned protocols (tasks, data files, metrics) and the scorer that runs
+        // them with prefix reuse across KV-cache slots, steered or not.
+        .target(
+            name: "Evaluation",
+            dependencies: ["Llama", "Steering", "Tokenizers", "Kernels", "GGUF", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
         .target(
             name: "TestSupport",
@@ -77,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "VeerCLI",
             dependencies: [
-                "Llama", "Steering", "GGUF", "Tokenizers", "ModelStore",
+                "Llama", "Steering", "Evaluation", "GGUF", "Tokenizers", "ModelStore",
                 "Kernels", "KernelsCPU", "KernelsVulkan", "KernelsReference", "KernelCases", "VulkanRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -114,6 +121,10 @@ let package = Package(
             name: "SteeringTests",
             dependencies: ["Steering", "Llama", "GGUF", "Tokenizers", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EvaluationTests",
+            dependencies: ["Evaluation", "Steering", "Llama", "Tokenizers", "Kernels", "KernelsCPU", "KernelsVulkan", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport", "GGUF"], swiftSettings: swiftSettings),
     ]
