@@ -40,6 +40,8 @@ public protocol ComputeBackend: AnyObject {
     func swiglu(_ op: SwigluOp, gate: Buffer, up: Buffer, out: Buffer) throws
     func softmax(_ op: SoftmaxOp, x: Buffer, out: Buffer) throws
     func kvStore(_ op: KVStoreOp, k: Buffer, v: Buffer, kCache: Buffer, vCache: Buffer, rows: RowPlacement<Buffer>) throws
+    /// Copies a slot's first positions into other slots of both caches (`KVCopyOp`); nothing is issued when empty.
+    func kvCopy(_ op: KVCopyOp, kCache: Buffer, vCache: Buffer) throws
     func attention(_ op: AttentionOp, q: Buffer, kCache: Buffer, vCache: Buffer, rows: RowPlacement<Buffer>,
                    out: Buffer) throws
     func argmax(_ op: ArgmaxOp, x: Buffer, ids: Buffer) throws

@@ -96,6 +96,17 @@ VEER_STRUCT(VeerKVStorePush) {
     uint32_t vOffset;
 } VEER_END(VeerKVStorePush)
 
+// kv_copy: for both caches, positions 0 ..< count / kvWidth of slot sourceSlot are copied into every slot of
+// firstTarget ..< firstTarget + targetCount (a prompt prefilled once, shared by several continuations). Counts in
+// floats: count = positions * kvWidth (the slot's copied prefix), slotFloats = ctx * kvWidth (one slot).
+VEER_STRUCT(VeerKVCopyPush) {
+    uint32_t count;
+    uint32_t slotFloats;
+    uint32_t sourceSlot;
+    uint32_t firstTarget;
+    uint32_t targetCount;
+} VEER_END(VeerKVCopyPush)
+
 // Causal grouped-query attention over the KV cache: query row r (head h, read at qOffset + r*qRowStride + h*headDim)
 // attends to positions 0...pos[r] of slot slot[r], KV head h / (nHeads / nKVHeads). out is [rows, nHeads*headDim].
 VEER_STRUCT(VeerAttentionPush) {
