@@ -51,6 +51,16 @@ extension ReferenceBackend {
         vCache.store(values)
     }
 
+    public func kvCopy(_ op: KVCopyOp, kCache: HostBuffer, vCache: HostBuffer) throws {
+        try op.validate(kCache: kCache.byteCount, vCache: vCache.byteCount)
+        if op.isEmpty { return }
+        let cacheCount = op.cache.bytes / 4
+        var keys = kCache.load(Float.self, count: cacheCount), values = vCache.load(Float.self, count: cacheCount)
+        try Reference.kvCopy(op, kCache: &keys, vCache: &values)
+        kCache.store(keys)
+        vCache.store(values)
+    }
+
     public func attention(_ op: AttentionOp, q: HostBuffer, kCache: HostBuffer, vCache: HostBuffer,
                           rows: RowPlacement<HostBuffer>, out: HostBuffer) throws {
         try op.validate(q: q.byteCount, kCache: kCache.byteCount, vCache: vCache.byteCount,
