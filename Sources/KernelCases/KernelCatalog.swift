@@ -34,6 +34,14 @@ public enum KernelCatalog {
             SoftmaxCase(rows: 3, width: 1001, log: true),
             KVStoreCase(rows: 5, cache: KVCacheShape(slots: 2, ctx: 8, nKVHeads: 3, headDim: 16)),
             KVStoreCase(fusedRows: 3, cache: KVCacheShape(slots: 3, ctx: 5, nKVHeads: 2, headDim: 8), qWidth: 32),
+            // The scorer's prompt sharing: the source before and after its targets, every position or a prefix
+            // (the rest of each target slot must stay), a slot's copy spanning several workgroups.
+            KVCopyCase(cache: KVCacheShape(slots: 4, ctx: 6, nKVHeads: 2, headDim: 8), positions: 6, sourceSlot: 0,
+                       firstTarget: 1, targetCount: 3),
+            KVCopyCase(cache: KVCacheShape(slots: 4, ctx: 7, nKVHeads: 3, headDim: 8), positions: 4, sourceSlot: 3,
+                       firstTarget: 0, targetCount: 3),
+            KVCopyCase(cache: KVCacheShape(slots: 5, ctx: 40, nKVHeads: 3, headDim: 8), positions: 37, sourceSlot: 1,
+                       firstTarget: 2, targetCount: 2),
             AttentionCase.decode(positions: [0, 9, 30], nHeads: 6, nKVHeads: 2, headDim: 16, ctx: 32),
             AttentionCase.decode(positions: [5, 2], nHeads: 4, nKVHeads: 4, headDim: 8, ctx: 7),
             AttentionCase.decode(positions: [39, 17], nHeads: 9, nKVHeads: 3, headDim: 64, ctx: 40),
@@ -66,6 +74,8 @@ public enum KernelCatalog {
         EmbedCase(rows: 5, width: 64, vocab: 300, dtype: .f32), EmbedCase(rows: 6, width: 64, vocab: 2000, dtype: .q4_0),
         AttentionCase.decode(positions: [299, 40], nHeads: 3, nKVHeads: 1, headDim: 64, ctx: 300),   // 150 KiB cache
         SoftmaxCase(rows: 1, width: 20000), ArgmaxCase(rows: 1, width: 20000),                  // 78 KiB rows
+        KVCopyCase(cache: KVCacheShape(slots: 3, ctx: 100, nKVHeads: 1, headDim: 64), positions: 90, sourceSlot: 2,
+                   firstTarget: 0, targetCount: 2),                                             // 75 KiB caches
     ]
 
     /// SmolLM2-135M's shapes.
@@ -94,6 +104,9 @@ public enum KernelCatalog {
             SwigluCase(count: ff), SwigluCase(count: 64 * ff),
             SoftmaxCase(rows: 1, width: vocab), SoftmaxCase(rows: 1, width: vocab, log: true),
             KVStoreCase(rows: 1, cache: cache), KVStoreCase(rows: 64, cache: cache),
+            // A 200-token prompt shared by four answer options.
+            KVCopyCase(cache: KVCacheShape(slots: 5, ctx: 512, nKVHeads: kvHeads, headDim: headDim), positions: 200,
+                       sourceSlot: 0, firstTarget: 1, targetCount: 4),
             AttentionCase.decode(positions: [511], nHeads: heads, nKVHeads: kvHeads, headDim: headDim, ctx: 512),
             AttentionCase.decode(positions: [100, 300, 511, 7], nHeads: heads, nKVHeads: kvHeads, headDim: headDim,
                                  ctx: 512),

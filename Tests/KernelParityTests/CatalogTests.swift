@@ -36,7 +36,7 @@ import Testing
     @Test func idCasesAreExactAndOthersHaveAPositiveCeiling() {
         for kernelCase in KernelCatalog.all {
             // row_health only compares and counts, so its floats are exact too.
-            let exact = [KernelName.argmax, .topk, .kvStore, .rowHealth].contains(kernelCase.kernel)
+            let exact = [KernelName.argmax, .topk, .kvStore, .kvCopy, .rowHealth].contains(kernelCase.kernel)
             #expect((kernelCase.tolerance == .exact) == exact, "\(kernelCase.name): \(kernelCase.tolerance)")
         }
     }
