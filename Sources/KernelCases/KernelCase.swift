@@ -47,9 +47,9 @@ extension KernelCase {
 
 /// A case whose inputs live on a backend, ready to launch.
 ///
-/// `issue` may be called many times (benchmarks); ops that work in place (rope, residual_steer, kv_store, kv_copy, heads_edit)
-/// then keep working on their own previous output, which is fine for timing. Only the first launch after `prepare`
-/// is compared against the reference.
+/// `issue` may be called many times (benchmarks); ops that work in place (rope, residual_steer, kv_store, kv_copy,
+/// heads_edit) then keep working on their own previous output, which is fine for timing. Only the first launch after
+/// `prepare` is compared against the reference.
 public struct PreparedCase {
     /// Issues the op once. The backend may defer the work until `synchronize` or a read.
     public let issue: () throws -> Void
