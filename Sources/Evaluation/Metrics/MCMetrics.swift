@@ -93,6 +93,7 @@ public enum MCMetrics {
         return best
     }
 
+    /// A result without the metric (not made by `item` for this task) counts as 0, as a degenerate one does.
     private static func mean(_ results: [MCItemResult], _ name: String) -> Double {
         results.reduce(0.0) { $0 + ($1.metrics[name] ?? 0) } / Double(results.count)
     }
