@@ -74,7 +74,7 @@ let package = Package(
         // them with prefix reuse across KV-cache slots, steered or not.
         .target(
             name: "Evaluation",
-            dependencies: ["Llama", "Steering", "Tokenizers", "Kernels", "GGUF", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Llama", "Steering", "Tokenizers", "Kernels", "GGUF", "ModelStore"],
             swiftSettings: swiftSettings),
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
         .target(

@@ -23,11 +23,13 @@ protocol ModelTask {
 
 enum ModelLoader {
     /// Resolves and opens the model, builds the tokenizer, picks the backend and runs `task`.
+    /// `contextSize`: the KV-cache positions per slot when the command computed them (evaluation sizes slots to
+    /// its longest item); otherwise `--ctx-size` or its default.
     static func run<T: ModelTask>(_ options: ModelOptions, slots: Int = 1, maxRows: Int = 512, seed: UInt64? = nil,
-                                  task: T) throws -> T.Output {
+                                  contextSize computed: Int? = nil, task: T) throws -> T.Output {
         let (path, file, tokenizer) = try options.location.open()
         let addBOS = options.bos ?? tokenizer.vocabulary.addsBOS
-        let contextSize = try options.context.resolved(modelLimit: try LlamaConfig(from: file).contextLength, file: path.path)
+        let contextSize = try computed ?? options.context.resolved(modelLimit: try LlamaConfig(from: file).contextLength, file: path.path)
         let threads = try options.threading.resolved()
         let digest = try ModelStore.sha256(of: path)
         func manifest(_ backend: String, _ device: String, _ driver: String) -> RunManifest {

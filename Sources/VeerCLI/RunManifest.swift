@@ -2,7 +2,7 @@ import Foundation
 import ModelStore
 
 /// What produced a result, carried by every `--json` output: enough to reproduce the run.
-struct RunManifest: Encodable {
+struct RunManifest: Codable {
     var model: String
     var model_sha256: String
     var precision: String

@@ -169,15 +169,15 @@ struct LoadedSteering {
 }
 
 /// The steering part of a run manifest.
-struct SteeringManifest: Encodable {
+struct SteeringManifest: Codable {
     /// One --steer argument. `strength`: its S. `blocks`: the blocks this run steers with it (the file's,
     /// filtered by --layers; none at strength 0). `file_blocks`: every block the file edits. `format`: llama.cpp,
     /// repeng, veer or json.
-    struct Vector: Encodable { var path: String; var strength: Float; var blocks: [Int]; var file_blocks: [Int]; var format: String }
+    struct Vector: Codable { var path: String; var strength: Float; var blocks: [Int]; var file_blocks: [Int]; var format: String }
     /// One entry (a vector file, or one object of a JSON spec). `strength`: the method's strength in this run (s or
     /// alpha, S applied). `blocks`: those this run steers; `entry_blocks`: all the entry edits. `positions`: the
     /// positions the entry states, if any (the run's are the manifest's `positions`).
-    struct Entry: Encodable {
+    struct Entry: Codable {
         var name: String; var method: String; var strength: Float; var blocks: [Int]; var entry_blocks: [Int]; var positions: String?
     }
     var vectors: [Vector]

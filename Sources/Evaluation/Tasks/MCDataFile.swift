@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import ModelStore
 
 /// A task's data file read into memory: its bytes (hashed for results) and its JSON objects, either one per line
 /// (JSONL) or one JSON list. Errors name the file, the 1-based line or 0-based item and the layout expected.
@@ -20,7 +20,7 @@ struct MCDataFile {
     }
 
     /// Lowercase hex SHA-256 of the file's bytes.
-    var sha256: String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+    var sha256: String { ModelStore.sha256(of: data) }
 
     /// One record per line, each a JSON object. Only a final newline may leave an empty line; `layout` describes a
     /// row for errors.
