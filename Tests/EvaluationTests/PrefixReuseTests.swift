@@ -75,7 +75,7 @@ extension EvaluationModelTests {
             }
             #expect(worst < 2e-3, "Vulkan vs CPU log-probs differ by \(worst)")
             for (item, (v, c)) in zip(items, zip(tokenized.optionScores(onVulkan), tokenized.optionScores(onCPU))) {
-                let task: MCTaskName = item.options.count == 2 ? .copa : .truthfulqaMC
+                let task = MCTaskName.copa
                 let a = MCMetrics.item(task, item, scores: v), b = MCMetrics.item(task, item, scores: c)
                 #expect(a.prediction == b.prediction && a.metrics["mc1"] == b.metrics["mc1"] && a.metrics["mc3"] == b.metrics["mc3"],
                         "item \(item.id): Vulkan decides \(a.metrics), CPU \(b.metrics)")
