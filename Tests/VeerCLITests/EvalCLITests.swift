@@ -90,8 +90,10 @@ struct EvalCLITests {
         let merged = try Self.document(["eval", "merge"] + paths.reversed())
         let whole = try Self.document(Self.eval("copa-cloze", ["--limit", "5"]))
         #expect((merged["metrics"] as? [String: Double]) == (whole["metrics"] as? [String: Double]))
-        func scores(_ doc: [String: Any]) -> [String] {
-            ((doc["items"] as? [[String: Any]]) ?? []).map { "\($0["index"] ?? "")\($0["scores"] ?? "")" }
+        func scores(_ doc: [String: Any]) -> [[Double]] {
+            ((doc["items"] as? [[String: Any]]) ?? []).map { item in
+                [Double(item["index"] as? Int ?? -1)] + ((item["scores"] as? [[String: Any]]) ?? []).compactMap { $0["sum"] as? Double }
+            }
         }
         #expect(scores(merged) == scores(whole) && scores(merged).count == 5)
         let missing = try VeerProcess.run(["eval", "merge", paths[0]])
