@@ -156,7 +156,7 @@ struct LoadedSteering {
             vectors: sources.map { source in
                 .init(path: source.argument.path, strength: source.argument.strength,
                       blocks: Set(source.entries.flatMap(steeredBlocks)).sorted(),
-                      file_blocks: Set(source.entries.flatMap(\.blocks)).sorted(), format: source.format)
+                      file_blocks: Set(source.entries.flatMap(\.blocks)).sorted(), format: source.format, sha256: source.sha256)
             },
             entries: sources.flatMap { source in
                 source.entries.map { entry in
@@ -172,8 +172,10 @@ struct LoadedSteering {
 struct SteeringManifest: Codable {
     /// One --steer argument. `strength`: its S. `blocks`: the blocks this run steers with it (the file's,
     /// filtered by --layers; none at strength 0). `file_blocks`: every block the file edits. `format`: llama.cpp,
-    /// repeng, veer or json.
-    struct Vector: Codable { var path: String; var strength: Float; var blocks: [Int]; var file_blocks: [Int]; var format: String }
+    /// repeng, veer or json. `sha256`: the file's.
+    struct Vector: Codable {
+        var path: String; var strength: Float; var blocks: [Int]; var file_blocks: [Int]; var format: String; var sha256: String
+    }
     /// One entry (a vector file, or one object of a JSON spec). `strength`: the method's strength in this run (s or
     /// alpha, S applied). `blocks`: those this run steers; `entry_blocks`: all the entry edits. `positions`: the
     /// positions the entry states, if any (the run's are the manifest's `positions`).

@@ -1,4 +1,5 @@
 import Foundation
+import ModelStore
 import Steering
 
 /// One `--steer FILE[:S]` argument, loaded: a JSON spec (`.json`: its entries) or a vector file (one entry, checked
@@ -9,6 +10,8 @@ struct SteeringSource {
     var entries: [SteeringEntry]
     /// The vector, for a vector file.
     var vector: SteeringVector?
+    /// The SHA-256 of the file's bytes, which results record so a number names exactly the vector behind it.
+    var sha256: String
 
     /// A file whose name ends in `.json` is a spec; any other is a vector file.
     static func isSpec(_ path: String) -> Bool { URL(fileURLWithPath: path).pathExtension.lowercased() == "json" }
@@ -18,12 +21,19 @@ struct SteeringSource {
     static func load(_ argument: ScaledVectorPath, model: ModelIdentity, strict: Bool) throws -> SteeringSource {
         if isSpec(argument.path) {
             let spec = try SteeringSpec(path: argument.path, model: model)
-            return SteeringSource(argument: argument, entries: spec.steeringEntries.map { $0.scaled(by: argument.strength) })
+            return SteeringSource(argument: argument, entries: spec.steeringEntries.map { $0.scaled(by: argument.strength) },
+                                  sha256: try hash(argument.path))
         }
         let vector = try SteeringVector.load(path: argument.path)
         for warning in try vector.check(against: model, strict: strict) { Console.note("warning: \(warning)") }
         return SteeringSource(argument: argument, entries: [try SteeringEntry(vector: vector, strength: argument.strength)],
-                              vector: vector)
+                              vector: vector, sha256: try hash(argument.path))
+    }
+
+    private static func hash(_ path: String) throws -> String {
+        do { return try ModelStore.sha256(of: URL(fileURLWithPath: path)) } catch {
+            throw InvalidInput("\(path): cannot read the file to hash it (\(error.localizedDescription))")
+        }
     }
 
     /// The file format the manifest records: the vector file's (llama.cpp, repeng, veer), or json.

@@ -53,6 +53,29 @@ extension EvaluationModelTests {
             #expect(batched != (try scorer.score(tokenized.requests)), "the steering changes the scores")
         }
 
+        /// from:answer-start (ITI's default in evaluation) leaves the last prompt token unsteered: an option's first
+        /// token keeps its unsteered log-prob exactly and only the later ones change; from:prompt-end changes the first.
+        @Test func answerStartSteersOnlyTheTokensAfterTheFirst() throws {
+            let model = try EvaluationFixture.cpu
+            let tokenized = try EvaluationFixture.tokenize(try EvaluationFixture.items(.copa, first: 2))
+            let scorer = try MCScorer(model: model)
+            var random = SeededRandom(seed: 3)
+            let vector = random.unitVector(model.config.width).map { $0 * 8 }
+            func steering(_ positions: PositionPolicy) -> ScoringSteering {
+                ScoringSteering { request in
+                    SequenceSteering(edits: [SiteKey(block: 6, site: .residPost): SiteEdit(add: vector)], positions: positions,
+                                     span: SequenceSpan(promptLength: request.prompt.count, answerStart: request.answerStart))
+                }
+            }
+            let plain = try scorer.score(tokenized.requests).joined()
+            let fromAnswer = try scorer.score(tokenized.requests, steering: steering(.fromAnswerStart)).joined()
+            let fromPromptEnd = try scorer.score(tokenized.requests, steering: steering(.fromPromptEnd)).joined()
+            for ((p, a), e) in zip(zip(plain, fromAnswer), fromPromptEnd) {
+                #expect(a.logprobs[0] == p.logprobs[0] && a.logprobs.dropFirst() != p.logprobs.dropFirst())
+                #expect(e.logprobs[0] != p.logprobs[0])
+            }
+        }
+
         @Test func requestsThatDoNotFitAreRefusedBeforeAnyWork() throws {
             let scorer = try MCScorer(model: try EvaluationFixture.cpu)
             let tooLong = ScoringRequest(prompt: [Int32](repeating: 1, count: 250), continuations: [[2, 3, 4, 5, 6, 7, 8, 9]])

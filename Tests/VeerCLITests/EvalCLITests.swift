@@ -26,21 +26,33 @@ struct EvalCLITests {
         "winogrande": ["accuracy"], "caa-ab": ["p_matching", "p_matching_coordinate-other-ais"],
     ]
 
-    /// Every task end to end on its first three items: its metrics as fractions, three items with one finite score
-    /// per option, and the protocol recorded (data file and hash, template, BOS, model hash, precision).
+    /// Every task end to end on its first three items, unsteered and steered in one run: each configuration's
+    /// metrics as fractions, three items with one finite score per option, the steering recorded (file hash,
+    /// default positions), and the protocol recorded (data file and hash, template, BOS, model hash, precision).
     @Test(arguments: ["truthfulqa-mc", "copa", "copa-cloze", "arc-easy", "arc-challenge", "hellaswag", "boolq", "winogrande", "caa-ab"])
-    func everyTaskRunsOnASubset(_ task: String) throws {
-        let doc = try Self.document(Self.eval(task, ["--limit", "3"]))
-        let metrics = try #require(doc["metrics"] as? [String: Double])
-        #expect(Self.metricNames[task]!.isSubset(of: Set(metrics.keys)), "\(metrics)")
-        #expect(metrics.values.allSatisfy { (0...1).contains($0) }, "\(metrics)")
+    func everyTaskRunsOnASubsetSteeredAndNot(_ task: String) throws {
+        let file = scratch.url.appending(path: "configs.json")
+        try Data(#"[{"name": "unsteered"}, {"name": "happy", "steer": ["\#(try SteerCLITests.happy):2"]}]"#.utf8).write(to: file)
+        let doc = try Self.document(Self.eval(task, ["--limit", "3", "--configs", file.path]))
+        let list = try #require(doc["metrics"] as? [[String: Any]])
+        #expect(list.map { $0["config"] as? String } == ["unsteered", "happy"])
+        for entry in list {
+            let metrics = try #require(entry["metrics"] as? [String: Double])
+            #expect(Self.metricNames[task]!.isSubset(of: Set(metrics.keys)), "\(metrics)")
+            #expect(metrics.values.allSatisfy { (0...1).contains($0) }, "\(metrics)")
+        }
         let items = try #require(doc["items"] as? [[String: Any]])
-        #expect(items.map { $0["index"] as? Int } == [0, 1, 2])
+        #expect(items.map { $0["index"] as? Int } == [0, 1, 2, 0, 1, 2])
+        #expect(items.map { $0["config"] as? String } == ["unsteered", "unsteered", "unsteered", "happy", "happy", "happy"])
         for item in items {
             let scores = try #require(item["scores"] as? [[String: Any]])
             #expect(scores.count >= 2 && scores.allSatisfy { ($0["sum"] as? Double)?.isFinite == true && ($0["tokens"] as? Int ?? 0) >= 1 })
-            #expect(item["config"] as? String == "unsteered" && item["degenerate"] as? Bool == false)
+            #expect(item["degenerate"] as? Bool == false)
         }
+        let steered = try #require((doc["configs"] as? [[String: Any]])?.last)
+        #expect(steered["positions"] as? String == "from:prompt-end")
+        let vector = try #require(((steered["steering"] as? [String: Any])?["vectors"] as? [[String: Any]])?.first)
+        #expect((vector["sha256"] as? String)?.count == 64 && vector["strength"] as? Double == 2)
         let record = try #require(doc["protocol"] as? [String: Any])
         #expect(record["task"] as? String == task && record["items"] as? Int == 3)
         #expect((record["data_sha256"] as? String)?.count == 64 && (record["model_sha256"] as? String)?.count == 64)
@@ -59,6 +71,25 @@ struct EvalCLITests {
             ((doc["items"] as? [[String: Any]]) ?? []).flatMap { (($0["scores"] as? [[String: Any]]) ?? []).compactMap { $0["sum"] as? Double } }
         }
         #expect(sums(plain).count == 8 && sums(steered).count == 8 && sums(plain) != sums(steered))
+    }
+
+    /// A JSON spec steers as a vector file does; an ITI spec that states no positions applies from:answer-start,
+    /// recorded with the spec's format. (What from:answer-start steers is checked in `PrefixReuseTests`.)
+    @Test func anITISpecSteersFromTheAnswerStart() throws {
+        let golden = try SteerSpecGoldenCLITests.writeSpec("iti_l12_h1-4-7_seed99_a8", in: scratch.url)
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: golden))) as? [String: Any])
+        #expect(object.removeValue(forKey: "positions") as? String == "all")
+        let spec = scratch.url.appending(path: "iti.json").path
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: spec))
+        let plain = try Self.document(Self.eval("copa", ["--limit", "2"]))
+        let steered = try Self.document(Self.eval("copa", ["--limit", "2", "--steer", "\(spec):4"]))
+        let config = try #require((steered["configs"] as? [[String: Any]])?.first)
+        #expect(config["positions"] as? String == "from:answer-start")
+        #expect(((config["steering"] as? [String: Any])?["vectors"] as? [[String: Any]])?.first?["format"] as? String == "json")
+        func sums(_ doc: [String: Any]) -> [Double] {
+            ((doc["items"] as? [[String: Any]]) ?? []).flatMap { (($0["scores"] as? [[String: Any]]) ?? []).compactMap { $0["sum"] as? Double } }
+        }
+        #expect(sums(plain).count == 4 && sums(plain) != sums(steered))
     }
 
     /// --configs: one run, a metrics list in the file's order, per-item agreement for every pair; the unsteered
