@@ -56,6 +56,7 @@ struct EvalMCCommand: ParsableCommand {
             if configs != nil || steering.isActive {
                 throw ValidationError("--two-fold makes its own vectors; give it without --steer or --configs")
             }
+            if shard != nil { throw ValidationError("--two-fold splits the scored questions itself; give it without --shard") }
         } else if extractArgs != nil || vectorsOut != nil {
             throw ValidationError("--extract-args and --vectors-out go with --two-fold METHOD")
         }

@@ -15,9 +15,6 @@ struct EvalTwoFold {
     var template: ChatTemplate?
 
     init(runner: EvalRunner, method: ExtractCommand.Method, template: ChatTemplate?) throws {
-        guard runner.command.shard == nil else {
-            throw ValidationError("--two-fold splits the scored questions itself; give it without --shard")
-        }
         guard runner.items.count >= 4 else {
             throw ValidationError("--two-fold needs at least 4 questions (2 per fold), got \(runner.items.count)")
         }

@@ -26,15 +26,21 @@ extension EvaluationModelTests {
     struct MCGoldenTests {
         static let tolerance = 1e-3
 
-        @Test func truthfulQAOptionScoresAndMetricsMatch() throws {
-            let golden = try GoldenFile.decode(MCItemsGolden.self, from: "mc-items.json").truthfulqa
-            let items = try EvaluationFixture.items(.truthfulqaMC, first: golden.count)
+        /// The first `count` items of `task`, scored on the CPU: the items, each one's prompt length, its option scores.
+        static func scored(_ task: MCTaskName, first count: Int) throws -> (items: [MCItem], promptTokens: [Int], scores: [[OptionScore]]) {
+            let items = try EvaluationFixture.items(task, first: count)
             let tokenized = try EvaluationFixture.tokenize(items)
             let scores = tokenized.optionScores(try MCScorer(model: try EvaluationFixture.cpu).score(tokenized.requests))
+            return (items, tokenized.placements.map { tokenized.requests[$0[0].request].prompt.count }, scores)
+        }
+
+        @Test func truthfulQAOptionScoresAndMetricsMatch() throws {
+            let golden = try GoldenFile.decode(MCItemsGolden.self, from: "mc-items.json").truthfulqa
+            let (items, promptTokens, scores) = try Self.scored(.truthfulqaMC, first: golden.count)
             var worst = 0.0
             for (g, (item, itemScores)) in zip(golden, zip(items, scores)) {
                 #expect(item.index == g.index)
-                #expect(tokenized.requests[tokenized.placements[g.index][0].request].prompt.count == g.prompt_tokens)
+                #expect(promptTokens[item.index] == g.prompt_tokens)
                 #expect(item.options.count == g.options.count, "question \(g.index): option count")
                 for option in g.options {
                     let o = try #require(item.optionLabels.firstIndex(of: option.text), "question \(g.index): no option \(option.text)")
@@ -53,13 +59,11 @@ extension EvaluationModelTests {
 
         @Test func copaOptionScoresAndPredictionsMatch() throws {
             let golden = try GoldenFile.decode(MCItemsGolden.self, from: "mc-items.json").copa
-            let items = try EvaluationFixture.items(.copa, first: golden.count)
-            let tokenized = try EvaluationFixture.tokenize(items)
-            let scores = tokenized.optionScores(try MCScorer(model: try EvaluationFixture.cpu).score(tokenized.requests))
+            let (items, promptTokens, scores) = try Self.scored(.copa, first: golden.count)
             var worst = 0.0
             for (g, (item, itemScores)) in zip(golden, zip(items, scores)) {
                 #expect(item.id == "\(g.id)")
-                #expect(tokenized.requests[tokenized.placements[item.index][0].request].prompt.count == g.prompt_tokens)
+                #expect(promptTokens[item.index] == g.prompt_tokens)
                 #expect(itemScores.map(\.tokens) == g.n_tokens, "COPA \(g.id): token counts")
                 for (ours, theirs) in zip(itemScores, g.scores) {
                     worst = max(worst, abs(ours.mean - theirs))

@@ -78,9 +78,9 @@ import Testing
             MCOption(prompt: .text("My body cast a shadow over the grass because"), continuation: " the sun was rising."),
             MCOption(prompt: .text("My body cast a shadow over the grass because"), continuation: " the grass was cut."),
         ])
-        // id 210's premise ends in ". ", id 129's first choice starts with a space.
+        // id 210's premise ends in ". "; id 129's first choice starts with a space, kept as lm-eval keeps it.
         #expect(text(items[209].options[0].prompt) == "The parents forbade their children from watching the movie because")
-        #expect(items[128].options.map(\.continuation) == [" the driver talked the whole way.", " the driver made a wrong turn."])
+        #expect(items[128].options.map(\.continuation) == ["  The driver talked the whole way.", " the driver made a wrong turn."])
         let effect = try #require(items.first { text($0.options[0].prompt)!.hasSuffix(" therefore") })
         #expect(!text(effect.options[0].prompt)!.hasSuffix(". therefore"))
         #expect(items[0].group == "dev" && items[0].optionLabels == ["The sun was rising.", "The grass was cut."])

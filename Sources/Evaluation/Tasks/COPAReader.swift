@@ -14,9 +14,10 @@ enum COPAReader {
         return String(stripped.dropLast()) + (asksFor == "cause" ? " because" : " therefore")
     }
 
-    /// lm-eval's cloze option: " " + the choice with its first letter lower-cased. The choice is stripped first: three
-    /// choices in the file (ids 129, 691, 705) start with a space, which would otherwise leave the capital in place.
-    static func clozeContinuation(choice: String) -> String { " " + choice.strippedLikePython.lowercasingFirstLikePython }
+    /// lm-eval's cloze option, exactly: " " + the choice with its first character lower-cased. Three choices in the
+    /// file (ids 129, 691, 705) start with a space, so theirs is the space and they keep their capital after two
+    /// spaces, as in lm-eval; stripping them moves one decision (id 691) and the accuracy off llama.cpp's 0.663.
+    static func clozeContinuation(choice: String) -> String { " " + choice.lowercasingFirstLikePython }
 
     static func items(_ file: MCDataFile, cloze: Bool) throws -> [MCItem] {
         try file.jsonLines(layout: layout).enumerated().map { index, record in
