@@ -124,7 +124,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "EvaluationTests",
-            dependencies: ["Evaluation", "Steering", "Llama", "Tokenizers", "Kernels", "KernelsCPU", "KernelsVulkan", "TestSupport"],
+            dependencies: ["Evaluation", "Steering", "Llama", "Tokenizers", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport", "GGUF"], swiftSettings: swiftSettings),
     ]

@@ -7,6 +7,7 @@ import KernelsVulkan
 import Llama
 import TestSupport
 import Tokenizers
+import VulkanRuntime
 
 /// The model and data the scorer tests share: the default model on the CPU backend with room for a wave of options
 /// of the test items, the tokenizer and chat template, and items of the repository's data files.
@@ -17,10 +18,16 @@ enum EvaluationFixture {
     /// 16 slots of 256 positions; `.serialized` suites only (one pass at a time).
     static var cpu: LlamaModel<CPUBackend> { get throws { try loadedCPU.get() } }
 
+    /// A Vulkan context and backend of its own (validation on): other targets' suites drive `VulkanModelFixture`'s
+    /// backend in the same test process at the same time, and a backend records one stream of work at a time.
+    static let vulkanContext: VulkanContext? = try? VulkanContext.make(VulkanOptions(validation: true))
+    static var vulkanEnabled: Bool { ModelFixture.enabled && vulkanContext != nil }
     nonisolated(unsafe) private static let loadedVulkan = Result {
-        try LlamaModel(source: ModelFixture.file, backend: VulkanModelFixture.backend, slots: 4, contextSize: 160, maxRows: 160)
+        guard let vulkanContext else { throw NoVulkanContext() }
+        return try LlamaModel(source: ModelFixture.file, backend: VulkanBackend(context: vulkanContext), slots: 4,
+                              contextSize: 160, maxRows: 160)
     }
-    /// 4 slots of 160 positions on lavapipe (validation on).
+    /// 4 slots of 160 positions on lavapipe.
     static var vulkan: LlamaModel<VulkanBackend> { get throws { try loadedVulkan.get() } }
 
     private static let loadedTokenizer = Result { try Tokenizer(metadata: ModelFixture.file.metadata) }
