@@ -20,7 +20,8 @@ struct EvalRunner {
     static let maxDefaultSlots = 64
 
     func run() throws -> EvalDocument {
-        let (path, file, tokenizer) = try command.modelOptions.location.open()
+        let opened = try command.modelOptions.location.open()
+        let (path, file, tokenizer) = opened
         let addBOS = command.modelOptions.bos ?? tokenizer.vocabulary.addsBOS
         let needsTemplate = items.contains { $0.options.contains { if case .chat = $0.prompt { true } else { false } } }
         let template = needsTemplate ? try command.templateOptions.template(for: file) : nil
@@ -43,7 +44,8 @@ struct EvalRunner {
         let bytesPerSlot = 2 * config.layers * contextSize * config.kvHeads * config.headDim * 4
         let slots = command.slots ?? max(1, min(Self.maxDefaultSlots, Self.cacheBudget / bytesPerSlot))
         let task = Task(runner: self, tokenized: tokenized, template: template, slots: slots)
-        return try ModelLoader.run(command.modelOptions, slots: slots, maxRows: 512, contextSize: contextSize, task: task)
+        return try ModelLoader.run(command.modelOptions, slots: slots, maxRows: 512, contextSize: contextSize, opened: opened,
+                                   task: task)
     }
 
     struct Task: ModelTask {

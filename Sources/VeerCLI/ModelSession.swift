@@ -24,10 +24,13 @@ protocol ModelTask {
 enum ModelLoader {
     /// Resolves and opens the model, builds the tokenizer, picks the backend and runs `task`.
     /// `contextSize`: the KV-cache positions per slot when the command computed them (evaluation sizes slots to
-    /// its longest item); otherwise `--ctx-size` or its default.
+    /// its longest item); otherwise `--ctx-size` or its default. `opened`: the model file and tokenizer when the
+    /// command already opened them (to tokenize before sizing the cache), so they are not read twice.
     static func run<T: ModelTask>(_ options: ModelOptions, slots: Int = 1, maxRows: Int = 512, seed: UInt64? = nil,
-                                  contextSize computed: Int? = nil, task: T) throws -> T.Output {
-        let (path, file, tokenizer) = try options.location.open()
+                                  contextSize computed: Int? = nil,
+                                  opened: (path: URL, file: GGUFFile, tokenizer: Tokenizer)? = nil,
+                                  task: T) throws -> T.Output {
+        let (path, file, tokenizer) = try opened ?? options.location.open()
         let addBOS = options.bos ?? tokenizer.vocabulary.addsBOS
         let contextSize = try computed ?? options.context.resolved(modelLimit: try LlamaConfig(from: file).contextLength, file: path.path)
         let threads = try options.threading.resolved()
