@@ -17,6 +17,8 @@ public protocol ComputeBackend: AnyObject {
 
     /// A one-line description: backend, device, precision.
     var name: String { get }
+    /// Collects time per op class when profiling is on (`VEER_PROFILE=1`); nil otherwise.
+    var profiler: OpProfiler? { get }
 
     func makeBuffer(byteCount: Int, label: String) throws -> Buffer
     /// Copies bytes into a buffer at a byte offset. Ordered after every op already issued.
@@ -54,6 +56,9 @@ public protocol ComputeBackend: AnyObject {
 }
 
 extension ComputeBackend {
+    /// Backends that cannot time their ops never profile.
+    public var profiler: OpProfiler? { nil }
+
     /// A new buffer holding `values`.
     public func makeBuffer<T>(_ values: [T], label: String) throws -> Buffer {
         let buffer = try makeBuffer(byteCount: max(1, values.count) * MemoryLayout<T>.stride, label: label)

@@ -19,7 +19,7 @@ extension CPUBackend {
     /// kCache[slot[r], pos[r], :] = k[kOffset + r·rowStride ..< +kvWidth], likewise v.
     public func kvStore(_ op: KVStoreOp, k: CPUBuffer, v: CPUBuffer, kCache: CPUBuffer, vCache: CPUBuffer,
                         rows: RowPlacement<CPUBuffer>) throws {
-        try serialized {
+        try serialized("kv_store") {
             try op.validate(k: k.byteCount, v: v.byteCount, kCache: kCache.byteCount, vCache: vCache.byteCount,
                             slots: rows.slots.byteCount, positions: rows.positions.byteCount)
             try checkPlacement(rows, count: op.rows, cache: op.cache, op: "kv_store")
@@ -38,7 +38,7 @@ extension CPUBackend {
     /// Decode and prefill rows run the same per-(row, head) code, so a row's output is independent of its batch.
     public func attention(_ op: AttentionOp, q: CPUBuffer, kCache: CPUBuffer, vCache: CPUBuffer,
                           rows: RowPlacement<CPUBuffer>, out: CPUBuffer) throws {
-        try serialized {
+        try serialized("attention") {
             try op.validate(q: q.byteCount, kCache: kCache.byteCount, vCache: vCache.byteCount,
                             slots: rows.slots.byteCount, positions: rows.positions.byteCount, out: out.byteCount)
             try checkPlacement(rows, count: op.rows, cache: op.cache, op: "attention")

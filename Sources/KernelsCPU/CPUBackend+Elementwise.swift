@@ -10,7 +10,7 @@ extension CPUBackend {
 
     /// out[r, i] = x[r, i] · (1 / sqrt(mean(x[r, :]²) + eps)) · weight[i]. out may be x.
     public func rmsnorm(_ op: RMSNormOp, x: CPUBuffer, weight: CPUBuffer, out: CPUBuffer) throws {
-        try serialized {
+        try serialized("rmsnorm") {
             try op.validate(x: x.byteCount, weight: weight.byteCount, out: out.byteCount)
             let input = UnsafePointer(x.floats()), gains = UnsafePointer(weight.floats()), output = out.floats()
             let width = op.width, eps = op.eps
@@ -37,7 +37,7 @@ extension CPUBackend {
     /// once per row (in f64, then rounded: an f32 angle at position 10⁴ would be off by ~10⁻³ rad) and reused
     /// for every head.
     public func rope(_ op: RopeOp, x: CPUBuffer, positions: CPUBuffer) throws {
-        try serialized {
+        try serialized("rope") {
             try op.validate(x: x.byteCount, positions: positions.byteCount)
             let values = x.floats(), pos = positions.int32s()
             let pairs = op.nRot / 2
@@ -70,7 +70,7 @@ extension CPUBackend {
 
     /// out[i] = gate[i] / (1 + exp(−gate[i])) · up[i]. out may be gate or up.
     public func swiglu(_ op: SwigluOp, gate: CPUBuffer, up: CPUBuffer, out: CPUBuffer) throws {
-        try serialized {
+        try serialized("swiglu") {
             try op.validate(gate: gate.byteCount, up: up.byteCount, out: out.byteCount)
             let g = UnsafePointer(gate.floats()), u = UnsafePointer(up.floats()), output = out.floats()
             pool.forEachRange(count: op.count, itemsPerChunk: 8192, minimumItems: 16_384) { range, _ in
@@ -85,7 +85,7 @@ extension CPUBackend {
     /// Per row: softmax, or log-softmax, with max subtraction. The normaliser is summed in f64 in index order
     /// (a vocabulary-sized f32 sum would lose digits). out may be x.
     public func softmax(_ op: SoftmaxOp, x: CPUBuffer, out: CPUBuffer) throws {
-        try serialized {
+        try serialized("softmax") {
             try op.validate(x: x.byteCount, out: out.byteCount)
             let input = UnsafePointer(x.floats()), output = out.floats()
             let width = op.width, logMode = op.log

@@ -3,7 +3,7 @@ import Kernels
 extension CPUBackend {
     /// out[r] = (smallest finite value, largest finite value, count of NaN and ±inf) of row r.
     public func rowHealth(_ op: RowHealthOp, x: CPUBuffer, out: CPUBuffer) throws {
-        try serialized {
+        try serialized("row_health") {
             try op.validate(x: x.byteCount, out: out.byteCount)
             let input = UnsafePointer(x.floats()), output = out.floats(), width = op.width
             pool.forEachRange(count: op.rows, itemsPerChunk: rowsPerChunk(width: width),

@@ -3,7 +3,7 @@ import Kernels
 extension CPUBackend {
     /// y[rows, n] = x[rows, k] · Wᵀ; see `MatmulKernel` for the work split and why it is batch invariant.
     public func matmul(_ op: MatmulOp, x: CPUBuffer, weights: CPUBuffer, y: CPUBuffer) throws {
-        try serialized {
+        try serialized("matmul \(op.weightType) \(op.k)→\(op.n)") {
             try op.validate(x: x.byteCount, weights: weights.byteCount, y: y.byteCount)
             let input = UnsafePointer(x.floats(at: op.xOffset))
             let output = y.floats(at: op.yOffset)
@@ -26,7 +26,7 @@ extension CPUBackend {
     /// out[rows, width] = dequant(table[ids[r], :]). Ids are checked first: a bad id is an error, never a read
     /// outside the table.
     public func embed(_ op: EmbedOp, ids: CPUBuffer, table: CPUBuffer, out: CPUBuffer) throws {
-        try serialized {
+        try serialized("embed") {
             try op.validate(ids: ids.byteCount, table: table.byteCount, out: out.byteCount)
             let tokenIds = ids.int32s()
             for r in 0..<op.rows where tokenIds[r] < 0 || Int(tokenIds[r]) >= op.vocab {

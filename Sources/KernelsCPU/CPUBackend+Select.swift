@@ -4,7 +4,7 @@ import Kernels
 extension CPUBackend {
     /// ids[r] = index of the row's largest value, lowest index on ties; -1 when the row holds NaN or ±inf.
     public func argmax(_ op: ArgmaxOp, x: CPUBuffer, ids: CPUBuffer) throws {
-        try serialized {
+        try serialized("argmax") {
             try op.validate(x: x.byteCount, ids: ids.byteCount)
             let input = UnsafePointer(x.floats()), output = ids.int32s(), width = op.width
             pool.forEachRange(count: op.rows, itemsPerChunk: rowsPerChunk(width: width),
@@ -28,7 +28,7 @@ extension CPUBackend {
     /// Per row, the k largest values, descending, equal values by lower id first; a row holding NaN or ±inf gives
     /// ids -1 and NaN values. A k-entry min-heap ordered by (value, −id) keeps the best seen; one pass, then a sort.
     public func topk(_ op: TopKOp, x: CPUBuffer, ids: CPUBuffer, values: CPUBuffer) throws {
-        try serialized {
+        try serialized("topk") {
             try op.validate(x: x.byteCount, ids: ids.byteCount, values: values.byteCount)
             let input = UnsafePointer(x.floats()), outIds = ids.int32s(), outValues = values.floats()
             let width = op.width, k = op.k
@@ -58,7 +58,7 @@ extension CPUBackend {
 
     /// out[r] = logits[r, targets[r]] − (max + log Σ exp(logits − max)), the sum in f64 in index order.
     public func tokenLogprobs(_ op: TokenLogprobsOp, logits: CPUBuffer, targets: CPUBuffer, out: CPUBuffer) throws {
-        try serialized {
+        try serialized("token_logprobs") {
             try op.validate(logits: logits.byteCount, targets: targets.byteCount, out: out.byteCount)
             let input = UnsafePointer(logits.floats()), target = targets.int32s(), output = out.floats()
             let width = op.width

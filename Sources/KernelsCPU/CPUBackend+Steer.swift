@@ -26,7 +26,7 @@ extension CPUBackend {
     /// row; optional trace [rows, 4] = [t, normBefore, normAfter, cosine]. See `Reference.residualSteer`.
     public func residualSteer(_ op: ResidualSteerOp, x: CPUBuffer, delta: CPUBuffer, tables: SteerTables<CPUBuffer>,
                               trace: CPUBuffer?) throws {
-        try serialized {
+        try serialized("residual_steer") {
             try op.validate(x: x.byteCount, delta: delta.byteCount, trace: trace?.byteCount)
             try tables.check(rows: op.rows, width: op.width, op: "residual_steer")
             runSteer(rows: op.rows, width: op.width, x: x.floats(), delta: UnsafePointer(delta.floats()),
@@ -37,7 +37,7 @@ extension CPUBackend {
     /// g limited to add and unit scaling on flagged rows; no delta, no rotation (the tables were validated
     /// without Spherical for heads_edit; a Spherical flag here is ignored rather than trusted).
     public func headsEdit(_ op: HeadsEditOp, x: CPUBuffer, tables: SteerTables<CPUBuffer>) throws {
-        try serialized {
+        try serialized("heads_edit") {
             try op.validate(x: x.byteCount)
             try tables.check(rows: op.rows, width: op.width, op: "heads_edit")
             runSteer(rows: op.rows, width: op.width, x: x.floats(), delta: nil, tables: SteerTablePointers(tables),

@@ -28,11 +28,15 @@ public final class CPUBackend: HostMemoryBackend, @unchecked Sendable {
         workerScratch = (0..<max(1, count)).map { _ in ScratchArena() }
     }
 
-    /// Runs one op with the pool and scratch to itself.
-    func serialized<T>(_ body: () throws -> T) rethrows -> T {
+    /// Per op class wall time, when `VEER_PROFILE=1`.
+    public let profiler = OpProfiler.fromEnvironment()
+
+    /// Runs one op with the pool and scratch to itself; `opClass` names it in the profile.
+    func serialized<T>(_ opClass: @autoclosure () -> String, _ body: () throws -> T) rethrows -> T {
         opLock.lock()
         defer { opLock.unlock() }
-        return try body()
+        guard let profiler else { return try body() }
+        return try profiler.time(opClass(), body)
     }
 
     /// `VEER_THREADS` as a positive integer, or nil when unset or malformed.

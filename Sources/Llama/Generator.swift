@@ -92,21 +92,23 @@ public final class Generator<B: ComputeBackend> {
 
         // Prefill in blocks of the model's row capacity; logits only for the last prompt row.
         let start = Date()
-        var done = result.cachedPromptTokens, lastStart = done
-        while done < prompt.count {
-            let n = min(model.maxRows, prompt.count - done)
-            var batch = ForwardBatch.prefill(Array(prompt[done..<done + n]), start: Int32(done))
-            if done + n < prompt.count { batch.logitRows = [] }
-            try model.forward(batch, steering: steering)
-            lastStart = done
-            done += n
-        }
-        if steering?.rewritesNewestUnsteered == true {
-            let last = Int32(prompt.count - 1)
-            try model.forward(ForwardBatch(tokens: [prompt.last!], slots: [0], positions: [last], logitRows: []))
-        }
-        var next = try select(&sampler, history: history, steering: steering,
+        var next = try profiled("prefill") { () throws -> Int32 in
+            var done = result.cachedPromptTokens, lastStart = done
+            while done < prompt.count {
+                let n = min(model.maxRows, prompt.count - done)
+                var batch = ForwardBatch.prefill(Array(prompt[done..<done + n]), start: Int32(done))
+                if done + n < prompt.count { batch.logitRows = [] }
+                try model.forward(batch, steering: steering)
+                lastStart = done
+                done += n
+            }
+            if steering?.rewritesNewestUnsteered == true {
+                let last = Int32(prompt.count - 1)
+                try model.forward(ForwardBatch(tokens: [prompt.last!], slots: [0], positions: [last], logitRows: []))
+            }
+            return try select(&sampler, history: history, steering: steering,
                               pass: ForwardBatch.prefill(Array(prompt[lastStart...]), start: Int32(lastStart)))
+        }
         result.prefillSeconds = Date().timeIntervalSince(start)
 
         // Every later token runs the same recorded step: one slot, one row.
@@ -123,11 +125,19 @@ public final class Generator<B: ComputeBackend> {
             if result.tokens.count == maxTokens { break }
             let position = prompt.count + result.tokens.count - 1
             guard position < ctx else { result.stopReason = "context_full"; break }
-            try step.run(tokens: [next], positions: [Int32(position)])
-            try rewrite?.run(tokens: [next], positions: [Int32(position)])
-            next = try select(&sampler, history: history, steering: steering,
-                              pass: ForwardBatch(tokens: [next], slots: [0], positions: [Int32(position)], logitRows: [0]))
+            next = try profiled("decode") {
+                try step.run(tokens: [next], positions: [Int32(position)])
+                try rewrite?.run(tokens: [next], positions: [Int32(position)])
+                return try select(&sampler, history: history, steering: steering,
+                                  pass: ForwardBatch(tokens: [next], slots: [0], positions: [Int32(position)], logitRows: [0]))
+            }
         }
+    }
+
+    /// Runs `body` as one step of `phase` in the backend's profile, when profiling is on.
+    private func profiled<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
+        guard let profiler = model.backend.profiler else { return try body() }
+        return try profiler.step(phase, body)
     }
 
     /// Picks the next token from the logits of the last forward pass (row 0), `pass`. The pass checked its logits'

@@ -4,6 +4,6 @@ import ArgumentParser
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Validate, then time, Veer's kernels; time steering's cost per token.",
-        subcommands: [BenchKernelsCommand.self, BenchSteeringCommand.self])
+        abstract: "Time generation end to end; validate, then time, the kernels; time steering's cost per token.",
+        subcommands: [BenchKernelsCommand.self, BenchSteeringCommand.self, BenchGenerateCommand.self])
 }

@@ -115,6 +115,7 @@ struct GenerateCommand: ParsableCommand {
             Console.note(String(format: "prefill %.1f tok/s (%d tokens), decode %.1f tok/s (%d tokens), stop: %@",
                                 result.prefillTokensPerSecond, result.promptTokens.count, result.decodeTokensPerSecond,
                                 result.tokens.count, result.stopReason))
+            if let profiler = s.model.backend.profiler { Console.note(profiler.report()) }
             return Generation(tokens: result.tokens, text: text, stop_reason: result.stopReason,
                               timings: Timings(prefill_tok_s: result.prefillTokensPerSecond,
                                                decode_tok_s: result.decodeTokensPerSecond))
