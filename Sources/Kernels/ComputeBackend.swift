@@ -21,6 +21,9 @@ public protocol ComputeBackend: AnyObject {
     var profiler: OpProfiler? { get }
 
     func makeBuffer(byteCount: Int, label: String) throws -> Buffer
+    /// A buffer holding weights `bytes` that stay valid while `owner` lives (a mapped model file). Backends on host
+    /// memory use them in place; others copy them to the device.
+    func makeWeightBuffer(_ bytes: UnsafeRawBufferPointer, owner: AnyObject, label: String) throws -> Buffer
     /// Copies bytes into a buffer at a byte offset. Ordered after every op already issued.
     func write(_ bytes: UnsafeRawBufferPointer, to buffer: Buffer, at byteOffset: Int) throws
     /// Waits for every issued op, then copies bytes out.
@@ -56,6 +59,13 @@ public protocol ComputeBackend: AnyObject {
 }
 
 extension ComputeBackend {
+    /// Copies the weights into a new buffer.
+    public func makeWeightBuffer(_ bytes: UnsafeRawBufferPointer, owner: AnyObject, label: String) throws -> Buffer {
+        let buffer = try makeBuffer(byteCount: bytes.count, label: label)
+        try write(bytes, to: buffer, at: 0)
+        return buffer
+    }
+
     /// Backends that cannot time their ops never profile.
     public var profiler: OpProfiler? { nil }
 

@@ -1,6 +1,7 @@
 /// Host memory for the backends that run on the CPU (the fast CPU backend and the reference): `byteCount` bytes,
-/// 64-byte aligned (a cache line, and a whole SIMD16<Float>), zeroed at creation, freed in `deinit`. Each backend
-/// reads it its own way (typed pointers, or typed arrays); the memory and its bounds checks exist once, here.
+/// 64-byte aligned (a cache line, and a whole SIMD16<Float>), zeroed at creation, freed in `deinit`; or, for weights,
+/// bytes borrowed read-only from a model file's memory map (`init(borrowing:)`). Each backend reads it its own way
+/// (typed pointers, or typed arrays); the memory and its bounds checks exist once, here.
 public final class HostBuffer: DeviceBuffer, @unchecked Sendable {   // the memory is only touched by its backend's ops
     public static let alignment = 64
 
@@ -16,11 +17,24 @@ public final class HostBuffer: DeviceBuffer, @unchecked Sendable {   // the memo
         }
         self.byteCount = byteCount
         self.label = label
+        owner = nil
         base = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: Self.alignment)
         base.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
     }
 
-    deinit { base.deallocate() }
+    /// What keeps borrowed memory alive (the mapped model file); nil when the buffer allocated its memory.
+    private let owner: AnyObject?
+
+    /// A buffer over `bytes`, which `owner` keeps mapped: nothing is copied or allocated. The memory is read-only
+    /// (a model file's map): only weights, which no op writes, are made this way.
+    public init(borrowing bytes: UnsafeRawBufferPointer, owner: AnyObject, label: String) {
+        byteCount = bytes.count
+        self.label = label
+        self.owner = owner
+        base = UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: Self.alignment)!)
+    }
+
+    deinit { if owner == nil { base.deallocate() } }
 
     /// Throws `KernelError.bufferTooSmall` unless bytes [offset, offset + count) lie in the buffer.
     public func checkRange(_ offset: Int, _ count: Int, op: String) throws {
@@ -44,6 +58,12 @@ public protocol HostMemoryBackend: ComputeBackend where Buffer == HostBuffer {}
 extension HostMemoryBackend {
     public func makeBuffer(byteCount: Int, label: String) throws -> HostBuffer {
         try HostBuffer(byteCount: byteCount, label: label)
+    }
+
+    /// Weights are used in place from the model file's memory map: loading copies nothing, and the pages count once
+    /// in resident memory.
+    public func makeWeightBuffer(_ bytes: UnsafeRawBufferPointer, owner: AnyObject, label: String) throws -> HostBuffer {
+        HostBuffer(borrowing: bytes, owner: owner, label: label)
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer, to buffer: HostBuffer, at byteOffset: Int) throws {

@@ -69,14 +69,17 @@ extension CPUBackend {
                         scores[p] = s
                         top = max(top, s)
                     }
-                    var sum: Float = 0
-                    for p in 0...last {
-                        let e = Foundation.exp(scores[p] - top)
-                        scores[p] = e
-                        sum += e
+                    // Σ exp in SIMD lanes (fixed order for a given length), then the lanes' sum.
+                    var lanes = SIMD16<Float>()
+                    forEachSixteen(count: last + 1) { p, count in
+                        var e = exp16(loadFloats(scores + p, lanes: count) - top)
+                        if count < 16 { e = e.replacing(with: 0, where: laneIndices .>= Int32(count)) }
+                        storeFloats(e, to: scores + p, lanes: count)
+                        lanes += e
                     }
-                    target.update(repeating: 0, count: headDim)
-                    for p in 0...last { VectorMath.addScaled(scores[p], values + base + p * kvWidth, to: target, count: headDim) }
+                    let sum = horizontalSum(lanes)
+                    VectorMath.weightedSum(scores, rows: values + base, stride: kvWidth, count: last + 1,
+                                           width: headDim, into: target)
                     let inverse = 1 / sum
                     for d in 0..<headDim { target[d] *= inverse }
                 }
@@ -84,3 +87,6 @@ extension CPUBackend {
         }
     }
 }
+
+/// 0, 1, …, 15: masks the lanes past a partial group.
+private let laneIndices = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)

@@ -74,9 +74,11 @@ extension CPUBackend {
             try op.validate(gate: gate.byteCount, up: up.byteCount, out: out.byteCount)
             let g = UnsafePointer(gate.floats()), u = UnsafePointer(up.floats()), output = out.floats()
             pool.forEachRange(count: op.count, itemsPerChunk: 8192, minimumItems: 16_384) { range, _ in
-                for i in range {
-                    let value = g[i]
-                    output[i] = value / (1 + Foundation.exp(-value)) * u[i]
+                // Chunks start at multiples of 16, so an element's vector lane never depends on the chunking.
+                forEachSixteen(count: range.count) { offset, lanes in
+                    let i = range.lowerBound + offset
+                    let value = loadFloats(g + i, lanes: lanes)
+                    storeFloats(value / (1 + exp16(-value)) * loadFloats(u + i, lanes: lanes), to: output + i, lanes: lanes)
                 }
             }
         }

@@ -106,6 +106,45 @@ enum VectorMath {
         }
     }
 
+    /// out[i] = Σ_p weights[p]·rows[p·stride + i] for i in 0..<width, accumulated in position order (one fused
+    /// multiply-add per position and element, as `addScaled` into a zeroed row would). The sums stay in registers
+    /// across positions, 64 elements at a time: storing and reloading them per position made attention's value pass
+    /// wait on store forwarding.
+    @inline(__always)
+    static func weightedSum(_ weights: UnsafePointer<Float>, rows: UnsafePointer<Float>, stride: Int, count: Int,
+                            width: Int, into out: UnsafeMutablePointer<Float>) {
+        var i = 0
+        while i + 64 <= width {
+            var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
+            var row = rows + i
+            for p in 0..<count {
+                let w = SIMD16<Float>(repeating: weights[p])
+                a0.madd(w, loadFloats(row))
+                a1.madd(w, loadFloats(row + 16))
+                a2.madd(w, loadFloats(row + 32))
+                a3.madd(w, loadFloats(row + 48))
+                row += stride
+            }
+            storeFloats(a0, to: out + i)
+            storeFloats(a1, to: out + i + 16)
+            storeFloats(a2, to: out + i + 32)
+            storeFloats(a3, to: out + i + 48)
+            i += 64
+        }
+        while i + 16 <= width {
+            var a = SIMD16<Float>()
+            for p in 0..<count { a.madd(SIMD16(repeating: weights[p]), loadFloats(rows + i + p * stride)) }
+            storeFloats(a, to: out + i)
+            i += 16
+        }
+        while i < width {
+            var a: Float = 0
+            for p in 0..<count { a.madd(weights[p], rows[i + p * stride]) }
+            out[i] = a
+            i += 1
+        }
+    }
+
     /// y[i] += x[i].
     @inline(__always)
     static func add(_ x: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, count: Int) {

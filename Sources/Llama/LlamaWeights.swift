@@ -27,7 +27,7 @@ public struct LlamaBlockWeights<Buffer> {
     public var gateType: DType, upType: DType, downType: DType
 }
 
-/// All weights of a Llama model, uploaded once.
+/// All weights of a Llama model, uploaded once (used in place from the file's memory map on host-memory backends).
 public struct LlamaWeights<Buffer> {
     /// Token embedding table, [vocab, width] in `embeddingType`.
     public var tokenEmbedding: Buffer    // [vocab, width] in embeddingType
@@ -41,7 +41,7 @@ public struct LlamaWeights<Buffer> {
     public var outputType: DType
     /// [layers] each block's weights.
     public var blocks: [LlamaBlockWeights<Buffer>]
-    /// Bytes uploaded to the device.
+    /// Bytes of weights (uploaded to the device, or mapped).
     public var bytes: Int
 }
 
@@ -56,8 +56,7 @@ extension LlamaWeights {
             if f32Only, t.type != .f32 {
                 throw ModelError.unsupported(source: source.sourceName, detail: "tensor '\(name)' is \(t.type); norm weights must be f32")
             }
-            let buffer = try backend.makeBuffer(byteCount: t.bytes.count, label: name)
-            try backend.write(t.bytes, to: buffer, at: 0)
+            let buffer = try backend.makeWeightBuffer(t.bytes, owner: source, label: name)
             bytes += t.bytes.count
             return (buffer, t.type)
         }

@@ -112,10 +112,10 @@ struct BenchGenerateCommand: ParsableCommand {
                 try entry.round(round > 0)
             }
         }
-        var report = Report(model: path.path, model_sha256: try ModelStore.sha256(of: path), veer_version: RunManifest.version,
+        var report = Report(model: path.path, model_sha256: try ModelStore().cachedSHA256(of: path), veer_version: RunManifest.version,
                             prompt_lengths: plan.promptLengths, decode_tokens: plan.decodeTokens, rounds: plan.rounds)
         for entry in rounds {
-            Console.note("\(entry.name): steering overhead")
+            if plan.steerRounds > 0 { Console.note("\(entry.name): steering overhead") }
             let figures = try entry.figures()
             if entry.name == "cpu" { report.cpu = figures } else { report.vulkan = figures }
         }

@@ -32,7 +32,7 @@ struct BenchSteeringCommand: ParsableCommand {
     }
 
     func run() throws {
-        let result = try ModelLoader.run(modelOptions, maxRows: 64, task: Task(command: self))
+        let result = try ModelLoader.run(modelOptions, maxRows: 64, maxLogitRows: 1, task: Task(command: self))
         if output.json { try Console.json(result); return }
         Console.output("decode, \(result.tokens) tokens, median of \(result.rounds) rounds on \(result.run.device)")
         for row in result.rows {

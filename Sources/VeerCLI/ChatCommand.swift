@@ -87,6 +87,6 @@ struct ChatCommand: ParsableCommand {
 
     func run() throws {
         let seed = sampling.resolvedSeed()
-        try ModelLoader.run(modelOptions, seed: seed, task: Task(command: self, seed: seed))
+        try ModelLoader.run(modelOptions, maxLogitRows: 1, seed: seed, task: Task(command: self, seed: seed))
     }
 }

@@ -126,7 +126,7 @@ struct GenerateCommand: ParsableCommand {
         let seed = sampling.resolvedSeed()
         try trace.checkWritable()
         let task = Task(command: self, prompt: try input.read(), seed: seed)
-        let result = try ModelLoader.run(modelOptions, maxRows: 256, seed: seed, task: task)
+        let result = try ModelLoader.run(modelOptions, maxRows: 256, maxLogitRows: 1, seed: seed, task: task)
         if output.json { try Console.json(result) }
     }
 }

@@ -26,7 +26,10 @@ enum ModelLoader {
     /// `contextSize`: the KV-cache positions per slot when the command computed them (evaluation sizes slots to
     /// its longest item); otherwise `--ctx-size` or its default. `opened`: the model file and tokenizer when the
     /// command already opened them (to tokenize before sizing the cache), so they are not read twice.
-    static func run<T: ModelTask>(_ options: ModelOptions, slots: Int = 1, maxRows: Int = 512, seed: UInt64? = nil,
+    /// `maxLogitRows`: the most rows a pass computes logits for (default `maxRows`); generation needs one, and the
+    /// logits buffer is sized by it (f32 [maxLogitRows, vocab]: 192 KiB a row for SmolLM2).
+    static func run<T: ModelTask>(_ options: ModelOptions, slots: Int = 1, maxRows: Int = 512, maxLogitRows: Int? = nil,
+                                  seed: UInt64? = nil,
                                   contextSize computed: Int? = nil,
                                   opened: (path: URL, file: GGUFFile, tokenizer: Tokenizer)? = nil,
                                   task: T) throws -> T.Output {
@@ -34,7 +37,7 @@ enum ModelLoader {
         let addBOS = options.bos ?? tokenizer.vocabulary.addsBOS
         let contextSize = try computed ?? options.context.resolved(modelLimit: try LlamaConfig(from: file).contextLength, file: path.path)
         let threads = try options.threading.resolved()
-        let digest = try ModelStore.sha256(of: path)
+        let digest = try ModelStore().cachedSHA256(of: path)
         func manifest(_ backend: String, _ device: String, _ driver: String) -> RunManifest {
             RunManifest(model: path.path, model_sha256: digest, precision: options.precision, backend: backend,
                         device: device, driver: driver, bos: addBOS, context_size: contextSize, seed: seed,
@@ -44,7 +47,8 @@ enum ModelLoader {
         case .cpu:
             let backend = try BackendFactory.cpu(threads: threads)
             Console.note("backend: \(backend.name)")
-            let model = try LlamaModel(source: file, backend: backend, slots: slots, contextSize: contextSize, maxRows: maxRows)
+            let model = try LlamaModel(source: file, backend: backend, slots: slots, contextSize: contextSize, maxRows: maxRows,
+                                        maxLogitRows: maxLogitRows)
             var cpuManifest = manifest("cpu", "cpu", "swift-simd")
             cpuManifest.threads = backend.threads
             return try task.run(ModelSession(file: file, tokenizer: tokenizer, model: model,
@@ -54,7 +58,8 @@ enum ModelLoader {
             let backend = try BackendFactory.vulkan()
             let info = backend.deviceInfo
             Console.note("backend: vulkan on \(info)")
-            let model = try LlamaModel(source: file, backend: backend, slots: slots, contextSize: contextSize, maxRows: maxRows)
+            let model = try LlamaModel(source: file, backend: backend, slots: slots, contextSize: contextSize, maxRows: maxRows,
+                                        maxLogitRows: maxLogitRows)
             return try task.run(ModelSession(file: file, tokenizer: tokenizer, model: model,
                                              manifest: manifest("vulkan", info.name, "\(info.driverName) \(info.driverInfo)"),
                                              addBOS: addBOS))

@@ -23,7 +23,7 @@ struct RunManifest: Codable {
 
     /// The manifest of a command that reads only the model's tokenizer: no backend, device or arithmetic ran.
     static func tokenizerOnly(path: URL, bos: Bool) throws -> RunManifest {
-        RunManifest(model: path.path, model_sha256: try ModelStore.sha256(of: path), precision: "none", backend: "none",
+        RunManifest(model: path.path, model_sha256: try ModelStore().cachedSHA256(of: path), precision: "none", backend: "none",
                     device: "none", driver: "none", bos: bos, context_size: nil, seed: nil, veer_version: version)
     }
 }
