@@ -1,3 +1,5 @@
+import Foundation
+
 /// Host memory for the backends that run on the CPU (the fast CPU backend and the reference): `byteCount` bytes,
 /// 64-byte aligned (a cache line, and a whole SIMD16<Float>), zeroed at creation, freed in `deinit`; or, for weights,
 /// bytes borrowed read-only from a model file's memory map (`init(borrowing:)`). Each backend reads it its own way
@@ -10,31 +12,55 @@ public final class HostBuffer: DeviceBuffer, @unchecked Sendable {   // the memo
     /// [byteCount] bytes.
     public let base: UnsafeMutableRawPointer
 
-    /// Throws `KernelError.invalidShape` for a negative size, naming the buffer.
+    /// Buffers from this size up are mapped from the kernel, whose zero pages cost nothing until written: a KV cache
+    /// sized for 2048 positions takes resident memory only for the positions used, and no time to clear.
+    static let mappedThreshold = 1 << 20
+
+    /// Throws `KernelError.invalidShape` for a negative size or memory the system refuses, naming the buffer.
     public init(byteCount: Int, label: String) throws {
         guard byteCount >= 0 else {
             throw KernelError.invalidShape(op: "make_buffer", detail: "'\(label)' asks for \(byteCount) bytes")
         }
         self.byteCount = byteCount
         self.label = label
-        owner = nil
-        base = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: Self.alignment)
-        base.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
+        if byteCount >= Self.mappedThreshold {
+            guard let mapped = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+                  mapped != MAP_FAILED else {
+                throw KernelError.invalidShape(op: "make_buffer", detail: "'\(label)': cannot map \(byteCount) bytes (errno \(errno))")
+            }
+            base = mapped
+            memory = .mapped
+        } else {
+            base = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: Self.alignment)
+            base.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
+            memory = .allocated
+        }
     }
 
-    /// What keeps borrowed memory alive (the mapped model file); nil when the buffer allocated its memory.
-    private let owner: AnyObject?
+    /// Who frees the memory.
+    private enum Memory {
+        case allocated, mapped
+        /// Borrowed: `owner` keeps it alive.
+        case borrowed(owner: AnyObject)
+    }
+    private let memory: Memory
 
     /// A buffer over `bytes`, which `owner` keeps mapped: nothing is copied or allocated. The memory is read-only
     /// (a model file's map): only weights, which no op writes, are made this way.
     public init(borrowing bytes: UnsafeRawBufferPointer, owner: AnyObject, label: String) {
         byteCount = bytes.count
         self.label = label
-        self.owner = owner
+        memory = .borrowed(owner: owner)
         base = UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: Self.alignment)!)
     }
 
-    deinit { if owner == nil { base.deallocate() } }
+    deinit {
+        switch memory {
+        case .allocated: base.deallocate()
+        case .mapped: munmap(base, byteCount)
+        case .borrowed: break
+        }
+    }
 
     /// Throws `KernelError.bufferTooSmall` unless bytes [offset, offset + count) lie in the buffer.
     public func checkRange(_ offset: Int, _ count: Int, op: String) throws {
