@@ -11,13 +11,17 @@ public final class DecodeStep<B: ComputeBackend> {
     public let slots: [Int32]
     /// Whether the step computes logits (a cache-only rewrite does not, and leaves the logits buffer alone).
     public let computesLogits: Bool
+    /// Whether each run also writes the rows' argmax tokens (`argmaxInto`).
+    public let selectsArgmax: Bool
     private let steering: ForwardSteering<B.Buffer>?
     private let replay: B.Replay
 
     /// Records the step. `steering` is captured as it is: its tables are buffers the step reads at every replay,
     /// so per-step changes (rows a position policy switches on) are writes into those buffers.
+    /// `argmaxInto`: where the step also writes each row's greedy token (int32 [slots]), so that on Vulkan a greedy
+    /// token is one submit and one wait, with no op issued outside the recording.
     public init(model: LlamaModel<B>, slots: [Int32], steering: ForwardSteering<B.Buffer>? = nil,
-                computesLogits: Bool = true) throws {
+                computesLogits: Bool = true, argmaxInto ids: B.Buffer? = nil) throws {
         guard !slots.isEmpty, slots.count <= min(model.maxRows, model.maxLogitRows) else {
             throw ModelError.input("a decode step needs 1...\(min(model.maxRows, model.maxLogitRows)) sequences, got \(slots.count)")
         }
@@ -27,8 +31,13 @@ public final class DecodeStep<B: ComputeBackend> {
         self.steering = steering
         let rows = slots.count
         let logitRows = computesLogits ? Array(0..<rows) : []
+        guard ids == nil || computesLogits else { throw ModelError.input("a decode step without logits has no argmax") }
+        selectsArgmax = ids != nil
         replay = try model.backend.record { [model] in
             try model.encode(rows: rows, logitRows: logitRows, steering: steering, observer: nil)
+            if let ids {
+                try model.backend.argmax(ArgmaxOp(rows: rows, width: model.config.vocab), x: model.state.logits, ids: ids)
+            }
         }
     }
 

@@ -112,7 +112,8 @@ public final class Generator<B: ComputeBackend> {
         result.prefillSeconds = Date().timeIntervalSince(start)
 
         // Every later token runs the same recorded step: one slot, one row.
-        let step = try DecodeStep(model: model, slots: [0], steering: steering)
+        let greedy = sampler.settings.isGreedy && sampler.settings.repetitionPenalty == 1
+        let step = try DecodeStep(model: model, slots: [0], steering: steering, argmaxInto: greedy ? ids : nil)
         let rewrite = steering?.rewritesNewestUnsteered == true
             ? try DecodeStep(model: model, slots: [0], steering: nil, computesLogits: false) : nil
         let decodeStart = Date()
@@ -128,7 +129,7 @@ public final class Generator<B: ComputeBackend> {
             next = try profiled("decode") {
                 try step.run(tokens: [next], positions: [Int32(position)])
                 try rewrite?.run(tokens: [next], positions: [Int32(position)])
-                return try select(&sampler, history: history, steering: steering,
+                return try select(&sampler, history: history, steering: steering, argmaxDone: step.selectsArgmax,
                                   pass: ForwardBatch(tokens: [next], slots: [0], positions: [Int32(position)], logitRows: [0]))
             }
         }
@@ -143,12 +144,13 @@ public final class Generator<B: ComputeBackend> {
     /// Picks the next token from the logits of the last forward pass (row 0), `pass`. The pass checked its logits'
     /// health, which comes back with the selection; degenerate logits throw `DegenerateOutput` (after a per-block
     /// re-run of `pass`, built only then) before any token is picked from them.
+    /// `argmaxDone`: the pass already wrote the greedy token into `ids` (a decode step recorded with it).
     private func select(_ sampler: inout Sampler, history: [Int32], steering: ForwardSteering<B.Buffer>?,
-                        pass: @autoclosure () -> ForwardBatch) throws -> Int32 {
+                        argmaxDone: Bool = false, pass: @autoclosure () -> ForwardBatch) throws -> Int32 {
         let backend = model.backend, vocab = model.config.vocab
         let settings = sampler.settings
         if settings.isGreedy, settings.repetitionPenalty == 1 {
-            try backend.argmax(ArgmaxOp(rows: 1, width: vocab), x: model.state.logits, ids: ids)
+            if !argmaxDone { try backend.argmax(ArgmaxOp(rows: 1, width: vocab), x: model.state.logits, ids: ids) }
             let id: [Int32] = try backend.read(ids, count: 1)
             try model.checkLogits(rows: 1, of: pass(), steering: steering)
             return id[0]

@@ -51,7 +51,10 @@ extension LlamaModel {
         try validate(batch)
         let s = state
         try batch.tokens.withUnsafeBytes { try backend.write($0, to: s.tokens, at: 0) }
-        try batch.slots.withUnsafeBytes { try backend.write($0, to: s.slots, at: 0) }
+        if s.stagedSlots != batch.slots {
+            try batch.slots.withUnsafeBytes { try backend.write($0, to: s.slots, at: 0) }
+            s.stagedSlots = batch.slots
+        }
         try batch.positions.withUnsafeBytes { try backend.write($0, to: s.positions, at: 0) }
     }
 

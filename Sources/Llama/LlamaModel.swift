@@ -36,6 +36,8 @@ public final class LlamaModel<B: ComputeBackend> {
         let logits: B.Buffer        // f32 [L, vocab]
         let logitHealth: B.Buffer   // f32 [L, 3]         RowHealthOp of the logits
         let plain: SteerTables<B.Buffer>  // every row: x += delta, nothing else
+        /// What `slots` holds now: a decode step replayed token after token writes its slots once, not per token.
+        var stagedSlots: [Int32]?
 
         init(backend: B, config c: LlamaConfig, rows r: Int, logitRows: Int) throws {
             func floats(_ n: Int, _ label: String) throws -> B.Buffer { try backend.makeBuffer(byteCount: 4 * n, label: label) }

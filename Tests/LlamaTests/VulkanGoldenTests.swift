@@ -47,6 +47,32 @@ extension LlamaModelSuites {
             try expectNoValidationMessages()
         }
 
+        /// Greedy generation through `Generator`: after the first decoded tokens, a token creates no Vulkan object
+        /// and no pipeline (the argmax is recorded in the step, the slots are written once), and the tokens are the
+        /// ones the recorded step gives without the argmax inside it (`cachedDecode` checks those against llama.cpp).
+        @Test func greedyGenerationCreatesNothingPerToken() throws {
+            let backend = try VulkanModelFixture.backend
+            let counter = backend.context.objectCounter
+            let prompt = try ModelGoldens.prompt("P1").tokens
+            var createdAfterSecondToken = 0, pipelinesAfterSecondToken = 0, seen = 0
+            let result = try Generator(model: model).generate(
+                prompt: prompt, maxTokens: 8, sampling: SamplerSettings(temperature: 0), stopTokens: [], ignoreEOS: true
+            ) { _ in
+                seen += 1
+                if seen == 2 {
+                    createdAfterSecondToken = counter.totalCreated
+                    pipelinesAfterSecondToken = backend.pipelineCount
+                }
+                return true
+            }
+            #expect(result.tokens.count == 8)
+            #expect(counter.totalCreated == createdAfterSecondToken, "tokens 3...8 created Vulkan objects")
+            #expect(backend.pipelineCount == pipelinesAfterSecondToken)
+            let golden = try ModelGoldens.prompt("P1").reference_f32_weights.greedy_tokens
+            #expect(result.tokens == Array(golden.prefix(8)), "greedy tokens \(result.tokens) vs llama.cpp F32 \(golden.prefix(8))")
+            try expectNoValidationMessages()
+        }
+
         /// CPU and Vulkan logits agree on every position of a prompt (`ModelTolerance.cpuVersusVulkanLogits`).
         @Test func cpuAndVulkanAgreeOnAllPositions() throws {
             let tokens = try ModelGoldens.prompt("P6").tokens
