@@ -20,7 +20,7 @@ extension VulkanBackend {
         try requireNotRecordingReplay("record")
         try synchronize()
         let pending = recording
-        let replayRecording = try device.makeRecording()
+        let replayRecording = try makeProfiledRecording()
         recording = replayRecording
         recordingReplay = true
         defer {
@@ -38,5 +38,6 @@ extension VulkanBackend {
         try requireNotRecordingReplay("replay")
         try synchronize()
         inFlight = try device.submit(replay.recording)
+        inFlightRecording = replay.recording
     }
 }

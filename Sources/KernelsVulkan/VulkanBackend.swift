@@ -24,6 +24,12 @@ public final class VulkanBackend: ComputeBackend {
     var pendingBuffers = Set<ObjectIdentifier>()
     /// The submission running now (one at a time: consecutive submissions have no barrier between them).
     var inFlight: Submission?
+    /// The recording `inFlight` runs (a replay), for its timestamps while profiling.
+    var inFlightRecording: CommandRecording?
+    /// Per recording, the shader variant of each timestamped dispatch, in order (profiling only).
+    var dispatchLabels: [ObjectIdentifier: [String]] = [:]
+    /// GPU time per shader variant, when `VEER_PROFILE=1`.
+    public let profiler = OpProfiler.fromEnvironment()
     /// Bound to bindings that a kernel declares but does not touch in this call (e.g. no trace requested).
     var placeholder: Buffer?
 
@@ -87,6 +93,7 @@ public final class VulkanBackend: ComputeBackend {
         try waitInFlight()
         guard let recording, recording.dispatchCount > 0 else { return }
         try device.submit(recording).wait()
+        try collectTimestamps(recording, clear: true)
         try recording.reset()
         pendingBuffers.removeAll(keepingCapacity: true)
     }
@@ -95,6 +102,10 @@ public final class VulkanBackend: ComputeBackend {
         guard let submission = inFlight else { return }
         inFlight = nil
         try submission.wait()
+        if let replayed = inFlightRecording {
+            inFlightRecording = nil
+            try collectTimestamps(replayed, clear: false)
+        }
     }
 
     func requireNotRecordingReplay(_ what: String) throws {
@@ -113,10 +124,12 @@ public final class VulkanBackend: ComputeBackend {
         if let recording {
             target = recording
         } else {
-            target = try device.makeRecording()
+            target = try makeProfiledRecording()
             recording = target
         }
+        try openTimestamps(target)
         try target.dispatch(pipeline, bindings: bindings, push: push, groups: groups)
+        try noteDispatch(variant, in: target)
         if !recordingReplay {
             for binding in bindings { pendingBuffers.insert(ObjectIdentifier(binding.buffer)) }
         }
