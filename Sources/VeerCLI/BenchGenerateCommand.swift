@@ -37,6 +37,21 @@ struct BenchGenerateCommand: ParsableCommand {
     var steerRounds = 3
     @Option(name: [.customShort("c"), .customLong("ctx-size")], help: "KV-cache positions of the measured model.")
     var contextSize = 2048
+    @Flag(help: "Also time prefill against prompt length and decode against context length (table, SVG plot).")
+    var scaling = false
+    @Option(help: "The lengths --scaling measures.")
+    var scalingLengths = ScalingBenchmark.defaultLengths.map(String.init).joined(separator: ",")
+    @Option(help: "Where --scaling writes its SVG plot.")
+    var plot = "veer-scaling.svg"
+
+    /// The scaling lengths, checked.
+    func scalingLengthList() throws -> [Int] {
+        let values = scalingLengths.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.count >= 2, values.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+            throw ValidationError("--scaling-lengths \(scalingLengths): expected at least two whole numbers of tokens, each at least 1")
+        }
+        return values.map { $0! }.sorted()
+    }
 
     /// The prompt lengths, checked.
     func lengths() throws -> [Int] {
@@ -55,6 +70,13 @@ struct BenchGenerateCommand: ParsableCommand {
         guard decodeTokens >= 2 else { throw ValidationError("--decode-tokens must be at least 2, got \(decodeTokens)") }
         guard steerRounds >= 0 else { throw ValidationError("--steer-rounds must be at least 0, got \(steerRounds)") }
         guard steerTokens >= 2 else { throw ValidationError("--steer-tokens must be at least 2, got \(steerTokens)") }
+        if scaling {
+            _ = try scalingLengthList()
+            let folder = URL(fileURLWithPath: plot).deletingLastPathComponent().path
+            guard FileManager.default.fileExists(atPath: folder) else {
+                throw ValidationError("--plot \(plot): the folder \(folder) does not exist")
+            }
+        }
         let longest = try lengths()[1]
         guard longest + decodeTokens + 1 <= contextSize else {
             throw ValidationError("--ctx-size \(contextSize) cannot hold the longest prompt (\(longest)) and --decode-tokens \(decodeTokens)")
@@ -92,18 +114,19 @@ struct BenchGenerateCommand: ParsableCommand {
         }
         _ = try LlamaConfig(from: file)   // a file that is not a Llama model fails here, before any timing
 
-        var rounds: [(name: String, round: (Bool) throws -> Void, figures: () throws -> BackendFigures)] = []
+        var rounds: [(name: String, round: (Bool) throws -> Void, figures: () throws -> BackendFigures,
+                      scaling: ([Int]) throws -> ScalingFigures)] = []
         if measureCPU {
             let cpu = try BackendFactory.cpu(threads: threads)
             let bench = GenerateBenchmark(backend: cpu, name: "cpu", device: cpu.name, precision: precision,
                                           threads: cpu.threads, plan: plan, path: path, addBOS: addBOS)
-            rounds.append(("cpu", bench.round, bench.figures))
+            rounds.append(("cpu", bench.round, bench.figures, bench.scaling))
         }
         if measureVulkan {
             let vulkan = try BackendFactory.vulkan()
             let bench = GenerateBenchmark(backend: vulkan, name: "vulkan", device: vulkan.deviceInfo.name, precision: precision,
                                           threads: nil, plan: plan, path: path, addBOS: addBOS)
-            rounds.append(("vulkan", bench.round, bench.figures))
+            rounds.append(("vulkan", bench.round, bench.figures, bench.scaling))
         }
         // Rounds alternate the backends, so a drift in the machine's speed touches all of them alike.
         for round in 0...plan.rounds {
@@ -116,10 +139,27 @@ struct BenchGenerateCommand: ParsableCommand {
                             prompt_lengths: plan.promptLengths, decode_tokens: plan.decodeTokens, rounds: plan.rounds)
         for entry in rounds {
             if plan.steerRounds > 0 { Console.note("\(entry.name): steering overhead") }
-            let figures = try entry.figures()
+            var figures = try entry.figures()
+            if scaling {
+                Console.note("\(entry.name): scaling with length")
+                figures.scaling = try entry.scaling(try scalingLengthList())
+            }
             if entry.name == "cpu" { report.cpu = figures } else { report.vulkan = figures }
+        }
+        let measured = [report.cpu, report.vulkan].compactMap { $0 }
+        if scaling {
+            let series = measured.compactMap { f in f.scaling.map { (backend: "\(f.backend) (\(f.precision))", figures: $0) } }
+            do {
+                try ScalingBenchmark.plot(series).write(toFile: plot, atomically: true, encoding: .utf8)
+            } catch {
+                throw InvalidInput("--plot \(plot): cannot write the scaling plot: \(error.localizedDescription)")
+            }
+            Console.note("scaling plot: \(plot)")
         }
         if output.json { try Console.json(report); return }
         Console.output(BenchGenerateTable.render(report))
+        for figures in measured {
+            if let scaling = figures.scaling { Console.output(ScalingBenchmark.table(scaling, backend: figures.backend)) }
+        }
     }
 }

@@ -63,6 +63,8 @@ struct BackendFigures: Encodable {
     /// Extra time per decoded token, in percent of unsteered, keyed by method and `_1` (one block) or `_all`.
     var steer_overhead_pct: [String: Double]
     var samples: GenerateSamples
+    /// With `--scaling`: time against length.
+    var scaling: ScalingFigures?
 }
 
 /// Measures one backend: each round loads the model afresh (load time, then the time to the first token of the
@@ -150,5 +152,10 @@ final class GenerateBenchmark<B: ComputeBackend> {
             load_ms: median(samples.load_ms), ttft_ms: median(samples.ttft_ms), peak_rss_mb: peakMegabytes,
             memory_budget_mb: fileMegabytes + kvMegabytes + 100, kv_cache_mb: kvMegabytes,
             steer_overhead_pct: overhead, samples: samples)
+    }
+
+    /// Time against length (`--scaling`), on a model of its own sized for the longest length.
+    func scaling(lengths: [Int]) throws -> ScalingFigures {
+        try ScalingBenchmark.measure(backend: backend, path: path, addBOS: addBOS, lengths: lengths, decodeTokens: 16)
     }
 }

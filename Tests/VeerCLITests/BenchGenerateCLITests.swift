@@ -50,6 +50,26 @@ struct BenchGenerateCLITests {
         }
     }
 
+    /// `--scaling` on tiny lengths: one point per length, a fitted line, and an SVG plot where --plot says.
+    @Test func scalingGivesPointsAFitAndAPlot() throws {
+        let scratch = try ScratchDirectory()
+        let plot = scratch.url.appending(path: "scaling.svg").path
+        let run = try VeerProcess.run(["bench", "generate", "--backend", "cpu", "--json", "--scaling", "--scaling-lengths", "8,4,16",
+                                       "--plot", plot] + Self.tiny)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let json = try #require(try run.json() as? [String: Any])
+        let scaling = try #require((json["cpu"] as? [String: Any])?["scaling"] as? [String: Any])
+        #expect(scaling["lengths"] as? [Int] == [4, 8, 16])
+        for key in ["prefill_ms", "prefill_tok_s", "decode_ms_per_token"] {
+            let values = scaling[key] as? [Double] ?? []
+            #expect(values.count == 3 && values.allSatisfy { $0 > 0 }, "\(key): \(values)")
+        }
+        #expect((scaling["decode_fit_r2"] as? Double).map { $0 <= 1 } == true)
+        let svg = try String(contentsOfFile: plot, encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("Decode time per token") && svg.contains("<polyline"))
+        withExtendedLifetime(scratch) {}
+    }
+
     @Test func tableOnStdout() throws {
         let run = try VeerProcess.run(["bench", "generate", "--backend", "cpu"] + Self.tiny)
         #expect(run.status == 0, "stderr: \(run.stderr)")
@@ -63,6 +83,8 @@ struct BenchGenerateCLITests {
         (["--ctx-size", "16", "--prompt-lengths", "8,16"], "--ctx-size 16 cannot hold"),
         (["--rounds", "0"], "--rounds must be at least 1"),
         (["--precision", "f8"], "--precision f8"),
+        (["--scaling", "--scaling-lengths", "128"], "--scaling-lengths 128: expected at least two"),
+        (["--scaling", "--plot", "/nonexistent/dir/plot.svg"], "--plot /nonexistent/dir/plot.svg: the folder /nonexistent/dir does not exist"),
     ])
     func badSizesAreRefused(arguments: [String], message: String) throws {
         let run = try VeerProcess.run(["bench", "generate", "--backend", "cpu"] + arguments)
