@@ -126,6 +126,6 @@ let package = Package(
             name: "EvaluationTests",
             dependencies: ["Evaluation", "Steering", "Llama", "Tokenizers", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport", "GGUF"], swiftSettings: swiftSettings),
+        .testTarget(name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport", "GGUF", "ModelStore"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,3 +1,5 @@
+import Kernels
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -6,12 +8,13 @@ import Musl
 import Darwin
 #endif
 
-/// Writes GGUF version 3 files: metadata of any type and f32 tensors. Small on purpose: test fixtures, and
-/// control-vector files (llama.cpp reads `direction.<layer>` f32 tensors with `general.architecture`
-/// "controlvector").
+/// Writes GGUF version 3 files: metadata of any type, f32 tensors from values and tensors of any supported type
+/// from their encoded bytes. Small on purpose: test fixtures, control-vector files (llama.cpp reads
+/// `direction.<layer>` f32 tensors with `general.architecture` "controlvector") and synthetic models.
 public struct GGUFWriter: Sendable {
     private var metadata: [(key: String, value: GGUFValue)] = []
-    private var tensors: [(name: String, shape: [Int], values: [Float])] = []
+    /// Each tensor's data as stored: `type`'s encoding of its elements.
+    private var tensors: [(name: String, shape: [Int], type: DType, bytes: [UInt8])] = []
 
     /// An empty file: no metadata, no tensors.
     public init() {}
@@ -27,16 +30,33 @@ public struct GGUFWriter: Sendable {
 
     /// Adds an f32 tensor. `shape` is in GGUF order (shape[0] innermost) and its product must equal `values.count`.
     public mutating func addTensor(name: String, shape: [Int], values: [Float]) throws {
-        func invalid(_ detail: String) -> GGUFError { GGUFError(file: "GGUFWriter", .invalidWriterInput(detail)) }
-        guard !tensors.contains(where: { $0.name == name }) else { throw invalid("tensor '\(name)' was added twice") }
-        guard (1...GGUFParser.maximumDimensions).contains(shape.count), shape.allSatisfy({ $0 >= 0 }) else {
-            throw invalid("tensor '\(name)' has shape \(shape); 1...\(GGUFParser.maximumDimensions) non-negative dimensions")
-        }
         guard shape.reduce(1, *) == values.count else {
-            throw invalid("tensor '\(name)' has shape \(shape) but \(values.count) values")
+            throw Self.invalid("tensor '\(name)' has shape \(shape) but \(values.count) values")
         }
-        tensors.append((name, shape, values))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4 * values.count)
+        for value in values { append(value.bitPattern, to: &bytes) }
+        try addTensor(name: name, shape: shape, type: .f32, bytes: bytes)
     }
+
+    /// Adds a tensor of any supported type from its encoded bytes: whole blocks of `type` for every row of
+    /// `shape[0]` elements.
+    public mutating func addTensor(name: String, shape: [Int], type: DType, bytes: [UInt8]) throws {
+        guard !tensors.contains(where: { $0.name == name }) else { throw Self.invalid("tensor '\(name)' was added twice") }
+        guard (1...GGUFParser.maximumDimensions).contains(shape.count), shape.allSatisfy({ $0 >= 0 }) else {
+            throw Self.invalid("tensor '\(name)' has shape \(shape); 1...\(GGUFParser.maximumDimensions) non-negative dimensions")
+        }
+        guard shape[0] % type.blockSize == 0 else {
+            throw Self.invalid("tensor '\(name)': rows of \(shape[0]) elements are not whole \(type) blocks of \(type.blockSize)")
+        }
+        let expected = type.rowBytes(shape[0]) * shape.dropFirst().reduce(1, *)
+        guard bytes.count == expected else {
+            throw Self.invalid("tensor '\(name)' of shape \(shape) in \(type) takes \(expected) bytes, got \(bytes.count)")
+        }
+        tensors.append((name, shape, type, bytes))
+    }
+
+    private static func invalid(_ detail: String) -> GGUFError { GGUFError(file: "GGUFWriter", .invalidWriterInput(detail)) }
 
     /// The complete file image.
     public func serialize() throws -> [UInt8] {
@@ -59,20 +79,20 @@ public struct GGUFWriter: Sendable {
         var dataSize = 0
         for tensor in tensors {
             offsets.append(dataSize)
-            dataSize = roundUp(dataSize + 4 * tensor.values.count, alignment)
+            dataSize = roundUp(dataSize + tensor.bytes.count, alignment)
         }
         for (tensor, offset) in zip(tensors, offsets) {
             appendString(tensor.name, to: &out)
             append(UInt32(tensor.shape.count), to: &out)
             for dim in tensor.shape { append(Int64(dim), to: &out) }
-            append(GGMLType(.f32).rawValue, to: &out)
+            append(GGMLType(tensor.type).rawValue, to: &out)
             append(UInt64(offset), to: &out)
         }
         out.append(contentsOf: repeatElement(0, count: roundUp(out.count, alignment) - out.count))
         let dataStart = out.count
         for (tensor, offset) in zip(tensors, offsets) {
             out.append(contentsOf: repeatElement(0, count: dataStart + offset - out.count))
-            for value in tensor.values { append(value.bitPattern, to: &out) }
+            out.append(contentsOf: tensor.bytes)
         }
         if !tensors.isEmpty { out.append(contentsOf: repeatElement(0, count: dataStart + dataSize - out.count)) }
         return out
