@@ -2,7 +2,7 @@ import Kernels
 
 /// One row of `veer bench kernels`: a case on a backend, validated against the reference, then timed.
 /// JSON keys (snake_case): name, backend, kernel, nmse, max_abs, tolerance, tolerance_class, passed, median_ms,
-/// gflops, gbps, and error when the case could not run. Non-finite numbers, and timings of a case that did not run,
+/// gflops, gbps, clock ("device": GPU timestamps, "wall": the wall clock) and error when the case could not run. Non-finite numbers, and timings of a case that did not run,
 /// are JSON null.
 public struct BenchRecord: Sendable, Encodable {
     public var name: String
@@ -17,6 +17,8 @@ public struct BenchRecord: Sendable, Encodable {
     public var medianMs: Double?
     public var gflops: Double?
     public var gbps: Double?
+    /// What timed it: "device" (the backend's own clock, GPU timestamps on Vulkan) or "wall".
+    public var clock: String?
     /// Why the case failed: a comparison failure or the error the backend threw.
     public var error: String?
 
@@ -34,7 +36,7 @@ public struct BenchRecord: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, backend, kernel, nmse, tolerance, passed, gflops, gbps, error
+        case name, backend, kernel, nmse, tolerance, passed, gflops, gbps, clock, error
         case maxAbs = "max_abs", toleranceClass = "tolerance_class", medianMs = "median_ms"
     }
 
@@ -54,6 +56,7 @@ public struct BenchRecord: Sendable, Encodable {
         try number(medianMs, .medianMs)
         try number(gflops, .gflops)
         try number(gbps, .gbps)
+        try c.encodeIfPresent(clock, forKey: .clock)
         try c.encodeIfPresent(error, forKey: .error)
     }
 }
@@ -85,6 +88,7 @@ public struct KernelBench: Sendable {
                                                 budgetSeconds: budgetSeconds)
             let seconds = timing.medianMs / 1e3
             record.medianMs = timing.medianMs
+            record.clock = timing.clock
             record.gflops = kernelCase.flops > 0 ? kernelCase.flops / seconds / 1e9 : nil
             record.gbps = kernelCase.bytes / seconds / 1e9
         } catch {

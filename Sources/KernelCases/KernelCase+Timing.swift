@@ -1,10 +1,13 @@
 import Kernels
 
-/// Wall-clock timings of one prepared case: every sample is one launch plus `synchronize()`, so it includes what a
-/// caller waiting on one op pays (on Vulkan: recording, submission and the fence).
+/// Timings of one prepared case, one sample per launch: the device's own clock where the backend has one (Vulkan:
+/// GPU timestamps around the case's dispatches, so recording, submission and the fence are not counted), else the
+/// wall clock around the launch and its completion (the CPU backends, whose ops run as they are issued).
 public struct CaseTiming: Sendable {
     /// Milliseconds per launch, in the order measured.
     public var samplesMs: [Double]
+    /// "device" (the backend's own clock) or "wall".
+    public var clock: String
 
     public var medianMs: Double {
         let sorted = samplesMs.sorted()
@@ -26,14 +29,15 @@ public struct CaseTiming: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var samples: [Double] = []
+        var onDevice = true
         while samples.count < iterations {
             let begin = clock.now
-            try prepared.issue()
-            try backend.synchronize()
-            samples.append((clock.now - begin).milliseconds)
+            let device = try backend.deviceMilliseconds { try prepared.issue() }
+            onDevice = onDevice && device != nil
+            samples.append(device ?? (clock.now - begin).milliseconds)
             if samples.count >= minimumIterations, (clock.now - start).seconds > budgetSeconds { break }
         }
-        return CaseTiming(samplesMs: samples)
+        return CaseTiming(samplesMs: samples, clock: onDevice ? "device" : "wall")
     }
 }
 

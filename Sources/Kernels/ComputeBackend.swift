@@ -19,6 +19,10 @@ public protocol ComputeBackend: AnyObject {
     var name: String { get }
     /// Collects time per op class when profiling is on (`VEER_PROFILE=1`); nil otherwise.
     var profiler: OpProfiler? { get }
+    /// Runs the ops `body` issues to completion and returns how long the device took for them in milliseconds, timed
+    /// on the device itself (Vulkan: GPU timestamps); nil where the backend has no such clock (the caller then times
+    /// the call on the wall clock, which for a backend that runs its ops as it issues them is the same thing).
+    func deviceMilliseconds(_ body: () throws -> Void) throws -> Double?
 
     func makeBuffer(byteCount: Int, label: String) throws -> Buffer
     /// A buffer holding weights `bytes` that stay valid while `owner` lives (a mapped model file). Backends on host
@@ -64,6 +68,13 @@ extension ComputeBackend {
         let buffer = try makeBuffer(byteCount: bytes.count, label: label)
         try write(bytes, to: buffer, at: 0)
         return buffer
+    }
+
+    /// No device clock: runs the ops and waits for them.
+    public func deviceMilliseconds(_ body: () throws -> Void) throws -> Double? {
+        try body()
+        try synchronize()
+        return nil
     }
 
     /// Backends that cannot time their ops never profile.

@@ -42,3 +42,26 @@ extension VulkanBackend {
         }
     }
 }
+
+extension VulkanBackend {
+    /// GPU time of the ops `body` issues: they go into a recording of their own between two timestamps, which is
+    /// submitted and waited for. Launch, submission and fence costs are not in the figure.
+    public func deviceMilliseconds(_ body: () throws -> Void) throws -> Double? {
+        try requireNotRecordingReplay("deviceMilliseconds")
+        try synchronize()
+        let timed = try device.makeRecording(timestamps: profiler == nil ? 2 : Self.profileTimestamps + 2)
+        let pending = recording
+        recording = timed
+        defer {
+            recording = pending
+            pendingBuffers.removeAll(keepingCapacity: true)
+            dispatchLabels[ObjectIdentifier(timed)] = nil
+        }
+        try timed.writeTimestamp()
+        try body()
+        try timed.writeTimestamp()
+        try device.submit(timed).wait()
+        let times = try timed.timestamps()
+        return (times.last! - times.first!) / 1e6
+    }
+}

@@ -4,8 +4,8 @@ import Kernels
 import KernelsReference
 
 /// `veer bench kernels`: runs every kernel case on the chosen backends, validates each against the plain f64
-/// reference, then times it (warm-up, then the median of several launches) and prints GFLOP/s, GB/s and the
-/// Vulkan/CPU speed ratio. Exits non-zero when any case fails validation or cannot run.
+/// reference, then times it (warm-up, then the median of several launches: GPU timestamps on Vulkan, the wall clock
+/// on the CPU) and prints GFLOP/s, GB/s and the Vulkan/CPU speed ratio. Exits non-zero when any case fails validation or cannot run.
 struct BenchKernelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernels",

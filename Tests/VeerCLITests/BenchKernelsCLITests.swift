@@ -25,6 +25,8 @@ import Testing
             #expect((record["nmse"] as? Double).map { $0 <= (record["tolerance"] as? Double ?? -1) } == true, "\(name)")
             #expect((record["median_ms"] as? Double).map { $0 > 0 } == true, "\(name) median_ms")
             #expect(backends.contains(record["backend"] as? String ?? ""), "\(name) backend \(record["backend"] ?? "")")
+            // Vulkan cases are timed by GPU timestamps, CPU cases on the wall clock.
+            #expect(record["clock"] as? String == (record["backend"] as? String == "vulkan" ? "device" : "wall"), "\(name)")
         }
         #expect(Set(records.compactMap { $0["backend"] as? String }) == backends)
     }
