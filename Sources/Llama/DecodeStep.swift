@@ -11,17 +11,17 @@ public final class DecodeStep<B: ComputeBackend> {
     public let slots: [Int32]
     /// Whether the step computes logits (a cache-only rewrite does not, and leaves the logits buffer alone).
     public let computesLogits: Bool
-    /// Whether each run also writes the rows' argmax tokens (`argmaxInto`).
-    public let selectsArgmax: Bool
+    /// The selection each run also makes.
+    public let selection: DecodeSelection<B.Buffer>?
     private let steering: ForwardSteering<B.Buffer>?
     private let replay: B.Replay
 
     /// Records the step. `steering` is captured as it is: its tables are buffers the step reads at every replay,
     /// so per-step changes (rows a position policy switches on) are writes into those buffers.
-    /// `argmaxInto`: where the step also writes each row's greedy token (int32 [slots]), so that on Vulkan a greedy
-    /// token is one submit and one wait, with no op issued outside the recording.
+    /// `selection`: the token selection the step also runs on its logits (argmax, or top-k candidates for sampling),
+    /// so that on Vulkan a token is one submit and one wait, with no op issued outside the recording.
     public init(model: LlamaModel<B>, slots: [Int32], steering: ForwardSteering<B.Buffer>? = nil,
-                computesLogits: Bool = true, argmaxInto ids: B.Buffer? = nil) throws {
+                computesLogits: Bool = true, selection: DecodeSelection<B.Buffer>? = nil) throws {
         guard !slots.isEmpty, slots.count <= min(model.maxRows, model.maxLogitRows) else {
             throw ModelError.input("a decode step needs 1...\(min(model.maxRows, model.maxLogitRows)) sequences, got \(slots.count)")
         }
@@ -31,12 +31,18 @@ public final class DecodeStep<B: ComputeBackend> {
         self.steering = steering
         let rows = slots.count
         let logitRows = computesLogits ? Array(0..<rows) : []
-        guard ids == nil || computesLogits else { throw ModelError.input("a decode step without logits has no argmax") }
-        selectsArgmax = ids != nil
+        guard selection == nil || computesLogits else { throw ModelError.input("a decode step without logits selects nothing") }
+        self.selection = selection
         replay = try model.backend.record { [model] in
             try model.encode(rows: rows, logitRows: logitRows, steering: steering, observer: nil)
-            if let ids {
-                try model.backend.argmax(ArgmaxOp(rows: rows, width: model.config.vocab), x: model.state.logits, ids: ids)
+            let vocab = model.config.vocab, logits = model.state.logits
+            switch selection {
+            case .argmax(let ids)?:
+                try model.backend.argmax(ArgmaxOp(rows: rows, width: vocab), x: logits, ids: ids)
+            case .topk(let ids, let values, let k)?:
+                try model.backend.topk(TopKOp(rows: rows, width: vocab, k: k), x: logits, ids: ids, values: values)
+            case nil:
+                break
             }
         }
     }
@@ -52,4 +58,12 @@ public final class DecodeStep<B: ComputeBackend> {
         try steering?.afterPass?(batch)
         return model.state.logits
     }
+}
+
+/// Token selection recorded into a decode step, per row: the argmax id (int32 [rows]), or the k largest logits
+/// sorted descending, ties to the lower id (ids int32 [rows, k], values f32 [rows, k]). The first c < k of them are
+/// the top c, so a step recorded for the largest k a sampler may ask for serves every smaller one.
+public enum DecodeSelection<Buffer> {
+    case argmax(ids: Buffer)
+    case topk(ids: Buffer, values: Buffer, k: Int)
 }
