@@ -78,16 +78,19 @@ extension LlamaModel {
             // Attention: x -> RMSNorm -> Q, K, V -> RoPE -> cache -> causal GQA -> output projection.
             try backend.rmsnorm(RMSNormOp(rows: rows, width: c.width, eps: c.rmsEps), x: s.x, weight: w.attnNorm, out: s.normed)
             try report(.attnNorm, l, s.normed, width: c.width)
-            try matmul(s.normed, w.q, w.qType, k: c.width, n: c.qWidth, into: s.q)
-            try matmul(s.normed, w.k, w.kType, k: c.width, n: c.kvWidth, into: s.k)
-            try matmul(s.normed, w.v, w.vType, k: c.width, n: c.kvWidth, into: s.v)
-            try backend.rope(RopeOp(rows: rows, nHeads: c.heads, headDim: c.headDim, nRot: c.ropeDims,
-                                    freqBase: c.ropeBase, freqScale: c.ropeScale), x: s.q, positions: s.positions)
-            try backend.rope(RopeOp(rows: rows, nHeads: c.kvHeads, headDim: c.headDim, nRot: c.ropeDims,
-                                    freqBase: c.ropeBase, freqScale: c.ropeScale), x: s.k, positions: s.positions)
-            try backend.kvStore(KVStoreOp(rows: rows, cache: cache.shape), k: s.k, v: s.v,
-                                kCache: cache.keys[l], vCache: cache.values[l], rows: placement)
-            try backend.attention(AttentionOp(rows: rows, nHeads: c.heads, cache: cache.shape), q: s.q,
+            // Q, K, V: one mat-vec into `qkv` (rows of q | k | v) when the weights are stacked, else three.
+            let p = try projectQKV(w.qkv, rows: rows)
+            try backend.rope(RopeOp(rows: rows, nHeads: c.heads, headDim: c.headDim, nRot: c.ropeDims, rowStride: p.qStride,
+                                    headOffset: p.qOffset, freqBase: c.ropeBase, freqScale: c.ropeScale),
+                             x: p.q, positions: s.positions)
+            try backend.rope(RopeOp(rows: rows, nHeads: c.kvHeads, headDim: c.headDim, nRot: c.ropeDims, rowStride: p.kvStride,
+                                    headOffset: p.kOffset, freqBase: c.ropeBase, freqScale: c.ropeScale),
+                             x: p.kv, positions: s.positions)
+            try backend.kvStore(KVStoreOp(rows: rows, cache: cache.shape, rowStride: p.kvStride, kOffset: p.kOffset,
+                                          vOffset: p.vOffset),
+                                k: p.kv, v: p.kvValues, kCache: cache.keys[l], vCache: cache.values[l], rows: placement)
+            try backend.attention(AttentionOp(rows: rows, nHeads: c.heads, cache: cache.shape, qRowStride: p.qStride,
+                                              qOffset: p.qOffset), q: p.q,
                                   kCache: cache.keys[l], vCache: cache.values[l], rows: placement, out: s.heads)
             if let tables = steering?.heads[l] {
                 try backend.headsEdit(HeadsEditOp(rows: rows, width: c.qWidth), x: s.heads, tables: tables)
@@ -127,6 +130,31 @@ extension LlamaModel {
         // logits, so a degenerate pass is caught without checks inside the blocks (`checkLogits`).
         if !logitRows.isEmpty {
             try backend.rowHealth(RowHealthOp(rows: logitRows.count, width: c.vocab), x: s.logits, out: s.logitHealth)
+        }
+    }
+
+    /// Where a block's queries, keys and values are after its projections: buffers, row strides and offsets (floats).
+    struct ProjectedQKV {
+        var q: B.Buffer, qStride: Int, qOffset: Int
+        /// Keys in `kv`, values in `kvValues` (the same buffer when fused), both with row stride `kvStride`.
+        var kv: B.Buffer, kvValues: B.Buffer, kvStride: Int, kOffset: Int, vOffset: Int
+    }
+
+    /// Runs a block's Q, K and V projections on the normed rows.
+    func projectQKV(_ weights: QKVWeights<B.Buffer>, rows: Int) throws -> ProjectedQKV {
+        let c = config, s = state
+        switch weights {
+        case let .fused(matrix, type):
+            let width = c.qWidth + 2 * c.kvWidth
+            try backend.matmul(MatmulOp(rows: rows, k: c.width, n: width, weightType: type), x: s.normed, weights: matrix, y: s.qkv)
+            return ProjectedQKV(q: s.qkv, qStride: width, qOffset: 0, kv: s.qkv, kvValues: s.qkv, kvStride: width,
+                                kOffset: c.qWidth, vOffset: c.qWidth + c.kvWidth)
+        case let .separate(q, qType, k, kType, v, vType):
+            try backend.matmul(MatmulOp(rows: rows, k: c.width, n: c.qWidth, weightType: qType), x: s.normed, weights: q, y: s.q)
+            try backend.matmul(MatmulOp(rows: rows, k: c.width, n: c.kvWidth, weightType: kType), x: s.normed, weights: k, y: s.k)
+            try backend.matmul(MatmulOp(rows: rows, k: c.width, n: c.kvWidth, weightType: vType), x: s.normed, weights: v, y: s.v)
+            return ProjectedQKV(q: s.q, qStride: c.qWidth, qOffset: 0, kv: s.k, kvValues: s.v, kvStride: c.kvWidth,
+                                kOffset: 0, vOffset: 0)
         }
     }
 

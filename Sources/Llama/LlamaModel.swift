@@ -26,9 +26,10 @@ public final class LlamaModel<B: ComputeBackend> {
         let positions: B.Buffer     // int32 [R]
         let x: B.Buffer             // f32 [R, width]     the residual stream
         let normed: B.Buffer        // f32 [R, width]     RMSNorm output
-        let q: B.Buffer             // f32 [R, qWidth]
+        let q: B.Buffer             // f32 [R, qWidth]     (separate Q, K, V weights)
         let k: B.Buffer             // f32 [R, kvWidth]
         let v: B.Buffer             // f32 [R, kvWidth]
+        let qkv: B.Buffer           // f32 [R, qWidth + 2·kvWidth]  q, k, v side by side (fused weights)
         let heads: B.Buffer         // f32 [R, qWidth]    attention output, heads concatenated
         let delta: B.Buffer         // f32 [R, width]     block output added to the residual
         let gate: B.Buffer          // f32 [R, ffWidth]
@@ -44,6 +45,7 @@ public final class LlamaModel<B: ComputeBackend> {
             tokens = try floats(r, "run.tokens"); slots = try floats(r, "run.slots"); positions = try floats(r, "run.positions")
             x = try floats(r * c.width, "run.x"); normed = try floats(r * c.width, "run.normed")
             q = try floats(r * c.qWidth, "run.q"); k = try floats(r * c.kvWidth, "run.k"); v = try floats(r * c.kvWidth, "run.v")
+            qkv = try floats(r * (c.qWidth + 2 * c.kvWidth), "run.qkv")
             heads = try floats(r * c.qWidth, "run.heads"); delta = try floats(r * c.width, "run.delta")
             gate = try floats(r * c.ffWidth, "run.gate"); up = try floats(r * c.ffWidth, "run.up")
             logits = try floats(logitRows * c.vocab, "run.logits")

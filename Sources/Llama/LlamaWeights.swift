@@ -5,12 +5,8 @@ import Kernels
 public struct LlamaBlockWeights<Buffer> {
     /// Attention RMSNorm weight, f32 [width].
     public var attnNorm: Buffer      // f32 [width]
-    /// Query projection, [qWidth, width] in `qType`.
-    public var q: Buffer             // [qWidth, width] in qType
-    /// Key projection, [kvWidth, width] in `kType`.
-    public var k: Buffer             // [kvWidth, width]
-    /// Value projection, [kvWidth, width] in `vType`.
-    public var v: Buffer             // [kvWidth, width]
+    /// The Q, K and V projections.
+    public var qkv: QKVWeights<Buffer>
     /// Attention output projection, [width, qWidth] in `attnOutputType`.
     public var attnOutput: Buffer    // [width, qWidth]
     /// FFN RMSNorm weight, f32 [width].
@@ -21,10 +17,20 @@ public struct LlamaBlockWeights<Buffer> {
     public var up: Buffer            // [ffWidth, width]
     /// FFN down projection, [width, ffWidth] in `downType`.
     public var down: Buffer          // [width, ffWidth]
-    /// Storage formats of q, k, v, attnOutput, gate, up, down (read once at load, not looked up per token).
-    public var qType: DType, kType: DType, vType: DType, attnOutputType: DType
+    /// Storage formats of attnOutput, gate, up, down (read once at load, not looked up per token).
+    public var attnOutputType: DType
     /// Storage formats of gate, up and down.
     public var gateType: DType, upType: DType, downType: DType
+}
+
+/// A block's Q, K and V projections: stacked into one matrix when they share a storage format, so one mat-vec
+/// computes all three (one op instead of three per block; each output element is computed exactly as alone, since a
+/// matmul's arithmetic per element depends only on k), else three matrices.
+public enum QKVWeights<Buffer> {
+    /// [qWidth + 2·kvWidth, width] in the shared format: Q's rows, then K's, then V's. Output row layout: q, k, v.
+    case fused(Buffer, DType)
+    /// [qWidth, width], [kvWidth, width], [kvWidth, width], each in its own format.
+    case separate(q: Buffer, qType: DType, k: Buffer, kType: DType, v: Buffer, vType: DType)
 }
 
 /// All weights of a Llama model, uploaded once (used in place from the file's memory map on host-memory backends).
@@ -72,22 +78,43 @@ extension LlamaWeights {
             func matrix(_ name: String, _ k: Int, _ n: Int) throws -> (B.Buffer, DType) {
                 try upload(p + name, shape: [k, n])
             }
-            let (q, qType) = try matrix("attn_q.weight", c.width, c.qWidth)
-            let (k, kType) = try matrix("attn_k.weight", c.width, c.kvWidth)
-            let (v, vType) = try matrix("attn_v.weight", c.width, c.kvWidth)
+            let qkv = try projections(p, source: source, config: c, backend: backend, bytes: &bytes)
             let (attnOutput, attnOutputType) = try matrix("attn_output.weight", c.qWidth, c.width)
             let (gate, gateType) = try matrix("ffn_gate.weight", c.width, c.ffWidth)
             let (up, upType) = try matrix("ffn_up.weight", c.width, c.ffWidth)
             let (down, downType) = try matrix("ffn_down.weight", c.ffWidth, c.width)
             blocks.append(LlamaBlockWeights(
                 attnNorm: try upload(p + "attn_norm.weight", shape: [c.width], f32Only: true).0,
-                q: q, k: k, v: v, attnOutput: attnOutput,
+                qkv: qkv, attnOutput: attnOutput,
                 ffnNorm: try upload(p + "ffn_norm.weight", shape: [c.width], f32Only: true).0,
                 gate: gate, up: up, down: down,
-                qType: qType, kType: kType, vType: vType, attnOutputType: attnOutputType,
+                attnOutputType: attnOutputType,
                 gateType: gateType, upType: upType, downType: downType))
         }
         return LlamaWeights(tokenEmbedding: embedding, embeddingType: embeddingType, outputNorm: outputNorm,
                             output: output, outputType: outputType, blocks: blocks, bytes: bytes)
+    }
+
+    /// Block `prefix`'s Q, K and V, stacked (a copy: the three tensors are not adjacent in the file) when they share a
+    /// format.
+    static func projections<B: ComputeBackend>(_ prefix: String, source: ModelSource, config c: LlamaConfig, backend: B,
+                                               bytes: inout Int) throws -> QKVWeights<B.Buffer> where B.Buffer == Buffer {
+        let q = try source.tensor(prefix + "attn_q.weight", shape: [c.width, c.qWidth])
+        let k = try source.tensor(prefix + "attn_k.weight", shape: [c.width, c.kvWidth])
+        let v = try source.tensor(prefix + "attn_v.weight", shape: [c.width, c.kvWidth])
+        if q.type == k.type, k.type == v.type {
+            let total = q.bytes.count + k.bytes.count + v.bytes.count
+            let fused = try backend.makeBuffer(byteCount: total, label: prefix + "attn_qkv.weight")
+            try backend.write(q.bytes, to: fused, at: 0)
+            try backend.write(k.bytes, to: fused, at: q.bytes.count)
+            try backend.write(v.bytes, to: fused, at: q.bytes.count + k.bytes.count)
+            bytes += total
+            return .fused(fused, q.type)
+        }
+        func upload(_ t: StoredTensor) throws -> B.Buffer {
+            bytes += t.bytes.count
+            return try backend.makeWeightBuffer(t.bytes, owner: source, label: t.name)
+        }
+        return .separate(q: try upload(q), qType: q.type, k: try upload(k), kType: k.type, v: try upload(v), vType: v.type)
     }
 }
