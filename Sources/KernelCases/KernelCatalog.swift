@@ -29,7 +29,7 @@ public enum KernelCatalog {
             RMSNormCase(rows: 1, width: 577), RMSNormCase(rows: 3, width: 37), RMSNormCase(rows: 2, width: 100, inPlace: true),
             RopeCase(rows: 4, nHeads: 3, headDim: 16),
             RopeCase(qkvRows: 3, nHeads: 3, headDim: 16, nRot: 12, extraHeads: 2, headOffset: 0),
-            SwigluCase(count: 1), SwigluCase(count: 1537),
+            SwigluCase(count: 1), SwigluCase(count: 1537), SwigluCase(stackedRows: 3, width: 97),
             SoftmaxCase(rows: 3, width: 1001), SoftmaxCase(rows: 2, width: 1), SoftmaxCase(rows: 1, width: 4097),
             SoftmaxCase(rows: 3, width: 1001, log: true),
             KVStoreCase(rows: 5, cache: KVCacheShape(slots: 2, ctx: 8, nKVHeads: 3, headDim: 16)),
@@ -101,7 +101,7 @@ public enum KernelCatalog {
         cases += [
             RMSNormCase(rows: 1, width: d), RMSNormCase(rows: 64, width: d),
             RopeCase(rows: 1, nHeads: heads, headDim: headDim), RopeCase(rows: 64, nHeads: heads, headDim: headDim),
-            SwigluCase(count: ff), SwigluCase(count: 64 * ff),
+            SwigluCase(count: ff), SwigluCase(count: 64 * ff), SwigluCase(stackedRows: 64, width: ff),
             SoftmaxCase(rows: 1, width: vocab), SoftmaxCase(rows: 1, width: vocab, log: true),
             KVStoreCase(rows: 1, cache: cache), KVStoreCase(rows: 64, cache: cache),
             // A 200-token prompt shared by four answer options.

@@ -109,16 +109,32 @@ public struct RopeOp: Sendable, Equatable {
 }
 
 /// out[i] = silu(gate[i]) · up[i], i < count. out may be gate or up.
+///
+/// Row form: out[r, c] = silu(gate[r·stride + c]) · up[r·stride + upOffset + c] for r < rows, c < width (out
+/// [rows, width]), so gate and up can be the two halves of one stacked projection's rows (`stride` = 2·width,
+/// `upOffset` = width). The flat form is one row of `count`.
 public struct SwigluOp: Sendable, Equatable {
-    public var count: Int
-    public init(count: Int) { self.count = count }
-    public var push: VeerSwigluPush { VeerSwigluPush(count: UInt32(count)) }
+    public var rows: Int, width: Int, stride: Int, upOffset: Int
+    public var count: Int { rows * width }
+    public init(count: Int) { rows = 1; width = count; stride = count; upOffset = 0 }
+    public init(rows: Int, width: Int, stride: Int, upOffset: Int) {
+        self.rows = rows; self.width = width; self.stride = stride; self.upOffset = upOffset
+    }
+    public var push: VeerSwigluPush {
+        VeerSwigluPush(count: UInt32(count), width: UInt32(width), stride: UInt32(stride), upOffset: UInt32(upOffset))
+    }
+    /// Floats the gate and up operands span.
+    public var gateExtent: Int { (rows - 1) * stride + width }
+    public var upExtent: Int { (rows - 1) * stride + upOffset + width }
     public func validate(gate: Int, up: Int, out: Int) throws {
         let op = "swiglu"
-        try requirePositive(count, "count", op: op)
-        for (name, bytes) in [("gate", gate), ("up", up), ("out", out)] {
-            try requireBytes(bytes, 4 * count, op: op, operand: name)
+        try requirePositive(rows, "rows", op: op); try requirePositive(width, "width", op: op)
+        guard width <= stride, upOffset >= 0, rows == 1 || upOffset + width <= stride else {
+            throw KernelError.invalidShape(op: op, detail: "width \(width) and up offset \(upOffset) must fit in the row stride \(stride)")
         }
+        try requireBytes(gate, 4 * gateExtent, op: op, operand: "gate")
+        try requireBytes(up, 4 * upExtent, op: op, operand: "up")
+        try requireBytes(out, 4 * count, op: op, operand: "out")
     }
 }
 

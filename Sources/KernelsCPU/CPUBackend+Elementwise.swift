@@ -68,17 +68,26 @@ extension CPUBackend {
         }
     }
 
-    /// out[i] = gate[i] / (1 + exp(−gate[i])) · up[i]. out may be gate or up.
+    /// out[r, c] = g / (1 + exp(−g)) · u with g = gate[r·stride + c], u = up[r·stride + upOffset + c] (`SwigluOp`).
+    /// In the flat form out may be gate or up.
     public func swiglu(_ op: SwigluOp, gate: CPUBuffer, up: CPUBuffer, out: CPUBuffer) throws {
         try serialized("swiglu") {
             try op.validate(gate: gate.byteCount, up: up.byteCount, out: out.byteCount)
             let g = UnsafePointer(gate.floats()), u = UnsafePointer(up.floats()), output = out.floats()
-            pool.forEachRange(count: op.count, itemsPerChunk: 8192, minimumItems: 16_384) { range, _ in
-                // Chunks start at multiples of 16, so an element's vector lane never depends on the chunking.
-                forEachSixteen(count: range.count) { offset, lanes in
-                    let i = range.lowerBound + offset
-                    let value = loadFloats(g + i, lanes: lanes)
-                    storeFloats(value / (1 + exp16(-value)) * loadFloats(u + i, lanes: lanes), to: output + i, lanes: lanes)
+            let width = op.width, stride = op.stride, upOffset = op.upOffset
+            // Items are (row, block of up to 8192 columns), handed out about 8192 elements at a time; each element is
+            // computed the same way wherever it falls. Under 16384 elements everything runs inline.
+            let block = 8192, blocksPerRow = (width + block - 1) / block, items = op.rows * blocksPerRow
+            let itemsPerChunk = blocksPerRow == 1 ? max(1, block / width) : 1
+            pool.forEachRange(count: items, itemsPerChunk: itemsPerChunk, minimumItems: op.count < 16_384 ? items + 1 : 1) { range, _ in
+                for item in range {
+                    let r = item / blocksPerRow, first = (item % blocksPerRow) * block
+                    let gateRow = g + r * stride, upRow = u + r * stride + upOffset, outRow = output + r * width
+                    forEachSixteen(count: min(block, width - first)) { offset, lanes in
+                        let c = first + offset
+                        let value = loadFloats(gateRow + c, lanes: lanes)
+                        storeFloats(value / (1 + exp16(-value)) * loadFloats(upRow + c, lanes: lanes), to: outRow + c, lanes: lanes)
+                    }
                 }
             }
         }

@@ -39,12 +39,13 @@ extension Reference {
         Double(position) * Double(op.freqScale) * pow(Double(op.freqBase), -2 * Double(i) / Double(op.nRot))
     }
 
-    /// out[i] = silu(gate[i]) · up[i], silu(g) = g / (1 + exp(−g)).
+    /// out[r, c] = silu(gate[r·stride + c]) · up[r·stride + upOffset + c], silu(g) = g / (1 + exp(−g)).
     public static func swiglu(_ op: SwigluOp, gate: [Float], up: [Float]) throws -> [Float] {
         try op.validate(gate: byteSize(gate), up: byteSize(up), out: 4 * op.count)
         return (0..<op.count).map { i in
-            let g = Double(gate[i])
-            return Float(g / (1 + exp(-g)) * Double(up[i]))
+            let r = i / op.width, c = i % op.width
+            let g = Double(gate[r * op.stride + c])
+            return Float(g / (1 + exp(-g)) * Double(up[r * op.stride + op.upOffset + c]))
         }
     }
 

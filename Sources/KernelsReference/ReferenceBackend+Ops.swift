@@ -29,8 +29,8 @@ extension ReferenceBackend {
 
     public func swiglu(_ op: SwigluOp, gate: HostBuffer, up: HostBuffer, out: HostBuffer) throws {
         try op.validate(gate: gate.byteCount, up: up.byteCount, out: out.byteCount)
-        out.store(try Reference.swiglu(op, gate: gate.load(Float.self, count: op.count),
-                                       up: up.load(Float.self, count: op.count)))
+        out.store(try Reference.swiglu(op, gate: gate.load(Float.self, count: op.gateExtent),
+                                       up: up.load(Float.self, count: op.upExtent)))
     }
 
     public func softmax(_ op: SoftmaxOp, x: HostBuffer, out: HostBuffer) throws {

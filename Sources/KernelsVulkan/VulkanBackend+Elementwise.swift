@@ -13,13 +13,13 @@ extension VulkanBackend {
             push: op.push, groups: try geometry.grid(groups(pairs, of: geometry.elementGroup), op.rows, op: "rope"))
     }
 
-    /// out = silu(gate) * up, element-wise; out may be gate or up.
+    /// out = silu(gate) * up per row (`SwigluOp`); in the flat form out may be gate or up.
     public func swiglu(_ op: SwigluOp, gate: Buffer, up: Buffer, out: Buffer) throws {
         try op.validate(gate: gate.byteCount, up: up.byteCount, out: out.byteCount)
-        let bytes = 4 * op.count
         try dispatch(
             "swiglu", specialization: geometry.elementSpecialization,
-            bindings: [bind(gate, .read, bytes: bytes), bind(up, .read, bytes: bytes), bind(out, .write, bytes: bytes)],
+            bindings: [bind(gate, .read, bytes: 4 * op.gateExtent), bind(up, .read, bytes: 4 * op.upExtent),
+                       bind(out, .write, bytes: 4 * op.count)],
             push: op.push, groups: try geometry.folded(groups(op.count, of: geometry.elementGroup), op: "swiglu"))
     }
 

@@ -103,9 +103,16 @@ extension LlamaModel {
 
             // Feed-forward: x -> RMSNorm -> silu(gate) * up -> down projection.
             try backend.rmsnorm(RMSNormOp(rows: rows, width: c.width, eps: c.rmsEps), x: s.x, weight: w.ffnNorm, out: s.normed)
-            try matmul(s.normed, w.gate, w.gateType, k: c.width, n: c.ffWidth, into: s.gate)
-            try matmul(s.normed, w.up, w.upType, k: c.width, n: c.ffWidth, into: s.up)
-            try backend.swiglu(SwigluOp(count: rows * c.ffWidth), gate: s.gate, up: s.up, out: s.gate)
+            switch w.gateUp {
+            case let .fused(matrix, type):   // one mat-vec, rows [gate | up]
+                try matmul(s.normed, matrix, type, k: c.width, n: 2 * c.ffWidth, into: s.gateUp)
+                try backend.swiglu(SwigluOp(rows: rows, width: c.ffWidth, stride: 2 * c.ffWidth, upOffset: c.ffWidth),
+                                   gate: s.gateUp, up: s.gateUp, out: s.gate)
+            case let .separate(gate, gateType, up, upType):
+                try matmul(s.normed, gate, gateType, k: c.width, n: c.ffWidth, into: s.gate)
+                try matmul(s.normed, up, upType, k: c.width, n: c.ffWidth, into: s.up)
+                try backend.swiglu(SwigluOp(count: rows * c.ffWidth), gate: s.gate, up: s.up, out: s.gate)
+            }
             try report(.mlpMid, l, s.gate, width: c.ffWidth)
             try matmul(s.gate, w.down, w.downType, k: c.ffWidth, n: c.width, into: s.delta)
             try report(.mlpOut, l, s.delta, width: c.width)

@@ -34,6 +34,7 @@ public final class LlamaModel<B: ComputeBackend> {
         let delta: B.Buffer         // f32 [R, width]     block output added to the residual
         let gate: B.Buffer          // f32 [R, ffWidth]
         let up: B.Buffer            // f32 [R, ffWidth]
+        let gateUp: B.Buffer        // f32 [R, 2·ffWidth]   gate | up (stacked weights)
         let logits: B.Buffer        // f32 [L, vocab]
         let logitHealth: B.Buffer   // f32 [L, 3]         RowHealthOp of the logits
         let plain: SteerTables<B.Buffer>  // every row: x += delta, nothing else
@@ -48,6 +49,7 @@ public final class LlamaModel<B: ComputeBackend> {
             qkv = try floats(r * (c.qWidth + 2 * c.kvWidth), "run.qkv")
             heads = try floats(r * c.qWidth, "run.heads"); delta = try floats(r * c.width, "run.delta")
             gate = try floats(r * c.ffWidth, "run.gate"); up = try floats(r * c.ffWidth, "run.up")
+            gateUp = try floats(r * 2 * c.ffWidth, "run.gateUp")
             logits = try floats(logitRows * c.vocab, "run.logits")
             logitHealth = try floats(logitRows * RowHealth.width, "run.logitHealth")
             plain = try backend.makeSteerTables(SteerPlan(

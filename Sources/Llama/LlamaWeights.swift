@@ -11,16 +11,12 @@ public struct LlamaBlockWeights<Buffer> {
     public var attnOutput: Buffer    // [width, qWidth]
     /// FFN RMSNorm weight, f32 [width].
     public var ffnNorm: Buffer       // f32 [width]
-    /// FFN gate projection, [ffWidth, width] in `gateType`.
-    public var gate: Buffer          // [ffWidth, width]
-    /// FFN up projection, [ffWidth, width] in `upType`.
-    public var up: Buffer            // [ffWidth, width]
+    /// FFN gate and up projections.
+    public var gateUp: GateUpWeights<Buffer>
     /// FFN down projection, [width, ffWidth] in `downType`.
     public var down: Buffer          // [width, ffWidth]
-    /// Storage formats of attnOutput, gate, up, down (read once at load, not looked up per token).
-    public var attnOutputType: DType
-    /// Storage formats of gate, up and down.
-    public var gateType: DType, upType: DType, downType: DType
+    /// Storage formats of attnOutput and down (read once at load, not looked up per token).
+    public var attnOutputType: DType, downType: DType
 }
 
 /// A block's Q, K and V projections: stacked into one matrix when they share a storage format, so one mat-vec
@@ -31,6 +27,15 @@ public enum QKVWeights<Buffer> {
     case fused(Buffer, DType)
     /// [qWidth, width], [kvWidth, width], [kvWidth, width], each in its own format.
     case separate(q: Buffer, qType: DType, k: Buffer, kType: DType, v: Buffer, vType: DType)
+}
+
+/// A block's FFN gate and up projections: stacked into one matrix when they share a storage format (one mat-vec
+/// whose output rows are [gate | up], which SwiGLU reads by stride), else two matrices.
+public enum GateUpWeights<Buffer> {
+    /// [2·ffWidth, width] in the shared format: gate's rows, then up's.
+    case fused(Buffer, DType)
+    /// [ffWidth, width] each, in their own formats.
+    case separate(gate: Buffer, gateType: DType, up: Buffer, upType: DType)
 }
 
 /// All weights of a Llama model, uploaded once (used in place from the file's memory map on host-memory backends).
@@ -80,41 +85,63 @@ extension LlamaWeights {
             }
             let qkv = try projections(p, source: source, config: c, backend: backend, bytes: &bytes)
             let (attnOutput, attnOutputType) = try matrix("attn_output.weight", c.qWidth, c.width)
-            let (gate, gateType) = try matrix("ffn_gate.weight", c.width, c.ffWidth)
-            let (up, upType) = try matrix("ffn_up.weight", c.width, c.ffWidth)
+            let gateUp = try stacked(p, source: source, config: c, backend: backend, bytes: &bytes)
             let (down, downType) = try matrix("ffn_down.weight", c.ffWidth, c.width)
             blocks.append(LlamaBlockWeights(
                 attnNorm: try upload(p + "attn_norm.weight", shape: [c.width], f32Only: true).0,
                 qkv: qkv, attnOutput: attnOutput,
                 ffnNorm: try upload(p + "ffn_norm.weight", shape: [c.width], f32Only: true).0,
-                gate: gate, up: up, down: down,
-                attnOutputType: attnOutputType,
-                gateType: gateType, upType: upType, downType: downType))
+                gateUp: gateUp, down: down, attnOutputType: attnOutputType, downType: downType))
         }
         return LlamaWeights(tokenEmbedding: embedding, embeddingType: embeddingType, outputNorm: outputNorm,
                             output: output, outputType: outputType, blocks: blocks, bytes: bytes)
     }
 
-    /// Block `prefix`'s Q, K and V, stacked (a copy: the three tensors are not adjacent in the file) when they share a
-    /// format.
+    /// Block `prefix`'s Q, K and V, stacked when they share a format.
     static func projections<B: ComputeBackend>(_ prefix: String, source: ModelSource, config c: LlamaConfig, backend: B,
                                                bytes: inout Int) throws -> QKVWeights<B.Buffer> where B.Buffer == Buffer {
         let q = try source.tensor(prefix + "attn_q.weight", shape: [c.width, c.qWidth])
         let k = try source.tensor(prefix + "attn_k.weight", shape: [c.width, c.kvWidth])
         let v = try source.tensor(prefix + "attn_v.weight", shape: [c.width, c.kvWidth])
-        if q.type == k.type, k.type == v.type {
-            let total = q.bytes.count + k.bytes.count + v.bytes.count
-            let fused = try backend.makeBuffer(byteCount: total, label: prefix + "attn_qkv.weight")
-            try backend.write(q.bytes, to: fused, at: 0)
-            try backend.write(k.bytes, to: fused, at: q.bytes.count)
-            try backend.write(v.bytes, to: fused, at: q.bytes.count + k.bytes.count)
-            bytes += total
+        if let fused = try stack([q, k, v], label: prefix + "attn_qkv.weight", backend: backend, bytes: &bytes) {
             return .fused(fused, q.type)
         }
-        func upload(_ t: StoredTensor) throws -> B.Buffer {
-            bytes += t.bytes.count
-            return try backend.makeWeightBuffer(t.bytes, owner: source, label: t.name)
+        return .separate(q: try borrow(q, source, backend, &bytes), qType: q.type, k: try borrow(k, source, backend, &bytes),
+                         kType: k.type, v: try borrow(v, source, backend, &bytes), vType: v.type)
+    }
+
+    /// Block `prefix`'s FFN gate and up, stacked when they share a format.
+    static func stacked<B: ComputeBackend>(_ prefix: String, source: ModelSource, config c: LlamaConfig, backend: B,
+                                           bytes: inout Int) throws -> GateUpWeights<B.Buffer> where B.Buffer == Buffer {
+        let gate = try source.tensor(prefix + "ffn_gate.weight", shape: [c.width, c.ffWidth])
+        let up = try source.tensor(prefix + "ffn_up.weight", shape: [c.width, c.ffWidth])
+        if let fused = try stack([gate, up], label: prefix + "ffn_gate_up.weight", backend: backend, bytes: &bytes) {
+            return .fused(fused, gate.type)
         }
-        return .separate(q: try upload(q), qType: q.type, k: try upload(k), kType: k.type, v: try upload(v), vType: v.type)
+        return .separate(gate: try borrow(gate, source, backend, &bytes), gateType: gate.type,
+                         up: try borrow(up, source, backend, &bytes), upType: up.type)
+    }
+
+    /// The matrices' rows one after another in a new buffer (a copy: the tensors are not adjacent in the file), or
+    /// nil when their formats differ.
+    static func stack<B: ComputeBackend>(_ tensors: [StoredTensor], label: String, backend: B, bytes: inout Int)
+        throws -> B.Buffer? where B.Buffer == Buffer {
+        guard Set(tensors.map(\.type)).count == 1 else { return nil }
+        let total = tensors.reduce(0) { $0 + $1.bytes.count }
+        let buffer = try backend.makeBuffer(byteCount: total, label: label)
+        var offset = 0
+        for t in tensors {
+            try backend.write(t.bytes, to: buffer, at: offset)
+            offset += t.bytes.count
+        }
+        bytes += total
+        return buffer
+    }
+
+    /// One tensor as a weight buffer (in place where the backend can).
+    static func borrow<B: ComputeBackend>(_ t: StoredTensor, _ source: ModelSource, _ backend: B, _ bytes: inout Int)
+        throws -> B.Buffer where B.Buffer == Buffer {
+        bytes += t.bytes.count
+        return try backend.makeWeightBuffer(t.bytes, owner: source, label: t.name)
     }
 }

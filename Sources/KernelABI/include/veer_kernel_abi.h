@@ -72,9 +72,12 @@ VEER_STRUCT(VeerRopePush) {
     float freqScale;
 } VEER_END(VeerRopePush)
 
-// out[i] = silu(gate[i]) * up[i] for i < count.
+// out[r, c] = silu(gate[r*stride + c]) * up[r*stride + upOffset + c] for r < count / width, c < width.
 VEER_STRUCT(VeerSwigluPush) {
     uint32_t count;
+    uint32_t width;
+    uint32_t stride;
+    uint32_t upOffset;
 } VEER_END(VeerSwigluPush)
 
 // Per row: out = softmax(x) or, with logMode = 1, log-softmax(x).

@@ -1,24 +1,38 @@
 import Kernels
 
-/// out[count] = silu(gate) · up. Named `swiglu_<count>`; gates span ±8 so both tails of the sigmoid are exercised.
+/// out = silu(gate) · up. Flat (`swiglu_<count>`: separate gate and up buffers) or in row form over one stacked
+/// projection (`swiglu_stacked_<rows>x<width>`: gate and up the two halves of each row of one buffer, as the model
+/// runs it). Gates span ±8 so both tails of the sigmoid are exercised.
 public struct SwigluCase: KernelCase {
     public var op: SwigluOp
+    /// Gate and up live in one buffer, rows [gate | up].
+    public var stacked: Bool
 
-    public init(count: Int) { op = SwigluOp(count: count) }
+    public init(count: Int) { op = SwigluOp(count: count); stacked = false }
+    public init(stackedRows rows: Int, width: Int) {
+        op = SwigluOp(rows: rows, width: width, stride: 2 * width, upOffset: width)
+        stacked = true
+    }
 
     public var kernel: KernelName { .swiglu }
-    public var name: String { "swiglu_\(op.count)" }
+    public var name: String { stacked ? "swiglu_stacked_\(op.rows)x\(op.width)" : "swiglu_\(op.count)" }
     public var tolerance: ToleranceClass { .elementwise }
     public var flops: Double { 6 * Double(op.count) }
     public var bytes: Double { Double(12 * op.count) }
 
     public func prepare<B: ComputeBackend>(on backend: B) throws -> PreparedCase {
         var random = seededInputs
-        let gate = random.floats(op.count, -8, 8)   // [count] f32
-        let up = random.floats(op.count, -2, 2)     // [count] f32
-        let gateBuffer = try backend.makeBuffer(gate, label: "gate")
-        let upBuffer = try backend.makeBuffer(up, label: "up")
-        let out = try backend.makeBuffer(byteCount: 4 * op.count, label: "out")   // [count] f32
+        let out = try backend.makeBuffer(byteCount: 4 * op.count, label: "out")   // [rows, width] f32
+        let gateBuffer: B.Buffer, upBuffer: B.Buffer
+        if stacked {
+            var rows: [Float] = []   // [rows, 2·width] f32: gate | up
+            for _ in 0..<op.rows { rows += random.floats(op.width, -8, 8) + random.floats(op.width, -2, 2) }
+            gateBuffer = try backend.makeBuffer(rows, label: "gate_up")
+            upBuffer = gateBuffer
+        } else {
+            gateBuffer = try backend.makeBuffer(random.floats(op.count, -8, 8), label: "gate")   // [count] f32
+            upBuffer = try backend.makeBuffer(random.floats(op.count, -2, 2), label: "up")       // [count] f32
+        }
         return PreparedCase(
             issue: { try backend.swiglu(op, gate: gateBuffer, up: upBuffer, out: out) },
             readOutputs: { CaseOutput([.floats("out", try backend.read(out, count: op.count))]) })
