@@ -46,20 +46,25 @@ struct BenchGenerateCommand: ParsableCommand {
 
     /// The scaling lengths, checked.
     func scalingLengthList() throws -> [Int] {
-        let values = scalingLengths.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard values.count >= 2, values.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+        guard let values = Self.tokenCounts(scalingLengths), values.count >= 2 else {
             throw ValidationError("--scaling-lengths \(scalingLengths): expected at least two whole numbers of tokens, each at least 1")
         }
-        return values.map { $0! }.sorted()
+        return values.sorted()
     }
 
     /// The prompt lengths, checked.
     func lengths() throws -> [Int] {
-        let values = promptLengths.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard values.count == 2, let first = values[0], let second = values[1], first >= 1, second >= first else {
+        guard let values = Self.tokenCounts(promptLengths), values.count == 2, values[1] >= values[0] else {
             throw ValidationError("--prompt-lengths \(promptLengths): expected two whole numbers, the first at least 1 and at most the second (e.g. 128,512)")
         }
-        return [first, second]
+        return values
+    }
+
+    /// A comma-separated list of token counts, each at least 1; nil when any is not.
+    static func tokenCounts(_ text: String) -> [Int]? {
+        let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.allSatisfy({ ($0 ?? 0) >= 1 }) else { return nil }
+        return values.map { $0! }
     }
 
     func validate() throws {
