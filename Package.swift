@@ -51,7 +51,10 @@ let package = Package(
         .target(name: "VulkanRuntime", dependencies: ["CVulkan"], swiftSettings: swiftSettings),
         .target(name: "Kernels", dependencies: ["KernelABI"], swiftSettings: swiftSettings),
         .target(name: "KernelsReference", dependencies: ["Kernels"], swiftSettings: swiftSettings),
-        .target(name: "KernelsCPU", dependencies: ["Kernels"], swiftSettings: swiftSettings),
+        // The integer kernels of `--precision q8` (quantized weights × 8-bit activations), C with ISA variants chosen
+        // at run time, so the portable build runs them too.
+        .target(name: "CPUQuantDot", linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "KernelsCPU", dependencies: ["Kernels", "CPUQuantDot"], swiftSettings: swiftSettings),
         .target(
             name: "KernelsVulkan",
             dependencies: ["Kernels", "KernelABI", "VulkanRuntime"],
@@ -104,7 +107,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KernelsCPUTests",
-            dependencies: ["KernelsCPU", "KernelsReference", "KernelCases", "TestSupport"],
+            dependencies: ["KernelsCPU", "KernelsReference", "KernelCases", "TestSupport", "CPUQuantDot"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KernelParityTests",

@@ -127,6 +127,26 @@ public enum KernelCatalog {
     }()
 
     /// Both sets; names are unique across them.
+    /// `Precision.q8` matmuls (`Q8MatmulCase`) for backends made with `precision: .q8`: every quantized weight type at
+    /// SmolLM2's k (576, 1536), one row and several; plus the decode shapes for `veer bench kernels`-style timing.
+    public static let q8: [any KernelCase] = {
+        var cases: [any KernelCase] = []
+        for dtype in [DType.q4_1, .q4_0, .q8_0] {
+            for (k, n) in [(576, 67), (1536, 45)] {
+                cases.append(Q8MatmulCase(rows: 1, k: k, n: n, dtype: dtype))
+                cases.append(Q8MatmulCase(rows: 5, k: k, n: n, dtype: dtype))
+            }
+        }
+        return cases
+    }()
+
+    /// The q8 matmuls at SmolLM2's decode shapes (one row): the projections in q4_1 and the tied output head in q8_0.
+    public static let q8Decode: [any KernelCase] = [
+        Q8MatmulCase(rows: 1, k: 576, n: 576, dtype: .q4_1), Q8MatmulCase(rows: 1, k: 576, n: 192, dtype: .q4_1),
+        Q8MatmulCase(rows: 1, k: 576, n: 1536, dtype: .q4_1), Q8MatmulCase(rows: 1, k: 1536, n: 576, dtype: .q4_1),
+        Q8MatmulCase(rows: 1, k: 576, n: 49152, dtype: .q8_0),
+    ]
+
     public static var all: [any KernelCase] { small + realistic }
 
     /// The case with this name in either set.

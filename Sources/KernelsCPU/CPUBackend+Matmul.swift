@@ -1,12 +1,19 @@
 import Kernels
 
 extension CPUBackend {
-    /// y[rows, n] = x[rows, k] · Wᵀ; see `MatmulKernel` for the work split and why it is batch invariant.
+    /// y[rows, n] = x[rows, k] · Wᵀ; see `MatmulKernel` for the work split and why it is batch invariant. In
+    /// `Precision.q8`, quantized weights take `Q8MatmulKernel` (8-bit activations, integer sums).
     public func matmul(_ op: MatmulOp, x: CPUBuffer, weights: CPUBuffer, y: CPUBuffer) throws {
         try serialized("matmul \(op.weightType) \(op.k)→\(op.n)") {
             try op.validate(x: x.byteCount, weights: weights.byteCount, y: y.byteCount)
             let input = UnsafePointer(x.floats(at: op.xOffset))
             let output = y.floats(at: op.yOffset)
+            if precision == .q8, let type = QuantDot.weightType(op.weightType) {
+                Q8MatmulKernel.run(type: type, rows: op.rows, k: op.k, n: op.n, rowBytes: op.weightType.rowBytes(op.k),
+                                   x: input, weights: weights.base, y: output,
+                                   scratch: scratch.floats(Q8MatmulKernel.scratchFloats(rows: op.rows, k: op.k)), pool: pool)
+                return
+            }
             let sums = scratch.floats(op.rows * (op.k / 32))   // [rows, k/32], used by q4_1
             let rowBytes = op.weightType.rowBytes(op.k)
             func run<W: WeightFormat>(_: W.Type) {

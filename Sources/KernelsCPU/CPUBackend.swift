@@ -21,8 +21,14 @@ public final class CPUBackend: HostMemoryBackend, @unchecked Sendable {
     /// Per-worker scratch (attention scores, rope tables), one arena per worker so they never share memory.
     let workerScratch: [ScratchArena]
 
-    /// - Parameter threads: worker threads; nil reads `VEER_THREADS`, else uses every active core.
-    public init(threads: Int? = nil) {
+    /// The arithmetic of matmuls with quantized weights (`Precision`); everything else is f32 in either mode.
+    public let precision: Precision
+
+    /// - Parameters:
+    ///   - threads: worker threads; nil reads `VEER_THREADS`, else uses every active core.
+    ///   - precision: `.f32` (exact, the F32 goldens' path) or `.q8` (8-bit activations, integer dot products).
+    public init(threads: Int? = nil, precision: Precision = .f32) {
+        self.precision = precision
         let count = threads ?? Self.threadsFromEnvironment() ?? ProcessInfo.processInfo.activeProcessorCount
         pool = WorkerPool(threads: max(1, count))
         workerScratch = (0..<max(1, count)).map { _ in ScratchArena() }
@@ -49,5 +55,9 @@ public final class CPUBackend: HostMemoryBackend, @unchecked Sendable {
 
     public var threads: Int { pool.threads }
 
-    public var name: String { "cpu (\(threads) thread\(threads == 1 ? "" : "s"), SIMD16, f32)" }
+    /// e.g. "cpu (2 threads, SIMD16, f32)" or "cpu (2 threads, SIMD16, q8 avx512-vnni)".
+    public var name: String {
+        let arithmetic = precision == .q8 ? "q8 \(QuantDot.activeVariantName)" : precision.rawValue
+        return "cpu (\(threads) thread\(threads == 1 ? "" : "s"), SIMD16, \(arithmetic))"
+    }
 }

@@ -5,7 +5,9 @@ import KernelABI
 extension ReferenceBackend {
     public func matmul(_ op: MatmulOp, x: HostBuffer, weights: HostBuffer, y: HostBuffer) throws {
         try op.validate(x: x.byteCount, weights: weights.byteCount, y: y.byteCount)
-        let result = try Reference.matmul(op, x: x.loadAll(Float.self), weights: weights.loadAll(UInt8.self))
+        let (input, matrix) = (x.loadAll(Float.self), weights.loadAll(UInt8.self))
+        let result = precision == .q8 ? try Reference.matmulQ8(op, x: input, weights: matrix)
+                                      : try Reference.matmul(op, x: input, weights: matrix)
         y.store(result, offset: op.yOffset)
     }
 

@@ -43,6 +43,13 @@ public enum ModelFixture {
     /// One CPU model with room for the longest test batch (six prompts, or a prompt plus 32 tokens). Shared by
     /// `.serialized` suites only: a model's run state serves one forward pass at a time.
     public static var cpuModel: LlamaModel<CPUBackend> { get throws { try loadedCPUModel.get() } }
+
+    nonisolated(unsafe) private static let loadedCPUQ8Model = Result {
+        try LlamaModel(source: file, backend: CPUBackend(precision: .q8), slots: 1, contextSize: 256, maxRows: 64)
+    }
+
+    /// The default model on the CPU backend in `Precision.q8` (one slot; for `.serialized` suites only).
+    public static var cpuQ8Model: LlamaModel<CPUBackend> { get throws { try loadedCPUQ8Model.get() } }
 }
 
 /// The Vulkan model (lavapipe in CI), with validation and synchronization validation on, as in every Vulkan test.

@@ -1,3 +1,4 @@
+import Kernels
 import KernelsCPU
 import KernelsVulkan
 import VulkanRuntime
@@ -8,8 +9,9 @@ import VulkanRuntime
 enum BackendFactory {
     /// `threads` (from `--threads`) wins; without it, VEER_THREADS, and a bad one is an error naming it (the
     /// library's own reading falls back to every core); with neither, every core.
-    static func cpu(threads: Int? = nil) throws -> CPUBackend {
-        CPUBackend(threads: try threads ?? ThreadSetting.fromEnvironment())
+    /// `precision`: the arithmetic of matmuls with quantized weights (`Precision`).
+    static func cpu(threads: Int? = nil, precision: Precision = .f32) throws -> CPUBackend {
+        CPUBackend(threads: try threads ?? ThreadSetting.fromEnvironment(), precision: precision)
     }
 
     static func vulkan() throws -> VulkanBackend { try VulkanBackend(options: try VulkanOptions.fromEnvironment()) }

@@ -122,12 +122,13 @@ struct BenchGenerateCommand: ParsableCommand {
         var rounds: [(name: String, round: (Bool) throws -> Void, figures: () throws -> BackendFigures,
                       scaling: ([Int]) throws -> ScalingFigures)] = []
         if measureCPU {
-            let cpu = try BackendFactory.cpu(threads: threads)
+            let cpu = try BackendFactory.cpu(threads: threads, precision: try PrecisionChoice.resolve(precision, backend: .cpu))
             let bench = GenerateBenchmark(backend: cpu, name: "cpu", device: cpu.name, precision: precision,
                                           threads: cpu.threads, plan: plan, path: path, addBOS: addBOS)
             rounds.append(("cpu", bench.round, bench.figures, bench.scaling))
         }
         if measureVulkan {
+            _ = try PrecisionChoice.resolve(precision, backend: .vulkan)   // q8 is a CPU mode: an error here
             let vulkan = try BackendFactory.vulkan()
             let bench = GenerateBenchmark(backend: vulkan, name: "vulkan", device: vulkan.deviceInfo.name, precision: precision,
                                           threads: nil, plan: plan, path: path, addBOS: addBOS)

@@ -15,7 +15,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Backend: auto (a GPU if present, else CPU), cpu or vulkan.")
     var backend: ModelBackendChoice = .auto
 
-    @Option(help: "Arithmetic: f32 (the exact path the F32 goldens check).")
+    @Option(help: PrecisionChoice.help)
     var precision: String = Precision.f32.rawValue
 
     @OptionGroup var context: ContextSizeOption
@@ -26,8 +26,7 @@ struct ModelOptions: ParsableArguments {
     var bos: Bool?
 
     func validate() throws {
-        guard Precision(rawValue: precision) != nil else {
-            throw ValidationError("--precision \(precision): supported: \(Precision.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        try PrecisionChoice.validate(precision)
+        if backend == .vulkan { _ = try PrecisionChoice.resolve(precision, backend: .vulkan) }
     }
 }

@@ -38,14 +38,16 @@ enum ModelLoader {
         let contextSize = try computed ?? options.context.resolved(modelLimit: try LlamaConfig(from: file).contextLength, file: path.path)
         let threads = try options.threading.resolved()
         let digest = try ModelStore().cachedSHA256(of: path)
+        let concrete = try chooseBackend(options.backend)
+        let precision = try PrecisionChoice.resolve(options.precision, backend: concrete)
         func manifest(_ backend: String, _ device: String, _ driver: String) -> RunManifest {
-            RunManifest(model: path.path, model_sha256: digest, precision: options.precision, backend: backend,
+            RunManifest(model: path.path, model_sha256: digest, precision: precision.rawValue, backend: backend,
                         device: device, driver: driver, bos: addBOS, context_size: contextSize, seed: seed,
                         veer_version: RunManifest.version)
         }
-        switch try chooseBackend(options.backend) {
+        switch concrete {
         case .cpu:
-            let backend = try BackendFactory.cpu(threads: threads)
+            let backend = try BackendFactory.cpu(threads: threads, precision: precision)
             Console.note("backend: \(backend.name)")
             let model = try LlamaModel(source: file, backend: backend, slots: slots, contextSize: contextSize, maxRows: maxRows,
                                         maxLogitRows: maxLogitRows)

@@ -22,7 +22,12 @@ public struct MatmulCase: KernelCase {
     public var bytes: Double { Double(op.weightBytes + 4 * op.rows * (op.k + op.n)) }
 
     public func prepare<B: ComputeBackend>(on backend: B) throws -> PreparedCase {
-        var random = seededInputs
+        try Self.prepare(op, inputs: seededInputs, on: backend)
+    }
+
+    /// Random weights, x and a noisy y for `op`, drawn from `inputs`, on `backend`.
+    static func prepare<B: ComputeBackend>(_ op: MatmulOp, inputs: SplitMix64, on backend: B) throws -> PreparedCase {
+        var random = inputs
         let weights = random.weights(op.weightType, rows: op.n, k: op.k)   // [n, k] in weightType
         let x = random.floats(op.xOffset + op.rows * op.k)                  // [xOffset + rows * k] f32
         // y starts as noise so a kernel that skips an element, or writes outside its range, shows up.
