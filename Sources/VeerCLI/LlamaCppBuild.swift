@@ -22,10 +22,10 @@ struct LlamaCppBuild {
     ]
 
     /// llama.cpp's CMake options: the CPU backend only, tuned for this machine (GGML_NATIVE), linked statically so
-    /// the one cached file is the whole tool, and nothing built or fetched that llama-bench does not need.
+    /// the one cached file is the whole tool, and nothing built or fetched that llama-bench does not need. (This
+    /// tree has dropped CURL: LLAMA_CURL only draws a deprecation warning; its downloads now need LLAMA_OPENSSL.)
     static let cmakeOptions = [
-        "-DCMAKE_BUILD_TYPE=Release", "-DGGML_NATIVE=ON", "-DBUILD_SHARED_LIBS=OFF",
-        "-DLLAMA_CURL=OFF", "-DLLAMA_OPENSSL=OFF",
+        "-DCMAKE_BUILD_TYPE=Release", "-DGGML_NATIVE=ON", "-DBUILD_SHARED_LIBS=OFF", "-DLLAMA_OPENSSL=OFF",
         "-DLLAMA_BUILD_TESTS=OFF", "-DLLAMA_BUILD_EXAMPLES=OFF", "-DLLAMA_BUILD_SERVER=OFF", "-DLLAMA_BUILD_APP=OFF",
         "-DLLAMA_BUILD_TOOLS=ON", "-DLLAMA_BUILD_COMMON=ON",
     ]
