@@ -31,26 +31,48 @@ struct ToolProcess {
             .suffix(lines).joined(separator: "\n")
     }
 
+    /// Starts the child with posix_spawn rather than Foundation's `Process`, which hands the child the signal mask
+    /// of a Dispatch thread: nearly every signal blocked. A child that starts like that never sees SIGCHLD (CMake's
+    /// execute_process then waits forever for its own children), nor SIGINT or SIGTERM (Ctrl-C would not stop
+    /// llama-bench). Here the child starts with no signal blocked and the usual ones at their default action.
     private static func run(_ executable: URL, _ arguments: [String], environment: [String: String]?,
                             stdout: URL, stderr: URL) throws -> Int32 {
-        for url in Set([stdout, stderr]) where !FileManager.default.fileExists(atPath: url.path) {
-            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let appendFlags = O_WRONLY | O_CREAT | O_APPEND
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout.path, appendFlags, 0o644)
+        if stderr == stdout {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 2, stderr.path, appendFlags, 0o644)
         }
-        let out = try FileHandle(forWritingTo: stdout)
-        let err = stderr == stdout ? out : try FileHandle(forWritingTo: stderr)
-        defer { try? out.close(); if err !== out { try? err.close() } }
-        try out.seekToEnd()
-        try err.seekToEnd()
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { throw ToolProcessError.cannotStart(executable.path, "\(error)") }
-        process.waitUntilExit()
-        return process.terminationStatus
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), defaults = sigset_t()
+        sigemptyset(&none)
+        sigemptyset(&defaults)
+        for signal in [SIGCHLD, SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGPIPE] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let environment = environment ?? ProcessInfo.processInfo.environment
+        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
+        guard spawned == 0 else { throw ToolProcessError.cannotStart(executable.path, String(cString: strerror(spawned))) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw ToolProcessError.cannotStart(executable.path, "waitpid failed: errno \(errno)") }
+        }
+        // WIFEXITED / WEXITSTATUS, which Swift does not import: killed by a signal reads as 128 + signal, as in a shell.
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 }
 

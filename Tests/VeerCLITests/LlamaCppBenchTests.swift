@@ -150,6 +150,21 @@ struct LlamaCppBenchTests {
         withExtendedLifetime(scratch) {}
     }
 
+    /// Build tools start with no signal blocked even when the starting thread blocks some (as Dispatch's threads
+    /// do): a CMake started with SIGCHLD blocked waits forever for its own children.
+    @Test func toolsStartWithNoSignalBlocked() throws {
+        var blocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGCHLD)
+        sigaddset(&blocked, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        let run = try ToolProcess.run(URL(fileURLWithPath: "/bin/sh"), ["-c", "grep SigBlk /proc/$$/status"])
+        #expect(run.status == 0)
+        #expect(String(decoding: run.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            == "SigBlk:\t0000000000000000")
+    }
+
     /// Writes an executable `/bin/sh` script.
     private func script(in directory: URL, named name: String, _ body: String) throws -> URL {
         let url = directory.appending(path: name)
