@@ -129,6 +129,8 @@ let package = Package(
             name: "EvaluationTests",
             dependencies: ["Evaluation", "Steering", "Llama", "Tokenizers", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport", "GGUF", "ModelStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport", "GGUF", "ModelStore"], exclude: ["Fixtures"],
+            swiftSettings: swiftSettings),
     ]
 )
