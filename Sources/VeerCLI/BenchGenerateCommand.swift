@@ -21,7 +21,7 @@ struct BenchGenerateCommand: ParsableCommand {
     @OptionGroup var location: ModelPathOption
     @Option(help: "Backends to measure: auto (a GPU if present, else CPU), cpu, vulkan or all.")
     var backend: Backends = .auto
-    @Option(help: "Arithmetic: \(Precision.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: PrecisionChoice.help)
     var precision: String = Precision.f32.rawValue
     @OptionGroup var threading: ThreadOptions
     @OptionGroup var output: OutputOptions
@@ -43,6 +43,12 @@ struct BenchGenerateCommand: ParsableCommand {
     var scalingLengths = ScalingBenchmark.defaultLengths.map(String.init).joined(separator: ",")
     @Option(help: "Where --scaling writes its SVG plot.")
     var plot = "veer-scaling.svg"
+    @Option(help: "Also run llama.cpp's llama-bench in the same rounds and print the ratios (the one value: llama.cpp).")
+    var compare: String?
+    @Option(help: "The llama-bench to compare with (default: the cached build, made on first use from llama-cpp-python==0.3.36).")
+    var llamaBench: String?
+    @Option(help: "MiB per array of the memory-bandwidth probe that runs with --compare (3 arrays).")
+    var bandwidthMegabytes = 128
 
     /// The scaling lengths, checked.
     func scalingLengthList() throws -> [Int] {
@@ -68,9 +74,12 @@ struct BenchGenerateCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard Precision(rawValue: precision) != nil else {
-            throw ValidationError("--precision \(precision): supported: \(Precision.allCases.map(\.rawValue).joined(separator: ", "))")
+        try PrecisionChoice.validate(precision)
+        if let compare, compare != "llama.cpp" {
+            throw ValidationError("--compare \(compare): the one engine Veer compares with is llama.cpp (--compare llama.cpp)")
         }
+        if llamaBench != nil, compare == nil { throw ValidationError("--llama-bench needs --compare llama.cpp") }
+        guard bandwidthMegabytes >= 1 else { throw ValidationError("--bandwidth-megabytes must be at least 1, got \(bandwidthMegabytes)") }
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
         guard decodeTokens >= 2 else { throw ValidationError("--decode-tokens must be at least 2, got \(decodeTokens)") }
         guard steerRounds >= 0 else { throw ValidationError("--steer-rounds must be at least 0, got \(steerRounds)") }
@@ -103,6 +112,10 @@ struct BenchGenerateCommand: ParsableCommand {
         var rounds: Int
         var cpu: BackendFigures?
         var vulkan: BackendFigures?
+        /// With --compare: llama.cpp's figures, Veer / llama.cpp per backend, and decode against the memory bandwidth.
+        var llama_cpp: LlamaCppFigures?
+        var ratios: [String: SpeedRatios]?
+        var bandwidth: BandwidthFigures?
     }
 
     func run() throws {
@@ -122,23 +135,35 @@ struct BenchGenerateCommand: ParsableCommand {
         var rounds: [(name: String, round: (Bool) throws -> Void, figures: () throws -> BackendFigures,
                       scaling: ([Int]) throws -> ScalingFigures)] = []
         if measureCPU {
-            let cpu = try BackendFactory.cpu(threads: threads, precision: try PrecisionChoice.resolve(precision, backend: .cpu))
-            let bench = GenerateBenchmark(backend: cpu, name: "cpu", device: cpu.name, precision: precision,
+            let mode = try PrecisionChoice.resolve(precision, backend: .cpu)
+            let cpu = try BackendFactory.cpu(threads: threads, precision: mode)
+            let bench = GenerateBenchmark(backend: cpu, name: "cpu", device: cpu.name, precision: mode.rawValue,
                                           threads: cpu.threads, plan: plan, path: path, addBOS: addBOS)
             rounds.append(("cpu", bench.round, bench.figures, bench.scaling))
         }
         if measureVulkan {
-            _ = try PrecisionChoice.resolve(precision, backend: .vulkan)   // q8 is a CPU mode: an error here
+            let mode = try PrecisionChoice.resolve(precision, backend: .vulkan)   // q8 is a CPU mode: an error here
             let vulkan = try BackendFactory.vulkan()
-            let bench = GenerateBenchmark(backend: vulkan, name: "vulkan", device: vulkan.deviceInfo.name, precision: precision,
+            let bench = GenerateBenchmark(backend: vulkan, name: "vulkan", device: vulkan.deviceInfo.name, precision: mode.rawValue,
                                           threads: nil, plan: plan, path: path, addBOS: addBOS)
             rounds.append(("vulkan", bench.round, bench.figures, bench.scaling))
         }
-        // Rounds alternate the backends, so a drift in the machine's speed touches all of them alike.
+        let llama = try compare.map { _ in
+            LlamaCppComparison(bench: try LlamaCppBench.locate(explicit: llamaBench, log: Console.note), model: path.path,
+                               threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, plan: plan,
+                               veerStartup: ["generate", "-m", path.path, "--backend", "cpu", "--precision", precision,
+                                             "-t", String(threads ?? ProcessInfo.processInfo.activeProcessorCount),
+                                             "-n", "1", "--temp", "0", "Hello"])
+        }
+        // Rounds alternate the backends and llama.cpp, so a drift in the machine's speed touches all of them alike.
         for round in 0...plan.rounds {
             for entry in rounds {
                 Console.note(round == 0 ? "\(entry.name): warm-up round" : "\(entry.name): round \(round) of \(plan.rounds)")
                 try entry.round(round > 0)
+            }
+            if let llama {
+                Console.note(round == 0 ? "llama.cpp: warm-up round" : "llama.cpp: round \(round) of \(plan.rounds)")
+                try llama.round(counted: round > 0)
             }
         }
         var report = Report(model: path.path, model_sha256: try ModelStore().cachedSHA256(of: path), veer_version: RunManifest.version,
@@ -153,6 +178,19 @@ struct BenchGenerateCommand: ParsableCommand {
             if entry.name == "cpu" { report.cpu = figures } else { report.vulkan = figures }
         }
         let measured = [report.cpu, report.vulkan].compactMap { $0 }
+        if let llama {
+            let figures = llama.figures()
+            report.llama_cpp = figures
+            report.ratios = Dictionary(uniqueKeysWithValues: measured.map { ($0.backend, SpeedRatios($0, figures)) })
+            if let cpu = report.cpu {
+                Console.note("memory bandwidth probe (3 × \(bandwidthMegabytes) MiB)")
+                let probe = BandwidthProbe.measure(threads: cpu.threads ?? 1, megabytesPerArray: bandwidthMegabytes, repetitions: 5)
+                let limit = probe.decodeLimitGBps * 1e9 / Double(cpu.weight_bytes)
+                report.bandwidth = BandwidthFigures(read_gb_s: probe.readGBps, triad_gb_s: probe.triadGBps,
+                                                    weight_bytes_per_token: cpu.weight_bytes, decode_limit_tok_s: limit,
+                                                    decode_fraction: cpu.decode_tok_s / limit)
+            }
+        }
         if scaling {
             let series = measured.compactMap { f in f.scaling.map { (backend: "\(f.backend) (\(f.precision))", figures: $0) } }
             do {

@@ -60,6 +60,8 @@ struct BackendFigures: Encodable {
     /// What peak memory should stay within: the model file + the KV cache + 100 MiB.
     var memory_budget_mb: Double
     var kv_cache_mb: Double
+    /// Bytes of weights the model reads per decoded token (every matrix once; a tied output head once).
+    var weight_bytes: Int
     /// Extra time per decoded token, in percent of unsteered, keyed by method and `_1` (one block) or `_all`.
     var steer_overhead_pct: [String: Double]
     var samples: GenerateSamples
@@ -83,6 +85,7 @@ final class GenerateBenchmark<B: ComputeBackend> {
     private var samples = GenerateSamples()
     private var peakMegabytes: Double?
     private var kvCacheBytes = 0
+    private var weightBytes = 0
 
     init(backend: B, name: String, device: String, precision: String, threads: Int?, plan: GenerateBenchmarkPlan,
          path: URL, addBOS: Bool) {
@@ -111,6 +114,7 @@ final class GenerateBenchmark<B: ComputeBackend> {
         PeakMemory.reset()
         let (model, tokenizer, loadMilliseconds) = try load()
         kvCacheBytes = model.cache.bytes
+        weightBytes = model.weights.bytes
         let generator = try Generator(model: model)
         let short = GenerateBenchmarkPlan.prompt(plan.promptLengths[0], tokenizer: tokenizer, addBOS: addBOS)
         let long = GenerateBenchmarkPlan.prompt(plan.promptLengths[1], tokenizer: tokenizer, addBOS: addBOS)
@@ -150,7 +154,7 @@ final class GenerateBenchmark<B: ComputeBackend> {
             prefill_tok_s: median(samples.prefill_tok_s), pp512_tok_s: median(samples.pp512_tok_s),
             decode_tok_s: median(samples.decode_tok_s), decode_ctx512_tok_s: median(samples.decode_ctx512_tok_s),
             load_ms: median(samples.load_ms), ttft_ms: median(samples.ttft_ms), peak_rss_mb: peakMegabytes,
-            memory_budget_mb: fileMegabytes + kvMegabytes + 100, kv_cache_mb: kvMegabytes,
+            memory_budget_mb: fileMegabytes + kvMegabytes + 100, kv_cache_mb: kvMegabytes, weight_bytes: weightBytes,
             steer_overhead_pct: overhead, samples: samples)
     }
 
