@@ -36,7 +36,7 @@ func registerCases<B: ComputeBackend>(on backend: B, label: String) {
                 try backend.synchronize()
             }
         } setup: {
-            try ValidatedCase.prepare(kernelCase, on: backend)
+            try kernelCase.prepareValidated(on: backend, reference: try kernelCase.run(on: ReferenceBackend()))
         }
     }
 }
