@@ -70,6 +70,47 @@ struct BenchGenerateCLITests {
         withExtendedLifetime(scratch) {}
     }
 
+    /// `--compare llama.cpp` with a stand-in llama-bench (a script answering `-p LIST -n N -o json` as llama-bench
+    /// does, 100 tok/s per prompt test and 50 per generation test): its rounds alternate with Veer's, its figures and
+    /// the ratios land in the JSON, and the bandwidth probe gives the decode limit.
+    @Test func compareWithAStandInLlamaBench() throws {
+        let scratch = try ScratchDirectory()
+        let fake = scratch.url.appending(path: "llama-bench")
+        let log = scratch.url.appending(path: "calls.txt")
+        try """
+            #!/bin/sh
+            echo "$@" >> \(log.path)
+            while [ $# -gt 0 ]; do case "$1" in -p) p="$2"; shift;; -n) n="$2"; shift;; esac; shift; done
+            out="["; sep=""
+            for x in $(echo "$p" | tr ',' ' '); do
+              [ "$x" = 0 ] && continue
+              out="$out$sep"'{"n_prompt": '"$x"', "n_gen": 0, "samples_ts": [100.0], "build_commit": "fake"}'; sep=","
+            done
+            if [ "$n" != 0 ]; then out="$out$sep"'{"n_prompt": 0, "n_gen": '"$n"', "samples_ts": [50.0], "build_commit": "fake"}'; fi
+            echo "$out]"
+            """.write(to: fake, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+        let run = try VeerProcess.run(["bench", "generate", "--backend", "cpu", "--json", "--compare", "llama.cpp",
+                                       "--llama-bench", fake.path, "--bandwidth-megabytes", "8"] + Self.tiny)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let json = try #require(try run.json() as? [String: Any])
+        let llama = try #require(json["llama_cpp"] as? [String: Any])
+        #expect(llama["prefill_tok_s"] as? Double == 100 && llama["pp512_tok_s"] as? Double == 100)
+        #expect(llama["decode_tok_s"] as? Double == 50 && llama["build_commit"] as? String == "fake")
+        let cpu = try #require(json["cpu"] as? [String: Any])
+        let ratios = try #require((json["ratios"] as? [String: Any])?["cpu"] as? [String: Double])
+        func close(_ a: Double?, _ b: Double?) -> Bool { a != nil && b != nil && abs(a! - b!) <= 1e-9 * abs(b!) }
+        #expect(close(ratios["decode"], (cpu["decode_tok_s"] as? Double).map { $0 / 50 }), "\(ratios)")
+        #expect(close(ratios["prefill"], (cpu["prefill_tok_s"] as? Double).map { $0 / 100 }), "\(ratios)")
+        let bandwidth = try #require(json["bandwidth"] as? [String: Double])
+        #expect((bandwidth["read_gb_s"] ?? 0) > 0 && (bandwidth["decode_limit_tok_s"] ?? 0) > 0)
+        // Warm-up and one counted round, each: tg, pp, and the one-token startup run.
+        let calls = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        #expect(calls.count == 6, "\(calls)")
+        #expect(calls.first?.contains("-p 0 -n 4") == true && calls.contains { $0.contains("-p 8,16 -n 0") }, "\(calls)")
+        withExtendedLifetime(scratch) {}
+    }
+
     @Test func tableOnStdout() throws {
         let run = try VeerProcess.run(["bench", "generate", "--backend", "cpu"] + Self.tiny)
         #expect(run.status == 0, "stderr: \(run.stderr)")
@@ -83,6 +124,9 @@ struct BenchGenerateCLITests {
         (["--ctx-size", "16", "--prompt-lengths", "8,16"], "--ctx-size 16 cannot hold"),
         (["--rounds", "0"], "--rounds must be at least 1"),
         (["--precision", "f8"], "--precision f8"),
+        (["--compare", "vllm"], "--compare vllm: the one engine Veer compares with is llama.cpp"),
+        (["--llama-bench", "/bin/true"], "--llama-bench needs --compare llama.cpp"),
+        (["--compare", "llama.cpp", "--llama-bench", "/nonexistent/llama-bench"], "/nonexistent/llama-bench"),
         (["--scaling", "--scaling-lengths", "128"], "--scaling-lengths 128: expected at least two"),
         (["--scaling", "--plot", "/nonexistent/dir/plot.svg"], "--plot /nonexistent/dir/plot.svg: the folder /nonexistent/dir does not exist"),
     ])
