@@ -12,6 +12,9 @@ final class LlamaCppComparison {
     let veerStartup: [String]
     private var samples: [String: [Double]] = [:]
     private var build = ""
+    /// The largest peak resident memory of the llama-bench processes, read before the first `veer` child runs (the
+    /// kernel keeps one maximum over all waited-for children).
+    private var peakMegabytes: Double?
 
     init(bench: LlamaCppBench, model: String, threads: Int, plan: GenerateBenchmarkPlan, veerStartup: [String]) {
         self.bench = bench
@@ -29,6 +32,7 @@ final class LlamaCppComparison {
         let llamaStartup = try Self.wallMilliseconds {
             _ = try bench.run(model: model, threads: threads, prompts: [1], generate: 0, repetitions: 1)
         }
+        if peakMegabytes == nil { peakMegabytes = PeakMemory.childrenMegabytes() }
         let veerStartupMs = try Self.wallMilliseconds { try Self.runSelf(veerStartup) }
         guard counted else { return }
         func add(_ key: String, _ test: String, from results: [LlamaCppResult]) throws {
@@ -45,12 +49,13 @@ final class LlamaCppComparison {
         samples["veer_startup_ms", default: []].append(veerStartupMs)
     }
 
-    /// llama.cpp's figures: medians of the counted rounds; its peak memory is the largest of its processes'.
+    /// llama.cpp's figures: medians of the counted rounds; its peak memory is the largest of its processes' in the
+    /// first round (each round runs the same tests).
     func figures() -> LlamaCppFigures {
         LlamaCppFigures(prefill_tok_s: median(samples["prefill_tok_s"] ?? []), pp512_tok_s: median(samples["pp512_tok_s"] ?? []),
                         decode_tok_s: median(samples["decode_tok_s"] ?? []), startup_ms: median(samples["startup_ms"] ?? []),
                         veer_startup_ms: median(samples["veer_startup_ms"] ?? []),
-                        peak_rss_mb: PeakMemory.childrenMegabytes(), threads: threads, build_commit: build,
+                        peak_rss_mb: peakMegabytes ?? 0, threads: threads, build_commit: build,
                         executable: bench.executable.path, package: LlamaCppBench.pinnedPackage, samples: samples)
     }
 
