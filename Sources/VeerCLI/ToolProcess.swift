@@ -64,7 +64,13 @@ struct ToolProcess {
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid = pid_t()
+        // Also unblock everything on this thread for the spawn (restored after): a child that starts with the
+        // spawning thread's mask then has none blocked either. Under the parallel test suite the attribute alone
+        // left some children with the Dispatch thread's mask; which path glibc took there is not known.
+        var previous = sigset_t()
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
         let spawned = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
         guard spawned == 0 else { throw ToolProcessError.cannotStart(executable.path, String(cString: strerror(spawned))) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 {
