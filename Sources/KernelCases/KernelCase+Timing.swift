@@ -9,12 +9,7 @@ public struct CaseTiming: Sendable {
     /// "device" (the backend's own clock) or "wall".
     public var clock: String
 
-    public var medianMs: Double {
-        let sorted = samplesMs.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-    }
+    public var medianMs: Double { median(samplesMs) }
 
     /// `warmup` untimed launches (pipeline creation, JIT, first-touch page faults), then up to `iterations` timed
     /// ones, stopping early once `budgetSeconds` is spent and at least `minimumIterations` were taken.
@@ -44,4 +39,13 @@ public struct CaseTiming: Sendable {
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
     var milliseconds: Double { seconds * 1e3 }
+}
+
+/// The median of timing samples: the middle value, or the mean of the two middle ones for an even count; NaN for
+/// none. Every benchmark in the project reports it.
+public func median(_ samples: [Double]) -> Double {
+    let sorted = samples.sorted()
+    guard !sorted.isEmpty else { return .nan }
+    let mid = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }

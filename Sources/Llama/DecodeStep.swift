@@ -35,15 +35,7 @@ public final class DecodeStep<B: ComputeBackend> {
         self.selection = selection
         replay = try model.backend.record { [model] in
             try model.encode(rows: rows, logitRows: logitRows, steering: steering, observer: nil)
-            let vocab = model.config.vocab, logits = model.state.logits
-            switch selection {
-            case .argmax(let ids)?:
-                try model.backend.argmax(ArgmaxOp(rows: rows, width: vocab), x: logits, ids: ids)
-            case .topk(let ids, let values, let k)?:
-                try model.backend.topk(TopKOp(rows: rows, width: vocab, k: k), x: logits, ids: ids, values: values)
-            case nil:
-                break
-            }
+            try selection?.issue(on: model.backend, logits: model.state.logits, rows: rows, vocab: model.config.vocab)
         }
     }
 
@@ -66,4 +58,14 @@ public final class DecodeStep<B: ComputeBackend> {
 public enum DecodeSelection<Buffer> {
     case argmax(ids: Buffer)
     case topk(ids: Buffer, values: Buffer, k: Int)
+
+    /// Issues the selection's op on `logits`, f32 [rows, vocab].
+    func issue<B: ComputeBackend>(on backend: B, logits: Buffer, rows: Int, vocab: Int) throws where B.Buffer == Buffer {
+        switch self {
+        case let .argmax(ids):
+            try backend.argmax(ArgmaxOp(rows: rows, width: vocab), x: logits, ids: ids)
+        case let .topk(ids, values, k):
+            try backend.topk(TopKOp(rows: rows, width: vocab, k: k), x: logits, ids: ids, values: values)
+        }
+    }
 }

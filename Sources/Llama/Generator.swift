@@ -112,7 +112,7 @@ public final class Generator<B: ComputeBackend> {
         result.prefillSeconds = Date().timeIntervalSince(start)
 
         // Every later token runs the same recorded step: one slot, one row.
-        let step = try DecodeStep(model: model, slots: [0], steering: steering, selection: recordedSelection(sampler.settings))
+        let step = try DecodeStep(model: model, slots: [0], steering: steering, selection: selection(sampler.settings))
         let rewrite = steering?.rewritesNewestUnsteered == true
             ? try DecodeStep(model: model, slots: [0], steering: nil, computesLogits: false) : nil
         let decodeStart = Date()
@@ -140,31 +140,31 @@ public final class Generator<B: ComputeBackend> {
         return try profiler.step(phase, body)
     }
 
-    /// Picks the next token from the logits of the last forward pass (row 0), `pass`. The pass checked its logits'
-    /// health, which comes back with the selection; degenerate logits throw `DegenerateOutput` (after a per-block
-    /// re-run of `pass`, built only then) before any token is picked from them.
-    /// The selection the decode step records: argmax when greedy without a penalty, else the top-k candidates for
-    /// the largest k the settings can ask for (`select` reads the first k it needs: they are the top k).
-    private func recordedSelection(_ settings: SamplerSettings) -> DecodeSelection<B.Buffer> {
+    /// The selection every pass of a generation makes: argmax when greedy without a penalty, else the top-k
+    /// candidates for the largest k the settings can ask for (`select` reads the first k it needs: they are the top k).
+    /// The decode step records it; the prompt's last pass issues it itself.
+    private func selection(_ settings: SamplerSettings) -> DecodeSelection<B.Buffer> {
         if settings.isGreedy, settings.repetitionPenalty == 1 { return .argmax(ids: ids) }
         return .topk(ids: ids, values: values,
                      k: settings.candidateCount(penalized: settings.penaltyWindow, vocab: model.config.vocab))
     }
 
-    /// `selected`: the pass already made `recordedSelection`'s selection (a decode step recorded with it).
+    /// Picks the next token from the logits of the last forward pass (row 0), `pass`. The pass checked its logits'
+    /// health, which comes back with the selection; degenerate logits throw `DegenerateOutput` (after a per-block
+    /// re-run of `pass`, built only then) before any token is picked from them. `selected`: the pass already made
+    /// the selection (a decode step recorded with it).
     private func select(_ sampler: inout Sampler, history: [Int32], steering: ForwardSteering<B.Buffer>?,
                         selected: Bool = false, pass: @autoclosure () -> ForwardBatch) throws -> Int32 {
-        let backend = model.backend, vocab = model.config.vocab
-        let settings = sampler.settings
-        if settings.isGreedy, settings.repetitionPenalty == 1 {
-            if !selected { try backend.argmax(ArgmaxOp(rows: 1, width: vocab), x: model.state.logits, ids: ids) }
+        let backend = model.backend, settings = sampler.settings
+        let choice = selection(settings)
+        if !selected { try choice.issue(on: backend, logits: model.state.logits, rows: 1, vocab: model.config.vocab) }
+        if case .argmax = choice {
             let id: [Int32] = try backend.read(ids, count: 1)
             try model.checkLogits(rows: 1, of: pass(), steering: steering)
             return id[0]
         }
         let recent = history.suffix(settings.penaltyWindow)
-        let k = settings.candidateCount(penalized: Set(recent).count, vocab: vocab)
-        if !selected { try backend.topk(TopKOp(rows: 1, width: vocab, k: k), x: model.state.logits, ids: ids, values: values) }
+        let k = settings.candidateCount(penalized: Set(recent).count, vocab: model.config.vocab)
         let topIds: [Int32] = try backend.read(ids, count: k)
         let topValues: [Float] = try backend.read(values, count: k)
         try model.checkLogits(rows: 1, of: pass(), steering: steering)

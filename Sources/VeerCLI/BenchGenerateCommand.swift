@@ -149,11 +149,12 @@ struct BenchGenerateCommand: ParsableCommand {
             rounds.append(("vulkan", bench.round, bench.figures, bench.scaling))
         }
         let llama = try compare.map { _ in
-            LlamaCppComparison(bench: try LlamaCppBench.locate(explicit: llamaBench, log: Console.note), model: path.path,
-                               threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, plan: plan,
-                               veerStartup: ["generate", "-m", path.path, "--backend", "cpu", "--precision", precision,
-                                             "-t", String(threads ?? ProcessInfo.processInfo.activeProcessorCount),
-                                             "-n", "1", "--temp", "0", "Hello"])
+            // The same threads as Veer's CPU backend: --threads, else every core.
+            let llamaThreads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+            return LlamaCppComparison(bench: try LlamaCppBench.locate(explicit: llamaBench, log: Console.note), model: path.path,
+                                      threads: llamaThreads, plan: plan,
+                                      veerStartup: ["generate", "-m", path.path, "--backend", "cpu", "--precision", precision,
+                                                    "-t", String(llamaThreads), "-n", "1", "--temp", "0", "Hello"])
         }
         // Rounds alternate the backends and llama.cpp, so a drift in the machine's speed touches all of them alike.
         for round in 0...plan.rounds {

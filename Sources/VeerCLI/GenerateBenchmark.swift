@@ -1,3 +1,4 @@
+import KernelCases
 import Foundation
 import GGUF
 import Kernels
@@ -99,13 +100,14 @@ final class GenerateBenchmark<B: ComputeBackend> {
         self.addBOS = addBOS
     }
 
-    /// Loads the model file, its tokenizer and the model on the backend, timed.
-    private func load() throws -> (model: LlamaModel<B>, tokenizer: Tokenizer, milliseconds: Double) {
+    /// Loads the model file, its tokenizer and the model on the backend, timed. Defaults: the plan's context, and rows
+    /// for the longest prompt in one pass.
+    private func load(contextSize: Int? = nil, maxRows: Int? = nil) throws -> (model: LlamaModel<B>, tokenizer: Tokenizer, milliseconds: Double) {
         let start = DispatchTime.now().uptimeNanoseconds
         let file = try GGUFFile(path: path.path)
         let tokenizer = try Tokenizer(metadata: file.metadata)
-        let model = try LlamaModel(source: file, backend: backend, contextSize: plan.contextSize,
-                                   maxRows: plan.promptLengths.max()!, maxLogitRows: 1)
+        let model = try LlamaModel(source: file, backend: backend, contextSize: contextSize ?? plan.contextSize,
+                                   maxRows: maxRows ?? plan.promptLengths.max()!, maxLogitRows: 1)
         return (model, tokenizer, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
     }
 
@@ -160,6 +162,9 @@ final class GenerateBenchmark<B: ComputeBackend> {
 
     /// Time against length (`--scaling`), on a model of its own sized for the longest length.
     func scaling(lengths: [Int]) throws -> ScalingFigures {
-        try ScalingBenchmark.measure(backend: backend, path: path, addBOS: addBOS, lengths: lengths, decodeTokens: 16)
+        let decodeTokens = 16
+        let (model, tokenizer, _) = try load(contextSize: lengths.max()! + decodeTokens + 1, maxRows: 512)
+        return try ScalingBenchmark.measure(model: model, tokenizer: tokenizer, addBOS: addBOS, lengths: lengths,
+                                            decodeTokens: decodeTokens)
     }
 }

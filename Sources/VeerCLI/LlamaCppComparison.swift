@@ -1,3 +1,4 @@
+import KernelCases
 import Foundation
 import KernelsCPU
 

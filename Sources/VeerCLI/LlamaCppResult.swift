@@ -1,3 +1,4 @@
+import KernelCases
 import Foundation
 
 /// One test of a llama-bench run (`-o json` prints an array with one object per test).
@@ -11,12 +12,7 @@ struct LlamaCppResult: Codable, Equatable {
     var buildCommit: String
 
     /// The median of `tokensPerSecond` (the figure Veer's own runs report).
-    var medianTokensPerSecond: Double {
-        let sorted = tokensPerSecond.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
+    var medianTokensPerSecond: Double { median(tokensPerSecond) }
 
     /// llama-bench's test name for a prompt length, a generated length and a context depth (its `test` column).
     static func testName(prompt: Int, generate: Int, depth: Int) -> String {

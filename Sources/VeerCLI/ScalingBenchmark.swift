@@ -1,5 +1,4 @@
 import Foundation
-import GGUF
 import Kernels
 import Llama
 import Tokenizers
@@ -23,12 +22,9 @@ struct ScalingFigures: Encodable {
 enum ScalingBenchmark {
     static let defaultLengths = [128, 256, 512, 1024, 2048, 4096]
 
-    static func measure<B: ComputeBackend>(backend: B, path: URL, addBOS: Bool, lengths: [Int], decodeTokens: Int)
-        throws -> ScalingFigures {
-        let file = try GGUFFile(path: path.path)
-        let tokenizer = try Tokenizer(metadata: file.metadata)
-        let model = try LlamaModel(source: file, backend: backend, contextSize: lengths.max()! + decodeTokens + 1,
-                                   maxRows: 512, maxLogitRows: 1)
+    /// `model` must hold the longest length plus `decodeTokens` + 1 positions.
+    static func measure<B: ComputeBackend>(model: LlamaModel<B>, tokenizer: Tokenizer, addBOS: Bool, lengths: [Int],
+                                           decodeTokens: Int) throws -> ScalingFigures {
         let generator = try Generator(model: model)
         var prefill: [Double] = [], decode: [Double] = []
         // One warm-up at the shortest length, so the first point does not carry first-touch costs.

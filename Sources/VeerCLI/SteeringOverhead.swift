@@ -1,3 +1,4 @@
+import KernelCases
 import Kernels
 import Llama
 import Steering
@@ -56,9 +57,4 @@ enum SteeringOverhead {
                 extra_ms_per_token: medians[i] - medians[0])
         }
     }
-}
-
-/// The middle value of the samples (the upper middle for an even count); 0 for none.
-func median(_ samples: [Double]) -> Double {
-    samples.isEmpty ? 0 : samples.sorted()[samples.count / 2]
 }
