@@ -69,7 +69,13 @@ struct ToolProcess {
         // left some children with the Dispatch thread's mask; which path glibc took there is not known.
         var previous = sigset_t()
         pthread_sigmask(SIG_SETMASK, &none, &previous)
-        let spawned = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
+        // ETXTBSY: a script written a moment ago may still be open for writing in a child another thread is
+        // forking; that clears within milliseconds, so try again a few times.
+        var spawned = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
+        for _ in 0..<20 where spawned == ETXTBSY {
+            usleep(10_000)
+            spawned = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
+        }
         pthread_sigmask(SIG_SETMASK, &previous, nil)
         guard spawned == 0 else { throw ToolProcessError.cannotStart(executable.path, String(cString: strerror(spawned))) }
         var status: Int32 = 0
