@@ -2,7 +2,7 @@ import CPUQuantDot
 import Kernels
 
 /// y[rows, n] = x[rows, k] · Wᵀ in `Precision.q8`: x's rows are quantized once into scratch, then output columns
-/// are split over the pool in `MatmulKernel`'s fixed chunks. Each output is computed whole by one C call in an
+/// are split over the pool in `MatmulKernel`'s chunks. Each output is computed whole by one C call in an
 /// order that depends on k only, so a row gives the same bits alone, in any batch and on any number of threads.
 enum Q8MatmulKernel {
     /// scratch: at least `scratchFloats(rows:k:)` floats.
@@ -15,7 +15,7 @@ enum Q8MatmulKernel {
         veer_q8_quantize_rows(x, Int32(rows), Int32(k), q, d, s)
         let work = rows * n * k
         let minimumColumns = work < 1 << 16 ? n : 1
-        pool.forEachRange(count: n, itemsPerChunk: MatmulKernel<Q8_0Weights>.columnsPerChunk(n: n),
+        pool.forEachRange(count: n, itemsPerChunk: MatmulKernel<Q8_0Weights>.columnsPerChunk(n: n, threads: pool.threads),
                           minimumItems: minimumColumns) { columns, _ in
             veer_q8_matmul(type, weights, rowBytes, Int32(k), Int32(columns.lowerBound), Int32(columns.upperBound),
                            Int32(rows), q, d, s, y, n)
