@@ -103,7 +103,8 @@ extension LlamaWeights {
         let q = try source.tensor(prefix + "attn_q.weight", shape: [c.width, c.qWidth])
         let k = try source.tensor(prefix + "attn_k.weight", shape: [c.width, c.kvWidth])
         let v = try source.tensor(prefix + "attn_v.weight", shape: [c.width, c.kvWidth])
-        if let fused = try stack([q, k, v], label: prefix + "attn_qkv.weight", backend: backend, bytes: &bytes) {
+        if let fused = try stack([q, k, v], label: prefix + "attn_qkv.weight", backend: backend, source: source,
+                                   bytes: &bytes) {
             return .fused(fused, q.type)
         }
         return .separate(q: try borrow(q, source, backend, &bytes), qType: q.type, k: try borrow(k, source, backend, &bytes),
@@ -115,19 +116,26 @@ extension LlamaWeights {
                                            bytes: inout Int) throws -> GateUpWeights<B.Buffer> where B.Buffer == Buffer {
         let gate = try source.tensor(prefix + "ffn_gate.weight", shape: [c.width, c.ffWidth])
         let up = try source.tensor(prefix + "ffn_up.weight", shape: [c.width, c.ffWidth])
-        if let fused = try stack([gate, up], label: prefix + "ffn_gate_up.weight", backend: backend, bytes: &bytes) {
+        if let fused = try stack([gate, up], label: prefix + "ffn_gate_up.weight", backend: backend,
+                                   source: source, bytes: &bytes) {
             return .fused(fused, gate.type)
         }
         return .separate(gate: try borrow(gate, source, backend, &bytes), gateType: gate.type,
                          up: try borrow(up, source, backend, &bytes), upType: up.type)
     }
 
-    /// The matrices' rows one after another in a new buffer (a copy: the tensors are not adjacent in the file), or
-    /// nil when their formats differ.
-    static func stack<B: ComputeBackend>(_ tensors: [StoredTensor], label: String, backend: B, bytes: inout Int)
-        throws -> B.Buffer? where B.Buffer == Buffer {
+    /// The matrices' rows one after another, or nil when their formats differ. Tensors that already lie back to back
+    /// in the file (ffn_gate then ffn_up, as llama.cpp's converter writes them) become one weight buffer over the
+    /// file's bytes, used in place on the CPU; others are copied into a new buffer (attn_q, k and v are not adjacent).
+    static func stack<B: ComputeBackend>(_ tensors: [StoredTensor], label: String, backend: B, source: ModelSource,
+                                         bytes: inout Int) throws -> B.Buffer? where B.Buffer == Buffer {
         guard Set(tensors.map(\.type)).count == 1 else { return nil }
         let total = tensors.reduce(0) { $0 + $1.bytes.count }
+        if let first = tensors.first?.bytes.baseAddress, adjacent(tensors) {
+            bytes += total
+            return try backend.makeWeightBuffer(UnsafeRawBufferPointer(start: first, count: total), owner: source,
+                                                label: label)
+        }
         let buffer = try backend.makeBuffer(byteCount: total, label: label)
         var offset = 0
         for t in tensors {
@@ -136,6 +144,14 @@ extension LlamaWeights {
         }
         bytes += total
         return buffer
+    }
+
+    /// Whether each tensor's bytes start where the previous one's end.
+    static func adjacent(_ tensors: [StoredTensor]) -> Bool {
+        zip(tensors, tensors.dropFirst()).allSatisfy { previous, next in
+            guard let end = previous.bytes.baseAddress, let start = next.bytes.baseAddress else { return false }
+            return end + previous.bytes.count == start
+        }
     }
 
     /// One tensor as a weight buffer (in place where the backend can).
