@@ -1,8 +1,8 @@
 import Kernels
 
 extension Reference {
-    /// One activation row rounded as `Precision.q8` specifies (llama.cpp's quantize_row_q8_1): per block of 32,
-    /// d = amax/127 (f32), q = round(x · (1/d)) with ties away from zero (0 when d = 0), s = d·Σq; d and s are then
+    /// One activation row rounded as `Precision.q8` specifies (llama.cpp's x86 quantize_row_q8_1): per block of 32,
+    /// d = amax/127 (f32), q = round(x · (127/amax)) with ties to even (0 when amax = 0), s = d·Σq; d and s are then
     /// rounded to f16.
     public struct Q8Row: Sendable {
         public var q: [Int8]
@@ -18,8 +18,8 @@ extension Reference {
             let block = values[start ..< start + 32]
             let amax = block.reduce(Float(0)) { max($0, abs($1)) }
             let scale = amax / 127
-            let inverse: Float = scale != 0 ? 1 / scale : 0
-            let q = block.map { Int8(($0 * inverse).rounded(.toNearestOrAwayFromZero)) }
+            let inverse: Float = amax != 0 ? 127 / amax : 0
+            let q = block.map { Int8(($0 * inverse).rounded(.toNearestOrEven)) }
             let sum = q.reduce(0) { $0 + Int($1) }
             row.q += q
             row.d.append(halfToFloat(floatToHalf(scale)))

@@ -10,16 +10,18 @@ public enum ModelTolerance {
 
     /// `Precision.q8` top-20 logits against llama.cpp's own Q4_1 path (its CPU matmuls round activations to Q8_1 /
     /// Q8_0 as q8 does). The design asked for 0.1; measured (release, avx512-vnni, identical bits on every variant):
-    /// 0.19 (P3) to 0.56 (P6), while llama.cpp's F32 and Q4_1 flavours differ by up to 0.85. Hidden states show q8
-    /// 20x closer to the Q4_1 flavour than to F32 after layer 0's attention (relative l2 5.6e-5 vs 1.1e-3) but only
-    /// 3x after its FFN (8.9e-4): an unexplained difference from llama.cpp remains, so this bound is the measured
-    /// worst plus a small margin (a regression guard), not the design's target.
-    public static let top20VersusLlamaCppQ8: Float = 0.6
+    /// 0.12 (P5) to 0.73 (P6), while llama.cpp's F32 and Q4_1 flavours differ by up to 0.85. Not a bug of one op:
+    /// with the quantizer of llama.cpp's x86 code (127/amax, ties to even) the residual stream of P1 agrees with
+    /// llama.cpp's (dumped through its eval callback, F32 K/V) to 2e-7 relative through block 5; then one activation
+    /// that differs in its last bit (float sums in another order) rounds to the neighbouring 8-bit step, and such
+    /// flips compound to 2-3% by block 29. Only a bit-exact copy of every ggml f32 op would stay within 0.1, so this
+    /// bound is the measured worst plus a margin (a regression guard), not the design's target.
+    public static let top20VersusLlamaCppQ8: Float = 0.85
 
     /// Free-running q8 greedy decoding may leave llama.cpp's Q4_1 tokens only where the golden top-1 margin is below
-    /// this; comparison stops there. Measured divergences: P1 step 5 (margin 0.034), P2 step 6 (0.029), P4 step 6
-    /// (0.005), P6 step 0 (0.245, the difference described above); P3 and P5 follow all 32 tokens.
-    public static let q8GreedyNearTieMargin = 0.25
+    /// this; comparison stops there. Measured divergences: P1 step 5 (margin 0.034), P2 step 6 (0.029), P3 step 0
+    /// (0.012), P4 step 6 (0.005), P6 step 0 (0.245, the compounding described above); P5 follows all 32 tokens.
+    public static let q8GreedyNearTieMargin = 0.3
 
     /// CPU against Vulkan logits, every position, plain and steered: the same f32 weights with other reduction orders.
     /// Measured (release, lavapipe): 1.43e-4 on steered logits at every position, 1.1e-4 through `veer parity`.

@@ -48,7 +48,7 @@ import Testing
         var rng = SeededRandom(seed: 4242)
         var x = rng.floats(4 * 576, scale: 5)
         x.replaceSubrange(32 ..< 64, with: [Float](repeating: 0, count: 32))   // a block of zeros: d = 0, q = 0
-        x[101] = -127; x[100] = 0.5        // block 3: amax 127 gives d = 1, so 0.5 is a tie, rounded away from zero
+        x[101] = -127; x[100] = 0.5; x[99] = 1.5   // block 3: amax 127 gives d = 1, so 0.5 and 1.5 are ties, rounded to even
         let got = QuantDot.quantize(x, rows: 4, k: 576)
         var want = Reference.Q8Row(q: [], d: [], s: [])
         for r in 0..<4 {
@@ -59,7 +59,7 @@ import Testing
         #expect(bits(got.d) == bits(want.d))
         #expect(bits(got.s) == bits(want.s))
         #expect(got.d[1] == 0 && got.q[32..<64].allSatisfy { $0 == 0 })
-        #expect(got.d[3] == 1 && got.q[100] == 1 && got.q[101] == -127)
+        #expect(got.d[3] == 1 && got.q[100] == 0 && got.q[99] == 2 && got.q[101] == -127)
     }
 
     @Test func nameSaysPrecisionAndVariant() {

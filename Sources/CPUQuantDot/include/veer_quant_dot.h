@@ -32,7 +32,7 @@ typedef enum {
 } veer_q8_variant;
 
 /// Quantizes `rows` rows of x [rows, k] (k a multiple of 32) to q [rows, k] int8, d [rows, k/32] and
-/// s [rows, k/32]: per block d = amax/127, q = roundf(x · (1/d)) (0 when d = 0), s = d·Σq; d and s are rounded to
+/// s [rows, k/32]: per block d = amax/127, q = x · (127/amax) rounded to nearest, ties to even (0 when amax = 0), s = d·Σq; d and s are rounded to
 /// f16 and stored as their f32 values.
 void veer_q8_quantize_rows(const float *x, int rows, int k, int8_t *q, float *d, float *s);
 
