@@ -7,7 +7,9 @@
 /// computed the same way, so a value gives the same bits wherever it sits in a vector or a batch.
 @inline(__always)
 func exp16(_ input: SIMD16<Float>) -> SIMD16<Float> {
-    let x0 = input.clamped(lowerBound: SIMD16(repeating: -87.33654), upperBound: SIMD16(repeating: 88.72283))
+    // pointwiseMin/Max compile to two vector instructions; `clamped` compiled to about 200 scalar ones, which made
+    // SwiGLU cost 6 ns per element. The same values for every input but NaN, which the last line restores anyway.
+    let x0 = pointwiseMax(pointwiseMin(input, SIMD16(repeating: 88.72283)), SIMD16(repeating: -87.33654))
     // Round to nearest through the float adder: adding 1.5·2^23 leaves n in the low mantissa bits.
     let magic = SIMD16<Float>(repeating: 12_582_912)
     let shifted = x0 * 1.442_695_04 + magic
