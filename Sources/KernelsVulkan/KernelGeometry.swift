@@ -20,8 +20,14 @@ struct KernelGeometry {
     let rowGroup: Int
     /// Element-wise kernels (embed, rope, swiglu, kv_store).
     let elementGroup: Int
-    /// Attention: positions scored per chunk, also its reduction width.
+    /// Attention: positions scored per chunk, also its reduction width (Shaders/attention.comp).
     let attentionGroup: Int
+    /// Whether attention runs Shaders/attention_serial.comp (one invocation per row and head, no barriers; its own
+    /// summation order) instead of attention.comp. CPU implementations: a 128-token prefill's attention ran 10x
+    /// faster on lavapipe.
+    let serialAttention: Bool
+    /// Invocations per workgroup of attention_serial.comp: one 256-bit SIMD row of lavapipe.
+    let serialAttentionGroup = 8
     /// The most workgroups per grid axis.
     let maxGroups: [Int]
     /// minStorageBufferOffsetAlignment: split weights are bound from aligned offsets (BindingRuns).
@@ -30,12 +36,13 @@ struct KernelGeometry {
     /// `matmulLanes`, `matmulColumnsPerLane` and `prefillMatmul` override the defaults for the device type (tests,
     /// VEER_VK_PREFILL_MATMUL).
     init(limits: DeviceLimits, type: DeviceType, matmulLanes: Int? = nil, matmulColumnsPerLane: Int? = nil,
-         prefillMatmul: PrefillMatmulKernel? = nil) {
+         prefillMatmul: PrefillMatmulKernel? = nil, serialAttention: Bool? = nil) {
         self.matmulLanes = matmulLanes ?? (type == .cpu ? 1 : 32)
         self.matmulColumnsPerLane = matmulColumnsPerLane ?? (type == .cpu ? 4 : 1)
         // lavapipe, prefill of 128 tokens at SmolLM2-135M's Q4_1 shapes: tiled 1.4-2.5x faster than rows8; staged
         // 3x slower (its barriers). GPUs keep rows8 until tiled and staged are measured on one.
         prefillMatmulKernel = prefillMatmul ?? (type == .cpu ? .tiled : .rows8)
+        self.serialAttention = serialAttention ?? (type == .cpu)
         // Powers of two (the reduction trees need them), within the 256 invocations every target device allows.
         let cap = Self.powerOfTwo(atMost: min(256, limits.maxWorkgroupInvocations, limits.maxWorkgroupSize[0]))
         rowGroup = cap

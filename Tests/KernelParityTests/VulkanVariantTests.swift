@@ -82,12 +82,30 @@ struct VulkanVariantTests {
         }
     }
 
-    @Test("CPU devices prefill with the tiled kernel, GPUs with rows8, unless the options name one")
+    /// attention.comp (GPUs) and attention_serial.comp (CPU implementations), whatever the device.
+    @Test("each attention kernel matches the reference and gives a row the same bits alone or in a batch",
+          arguments: [false, true])
+    func attentionKernels(serial: Bool) throws {
+        let backend = VulkanBackend(context: try VulkanContext.make(VulkanVariants.options()), matmulLanes: nil,
+                                    serialAttention: serial)
+        #expect(backend.geometry.serialAttention == serial)
+        try ValidatedVulkan.withValidation(of: backend) {
+            for kernelCase in KernelCatalog.small where kernelCase is AttentionCase {
+                expectPassed(try kernelCase.validate(on: backend, reference: ReferenceBackend()),
+                             backend: "vulkan, serial attention \(serial)")
+            }
+            try BatchInvariance.attention(backend)
+        }
+    }
+
+    @Test("CPU devices prefill with the tiled kernel and serial attention, GPUs with rows8 and attention.comp, unless the options name a prefill kernel")
     func prefillKernelChoice() throws {
         var options = try VulkanVariants.options()
         options.prefillMatmul = nil
         let byDevice = VulkanBackend(context: try VulkanContext.make(options))
-        #expect(byDevice.geometry.prefillMatmulKernel == (byDevice.device.info.type == .cpu ? .tiled : .rows8))
+        let cpu = byDevice.device.info.type == .cpu
+        #expect(byDevice.geometry.prefillMatmulKernel == (cpu ? .tiled : .rows8))
+        #expect(byDevice.geometry.serialAttention == cpu)
         options.prefillMatmul = .staged
         #expect(VulkanBackend(context: try VulkanContext.make(options)).geometry.prefillMatmulKernel == .staged)
     }
