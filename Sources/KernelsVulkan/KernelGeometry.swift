@@ -14,8 +14,10 @@ struct KernelGeometry {
     /// implementations loads are the bottleneck; on GPUs one column per lane group keeps registers free.
     let matmulColumnsPerLane: Int
     var matmulColumnsPerGroup: Int { matmulGroup / matmulLanes * matmulColumnsPerLane }
-    /// The kernel for matmuls of more than one row (`PrefillMatmulKernel`); its shape is `prefillMatmul`.
-    let prefillMatmulKernel: PrefillMatmulKernel
+    /// The kernel for matmuls of more than one row named by the options or a test; nil: the device's default for
+    /// the weight type (`prefillMatmulKernel(for:)`).
+    let prefillMatmulOverride: PrefillMatmulKernel?
+    let deviceType: DeviceType
     /// Row reductions (rmsnorm, softmax, argmax, topk, token_logprobs, residual_steer): one workgroup per row.
     let rowGroup: Int
     /// Element-wise kernels (embed, rope, swiglu, kv_store).
@@ -39,9 +41,8 @@ struct KernelGeometry {
          prefillMatmul: PrefillMatmulKernel? = nil, serialAttention: Bool? = nil) {
         self.matmulLanes = matmulLanes ?? (type == .cpu ? 1 : 32)
         self.matmulColumnsPerLane = matmulColumnsPerLane ?? (type == .cpu ? 4 : 1)
-        // lavapipe, prefill of 128 tokens at SmolLM2-135M's Q4_1 shapes: tiled 1.4-2.5x faster than rows8; staged
-        // 3x slower (its barriers). GPUs keep rows8 until tiled and staged are measured on one.
-        prefillMatmulKernel = prefillMatmul ?? (type == .cpu ? .tiled : .rows8)
+        prefillMatmulOverride = prefillMatmul
+        deviceType = type
         self.serialAttention = serialAttention ?? (type == .cpu)
         // Powers of two (the reduction trees need them), within the 256 invocations every target device allows.
         let cap = Self.powerOfTwo(atMost: min(256, limits.maxWorkgroupInvocations, limits.maxWorkgroupSize[0]))
@@ -52,9 +53,19 @@ struct KernelGeometry {
         bindingAlignment = max(4, limits.minStorageBufferOffsetAlignment)
     }
 
-    /// The prefill kernel's variant prefix, workgroup shape and specialization constants.
-    var prefillMatmul: PrefillMatmulShape {
-        switch prefillMatmulKernel {
+    /// The kernel for prefill matmuls with `type` weights. lavapipe (`veer bench kernels`, 64x576x1536): tiled
+    /// 1.2-1.3x faster than rows8 for f32, q8_0, q4_0 and q4_1, 1.1-1.3x slower for f16; at the 128-token prefill
+    /// shapes of SmolLM2-135M (q4_1) 1.4-2.5x faster; staged 2.5-3x slower than both (its barriers). GPUs keep rows8
+    /// until tiled and staged are measured on one.
+    func prefillMatmulKernel(for type: DType) -> PrefillMatmulKernel {
+        if let prefillMatmulOverride { return prefillMatmulOverride }
+        guard deviceType == .cpu else { return .rows8 }
+        return type == .f16 ? .rows8 : .tiled
+    }
+
+    /// The prefill kernel's variant prefix, workgroup shape and specialization constants for `type` weights.
+    func prefillMatmul(for type: DType) -> PrefillMatmulShape {
+        switch prefillMatmulKernel(for: type) {
         case .rows8:
             return PrefillMatmulShape(variantPrefix: "matmul_", rowsPerGroup: 8, columnsPerGroup: matmulColumnsPerGroup,
                                       specialization: matmulSpecialization)

@@ -12,7 +12,7 @@ extension VulkanBackend {
         let shape = op.rows == 1
             ? PrefillMatmulShape(variantPrefix: "matvec_", rowsPerGroup: 1, columnsPerGroup: geometry.matmulColumnsPerGroup,
                                  specialization: geometry.matmulSpecialization)
-            : geometry.prefillMatmul
+            : geometry.prefillMatmul(for: op.weightType)
         let variant = reductionVariant(shape.variantPrefix + op.weightType.description)
         let rowBytes = op.weightType.rowBytes(op.k)
         let runs = try BindingRuns.split(

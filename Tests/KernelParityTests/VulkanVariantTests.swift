@@ -62,7 +62,7 @@ struct VulkanVariantTests {
         var results: [PrefillMatmulKernel: [Float]] = [:]
         for kernel in PrefillMatmulKernel.allCases {
             let backend = try VulkanVariants.backend(matmul: MatmulGeometry(lanes: lanes, columnsPerLane: 1, prefill: kernel))
-            #expect(backend.geometry.prefillMatmulKernel == kernel)
+            #expect(DType.allCases.allSatisfy { backend.geometry.prefillMatmulKernel(for: $0) == kernel })
             try ValidatedVulkan.withValidation(of: backend) {
                 var out: [Float] = []
                 for dtype in DType.allCases {
@@ -98,16 +98,19 @@ struct VulkanVariantTests {
         }
     }
 
-    @Test("CPU devices prefill with the tiled kernel and serial attention, GPUs with rows8 and attention.comp, unless the options name a prefill kernel")
+    @Test("CPU devices prefill with the tiled kernel (f16: rows8) and serial attention, GPUs with rows8 and attention.comp, unless the options name a prefill kernel")
     func prefillKernelChoice() throws {
         var options = try VulkanVariants.options()
         options.prefillMatmul = nil
         let byDevice = VulkanBackend(context: try VulkanContext.make(options))
         let cpu = byDevice.device.info.type == .cpu
-        #expect(byDevice.geometry.prefillMatmulKernel == (cpu ? .tiled : .rows8))
+        for dtype in DType.allCases {
+            #expect(byDevice.geometry.prefillMatmulKernel(for: dtype) == (cpu && dtype != .f16 ? .tiled : .rows8), "\(dtype)")
+        }
         #expect(byDevice.geometry.serialAttention == cpu)
         options.prefillMatmul = .staged
-        #expect(VulkanBackend(context: try VulkanContext.make(options)).geometry.prefillMatmulKernel == .staged)
+        let named = VulkanBackend(context: try VulkanContext.make(options))
+        #expect(DType.allCases.allSatisfy { named.geometry.prefillMatmulKernel(for: $0) == .staged })
     }
 
     /// The device cannot throw on a bad id, so the shader writes NaN for it; the other rows are the reference's.
