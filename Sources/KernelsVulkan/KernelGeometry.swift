@@ -54,13 +54,12 @@ struct KernelGeometry {
     }
 
     /// The kernel for prefill matmuls with `type` weights. lavapipe (`veer bench kernels`, 64x576x1536): tiled
-    /// 1.2-1.3x faster than rows8 for f32, q8_0, q4_0 and q4_1, 1.1-1.3x slower for f16; at the 128-token prefill
-    /// shapes of SmolLM2-135M (q4_1) 1.4-2.5x faster; staged 2.5-3x slower than both (its barriers). GPUs keep rows8
-    /// until tiled and staged are measured on one.
+    /// 1.2-1.8x faster than rows8 for q8_0, q4_0 and q4_1, but 1.1-1.2x slower for f32 and f16; at the 128-token
+    /// prefill shapes of SmolLM2-135M (q4_1) 1.4-2.5x faster; staged 2.5-3x slower than both (its barriers). GPUs
+    /// keep rows8 until tiled and staged are measured on one.
     func prefillMatmulKernel(for type: DType) -> PrefillMatmulKernel {
         if let prefillMatmulOverride { return prefillMatmulOverride }
-        guard deviceType == .cpu else { return .rows8 }
-        return type == .f16 ? .rows8 : .tiled
+        return deviceType == .cpu && type.isQuantized ? .tiled : .rows8
     }
 
     /// The prefill kernel's variant prefix, workgroup shape and specialization constants for `type` weights.

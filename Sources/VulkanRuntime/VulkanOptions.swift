@@ -7,9 +7,9 @@ public enum DeviceFeature: String, Sendable, CaseIterable {
 }
 
 /// The kernel that runs Vulkan matmuls of more than one row (prefill). Each computes every output element in the
-/// order of the matvec that decode uses, so the choice changes speed, never bits. Default: `tiled` on CPU
-/// implementations (lavapipe), where it measured fastest, except for f16 weights (`rows8`); `rows8` elsewhere until
-/// the others are measured on a GPU.
+/// order of the matvec that decode uses, so the choice changes speed, never bits. Default: `tiled` for quantized
+/// weights on CPU implementations (lavapipe), where it measured fastest; `rows8` for f32 and f16 weights there, and
+/// on GPUs until the others are measured on one.
 public enum PrefillMatmulKernel: String, Sendable, CaseIterable {
     /// Shaders/matmul.comp's multi-row variant: 8 rows per workgroup.
     case rows8

@@ -98,14 +98,14 @@ struct VulkanVariantTests {
         }
     }
 
-    @Test("CPU devices prefill with the tiled kernel (f16: rows8) and serial attention, GPUs with rows8 and attention.comp, unless the options name a prefill kernel")
+    @Test("CPU devices prefill with the tiled kernel (float weights: rows8) and serial attention, GPUs with rows8 and attention.comp, unless the options name a prefill kernel")
     func prefillKernelChoice() throws {
         var options = try VulkanVariants.options()
         options.prefillMatmul = nil
         let byDevice = VulkanBackend(context: try VulkanContext.make(options))
         let cpu = byDevice.device.info.type == .cpu
         for dtype in DType.allCases {
-            #expect(byDevice.geometry.prefillMatmulKernel(for: dtype) == (cpu && dtype != .f16 ? .tiled : .rows8), "\(dtype)")
+            #expect(byDevice.geometry.prefillMatmulKernel(for: dtype) == (cpu && dtype.isQuantized ? .tiled : .rows8), "\(dtype)")
         }
         #expect(byDevice.geometry.serialAttention == cpu)
         options.prefillMatmul = .staged
