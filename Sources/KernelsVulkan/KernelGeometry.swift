@@ -14,23 +14,36 @@ struct KernelGeometry {
     /// implementations loads are the bottleneck; on GPUs one column per lane group keeps registers free.
     let matmulColumnsPerLane: Int
     var matmulColumnsPerGroup: Int { matmulGroup / matmulLanes * matmulColumnsPerLane }
-    /// Rows per workgroup of the multi-row matmul variants (ROWS in Shaders/variants.txt).
-    let matmulRowsPerGroup = 8
+    /// The kernel for matmuls of more than one row named by the options or a test; nil: the device's default for
+    /// the weight type (`prefillMatmulKernel(for:)`).
+    let prefillMatmulOverride: PrefillMatmulKernel?
+    let deviceType: DeviceType
     /// Row reductions (rmsnorm, softmax, argmax, topk, token_logprobs, residual_steer): one workgroup per row.
     let rowGroup: Int
     /// Element-wise kernels (embed, rope, swiglu, kv_store).
     let elementGroup: Int
-    /// Attention: positions scored per chunk, also its reduction width.
+    /// Attention: positions scored per chunk, also its reduction width (Shaders/attention.comp).
     let attentionGroup: Int
+    /// Whether attention runs Shaders/attention_serial.comp (one invocation per row and head, no barriers; its own
+    /// summation order) instead of attention.comp. CPU implementations: a 128-token prefill's attention ran 10x
+    /// faster on lavapipe.
+    let serialAttention: Bool
+    /// Invocations per workgroup of attention_serial.comp: one 256-bit SIMD row of lavapipe.
+    let serialAttentionGroup = 8
     /// The most workgroups per grid axis.
     let maxGroups: [Int]
     /// minStorageBufferOffsetAlignment: split weights are bound from aligned offsets (BindingRuns).
     let bindingAlignment: Int
 
-    /// `matmulLanes` and `matmulColumnsPerLane` override the defaults for the device type (tests).
-    init(limits: DeviceLimits, type: DeviceType, matmulLanes: Int? = nil, matmulColumnsPerLane: Int? = nil) {
+    /// `matmulLanes`, `matmulColumnsPerLane` and `prefillMatmul` override the defaults for the device type (tests,
+    /// VEER_VK_PREFILL_MATMUL).
+    init(limits: DeviceLimits, type: DeviceType, matmulLanes: Int? = nil, matmulColumnsPerLane: Int? = nil,
+         prefillMatmul: PrefillMatmulKernel? = nil, serialAttention: Bool? = nil) {
         self.matmulLanes = matmulLanes ?? (type == .cpu ? 1 : 32)
         self.matmulColumnsPerLane = matmulColumnsPerLane ?? (type == .cpu ? 4 : 1)
+        prefillMatmulOverride = prefillMatmul
+        deviceType = type
+        self.serialAttention = serialAttention ?? (type == .cpu)
         // Powers of two (the reduction trees need them), within the 256 invocations every target device allows.
         let cap = Self.powerOfTwo(atMost: min(256, limits.maxWorkgroupInvocations, limits.maxWorkgroupSize[0]))
         rowGroup = cap
@@ -38,6 +51,36 @@ struct KernelGeometry {
         attentionGroup = min(128, cap)
         maxGroups = limits.maxWorkgroupCount
         bindingAlignment = max(4, limits.minStorageBufferOffsetAlignment)
+    }
+
+    /// The kernel for prefill matmuls with `type` weights. lavapipe (`veer bench kernels`, 64x576x1536): tiled
+    /// 1.2-1.8x faster than rows8 for q8_0, q4_0 and q4_1, but 1.1-1.2x slower for f32 and f16; at the 128-token
+    /// prefill shapes of SmolLM2-135M (q4_1) 1.4-2.5x faster; staged 2.5-3x slower than both (its barriers). GPUs
+    /// keep rows8 until tiled and staged are measured on one.
+    func prefillMatmulKernel(for type: DType) -> PrefillMatmulKernel {
+        if let prefillMatmulOverride { return prefillMatmulOverride }
+        return deviceType == .cpu && type.isQuantized ? .tiled : .rows8
+    }
+
+    /// The prefill kernel's variant prefix, workgroup shape and specialization constants for `type` weights.
+    func prefillMatmul(for type: DType) -> PrefillMatmulShape {
+        switch prefillMatmulKernel(for: type) {
+        case .rows8:
+            return PrefillMatmulShape(variantPrefix: "matmul_", rowsPerGroup: 8, columnsPerGroup: matmulColumnsPerGroup,
+                                      specialization: matmulSpecialization)
+        case .tiled:
+            // COLUMNS=8 and ROWS=4 in Shaders/variants.txt. One lane per column: 8 invocations (one 256-bit SIMD
+            // row of lavapipe, 64 columns: no idle column at SmolLM2's widths); else the usual workgroup.
+            return tiledShape(prefix: "matmul_tiled_", rows: 4, columnsPerLane: 8,
+                              group: matmulLanes == 1 ? 8 : matmulGroup)
+        case .staged:
+            return tiledShape(prefix: "matmul_staged_", rows: 16, columnsPerLane: 4, group: matmulGroup)
+        }
+    }
+
+    private func tiledShape(prefix: String, rows: Int, columnsPerLane: Int, group: Int) -> PrefillMatmulShape {
+        PrefillMatmulShape(variantPrefix: prefix, rowsPerGroup: rows, columnsPerGroup: group / matmulLanes * columnsPerLane,
+                           specialization: [UInt32(group), UInt32(matmulLanes), UInt32(bindingAlignment)])
     }
 
     /// Specialization constants: constant 0 is the workgroup size (local_size_x_id = 0); matmul's constant 1 its
@@ -76,6 +119,15 @@ struct KernelGeometry {
         while p * 2 <= n { p *= 2 }
         return p
     }
+}
+
+/// How one prefill matmul kernel is dispatched: variant `variantPrefix + weight type`, a workgroup per
+/// `rowsPerGroup` rows and `columnsPerGroup` columns.
+struct PrefillMatmulShape {
+    let variantPrefix: String
+    let rowsPerGroup: Int
+    let columnsPerGroup: Int
+    let specialization: [UInt32]
 }
 
 /// Ceiling division for group counts.

@@ -4,9 +4,11 @@ import VulkanRuntime
 
 extension VulkanBackend {
     /// The largest head the attention shader holds (MAX_HEAD_DIM and DIMS_PER_LANE in Shaders/attention.comp).
-    var maxAttentionHeadDim: Int { min(256, 4 * geometry.attentionGroup) }
+    /// (attention_serial.comp: MAX_HEAD_DIM.)
+    var maxAttentionHeadDim: Int { geometry.serialAttention ? 256 : min(256, 4 * geometry.attentionGroup) }
 
-    /// Causal GQA over the KV cache, one workgroup per (head, row); decode and prefill alike.
+    /// Causal GQA over the KV cache; decode and prefill alike. attention.comp: one workgroup per (head, row);
+    /// attention_serial.comp (CPU implementations): one invocation per (row, head).
     public func attention(_ op: AttentionOp, q: Buffer, kCache: Buffer, vCache: Buffer, rows: RowPlacement<Buffer>,
                           out: Buffer) throws {
         try op.validate(q: q.byteCount, kCache: kCache.byteCount, vCache: vCache.byteCount,
@@ -15,8 +17,13 @@ extension VulkanBackend {
             throw KernelError.unsupported(
                 op: "attention", detail: "headDim \(op.cache.headDim) exceeds the shader's \(maxAttentionHeadDim)")
         }
+        let serial = geometry.serialAttention
+        let grid = serial
+            ? try geometry.folded(groups(op.rows * op.nHeads, of: geometry.serialAttentionGroup), op: "attention")
+            : try geometry.grid(op.nHeads, op.rows, op: "attention")
         try dispatch(
-            reductionVariant("attention"), specialization: geometry.attentionSpecialization,
+            serial ? "attention_serial" : reductionVariant("attention"),
+            specialization: serial ? [UInt32(geometry.serialAttentionGroup)] : geometry.attentionSpecialization,
             bindings: [
                 bind(q, .read, bytes: 4 * (op.qOffset + (op.rows - 1) * op.qRowStride + op.outWidth)),
                 bind(kCache, .read, bytes: op.cache.bytes),
@@ -25,6 +32,6 @@ extension VulkanBackend {
                 bind(rows.positions, .read, bytes: 4 * op.rows),
                 bind(out, .write, bytes: 4 * op.rows * op.outWidth),
             ],
-            push: op.push, groups: try geometry.grid(op.nHeads, op.rows, op: "attention"))
+            push: op.push, groups: grid)
     }
 }

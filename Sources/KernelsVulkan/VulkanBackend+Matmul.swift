@@ -3,13 +3,17 @@ import Kernels
 import VulkanRuntime
 
 extension VulkanBackend {
-    /// y[rows, n] = x[rows, k] . W^T. One row: the matvec variant; more: the multi-row variant, which reads each
-    /// weight once per 8 rows. Both compute every output element in the same order (Shaders/matmul.comp), so a row
-    /// comes out bit-identical either way. Weights larger than one binding run as several dispatches over n.
+    /// y[rows, n] = x[rows, k] . W^T. One row: the matvec variant; more: the prefill kernel of the geometry
+    /// (`PrefillMatmulKernel`), which reads each weight once per tile of rows. All compute every output element in
+    /// the same order (Shaders/matmul.comp's header), so a row comes out bit-identical either way. Weights larger
+    /// than one binding run as several dispatches over n.
     public func matmul(_ op: MatmulOp, x: Buffer, weights: Buffer, y: Buffer) throws {
         try op.validate(x: x.byteCount, weights: weights.byteCount, y: y.byteCount)
-        let rowsPerGroup = op.rows == 1 ? 1 : geometry.matmulRowsPerGroup
-        let variant = reductionVariant((op.rows == 1 ? "matvec_" : "matmul_") + op.weightType.description)
+        let shape = op.rows == 1
+            ? PrefillMatmulShape(variantPrefix: "matvec_", rowsPerGroup: 1, columnsPerGroup: geometry.matmulColumnsPerGroup,
+                                 specialization: geometry.matmulSpecialization)
+            : geometry.prefillMatmul(for: op.weightType)
+        let variant = reductionVariant(shape.variantPrefix + op.weightType.description)
         let rowBytes = op.weightType.rowBytes(op.k)
         let runs = try BindingRuns.split(
             rows: op.n, rowBytes: rowBytes, maxRange: device.limits.splitBindingBytes,
@@ -20,12 +24,12 @@ extension VulkanBackend {
             var push = op.push
             push.colBase = UInt32(run.rows.lowerBound)
             push.colCount = UInt32(run.rows.count)
-            let columnGroups = groups(run.rows.count, of: geometry.matmulColumnsPerGroup)
+            let columnGroups = groups(run.rows.count, of: shape.columnsPerGroup)
             var grid = try geometry.folded(columnGroups, op: "matmul")
-            grid.z = groups(op.rows, of: rowsPerGroup)
+            grid.z = groups(op.rows, of: shape.rowsPerGroup)
             grid = try geometry.grid(grid.x, grid.y, grid.z, op: "matmul")
             try dispatch(
-                variant, specialization: geometry.matmulSpecialization,
+                variant, specialization: shape.specialization,
                 bindings: [xBinding, bind(weights, .read, bytes: run.bytes, offset: run.offset), yBinding],
                 push: push, groups: grid)
         }

@@ -37,11 +37,16 @@ public final class VulkanBackend: ComputeBackend {
         self.init(context: context, matmulLanes: nil)
     }
 
-    /// The matmul shape overrides the device-type defaults: tests run the GPU geometry on lavapipe with them.
-    init(context: VulkanContext, matmulLanes: Int?, matmulColumnsPerLane: Int? = nil) {
+    /// The matmul shape overrides the device-type defaults: tests run the GPU geometry on lavapipe with them. The
+    /// prefill kernel: `prefillMatmul`, else the context's options (VEER_VK_PREFILL_MATMUL), else the device's default.
+    /// `serialAttention` overrides the device type's attention kernel (tests run both on lavapipe).
+    init(context: VulkanContext, matmulLanes: Int?, matmulColumnsPerLane: Int? = nil,
+         prefillMatmul: PrefillMatmulKernel? = nil, serialAttention: Bool? = nil) {
         self.context = context
         geometry = KernelGeometry(limits: context.device.limits, type: context.device.info.type,
-                                  matmulLanes: matmulLanes, matmulColumnsPerLane: matmulColumnsPerLane)
+                                  matmulLanes: matmulLanes, matmulColumnsPerLane: matmulColumnsPerLane,
+                                  prefillMatmul: prefillMatmul ?? context.device.options.prefillMatmul,
+                                  serialAttention: serialAttention)
         pipelines = PipelineCache(device: context.device)
         usesSubgroups = context.device.features.has(.subgroups)
     }

@@ -6,6 +6,19 @@ public enum DeviceFeature: String, Sendable, CaseIterable {
     case fp16, int8, storage8, storage16, subgroups, integerDot
 }
 
+/// The kernel that runs Vulkan matmuls of more than one row (prefill). Each computes every output element in the
+/// order of the matvec that decode uses, so the choice changes speed, never bits. Default: `tiled` for quantized
+/// weights on CPU implementations (lavapipe), where it measured fastest; `rows8` for f32 and f16 weights there, and
+/// on GPUs until the others are measured on one.
+public enum PrefillMatmulKernel: String, Sendable, CaseIterable {
+    /// Shaders/matmul.comp's multi-row variant: 8 rows per workgroup.
+    case rows8
+    /// Shaders/matmul_tiled.comp: a 4-row x 8-column tile per lane group, held in registers.
+    case tiled
+    /// Shaders/matmul_tiled.comp with 16 rows of x staged in shared memory for the workgroup's lane groups.
+    case staged
+}
+
 /// How the runtime starts. `fromEnvironment()` reads the documented VEER_* variables.
 public struct VulkanOptions: Sendable {
     /// Khronos validation plus synchronization validation; messages are collected (`VEER_VALIDATION=1`, tests).
@@ -20,6 +33,8 @@ public struct VulkanOptions: Sendable {
     public var maxBindingBytes: Int?
     /// Optional features treated as absent (`VEER_VK_DISABLE=fp16,int8,subgroups`).
     public var disabled: Set<DeviceFeature>
+    /// The prefill matmul kernel (`VEER_VK_PREFILL_MATMUL=rows8|tiled|staged`); nil: the device type's default.
+    public var prefillMatmul: PrefillMatmulKernel?
     /// Test hook: Vulkan calls to fail on purpose (nil: none).
     @_spi(Testing) public var faults: VulkanFaultInjector?
     /// Test hook: where the context counts its live objects (nil: a counter of its own), so a test can see that a
@@ -32,12 +47,13 @@ public struct VulkanOptions: Sendable {
     public static let minimumSplitBindingBytes = 65536
 
     public init(validation: Bool = false, deviceSelector: String? = nil, forceStaging: Bool = false,
-                maxBindingBytes: Int? = nil, disabled: Set<DeviceFeature> = []) {
+                maxBindingBytes: Int? = nil, disabled: Set<DeviceFeature> = [], prefillMatmul: PrefillMatmulKernel? = nil) {
         self.validation = validation; self.deviceSelector = deviceSelector; self.forceStaging = forceStaging
-        self.maxBindingBytes = maxBindingBytes; self.disabled = disabled
+        self.maxBindingBytes = maxBindingBytes; self.disabled = disabled; self.prefillMatmul = prefillMatmul
     }
 
-    /// Reads VEER_VALIDATION, VEER_DEVICE, VEER_VK_FORCE_STAGING, VEER_VK_MAX_BINDING_BYTES and VEER_VK_DISABLE.
+    /// Reads VEER_VALIDATION, VEER_DEVICE, VEER_VK_FORCE_STAGING, VEER_VK_MAX_BINDING_BYTES, VEER_VK_DISABLE and
+    /// VEER_VK_PREFILL_MATMUL.
     /// An unparsable value is an error naming the variable.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> VulkanOptions {
         var options = VulkanOptions()
@@ -66,6 +82,14 @@ public struct VulkanOptions: Sendable {
                     options.disabled.insert(feature)
                 }
             }
+        }
+        if let raw = env["VEER_VK_PREFILL_MATMUL"], !raw.isEmpty {
+            guard let kernel = PrefillMatmulKernel(rawValue: raw.lowercased()) else {
+                throw VulkanError.invalidUse(
+                    "VEER_VK_PREFILL_MATMUL=\(raw): expected one of "
+                        + PrefillMatmulKernel.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            options.prefillMatmul = kernel
         }
         return options
     }

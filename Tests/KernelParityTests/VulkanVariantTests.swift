@@ -54,6 +54,65 @@ struct VulkanVariantTests {
         expectBitIdentical(results[1], results[0], "\(type), \(geometry): split vs whole")
     }
 
+    /// Every prefill kernel against matmul.comp's multi-row variant, all rows, in each reduction width: rows that
+    /// fill no whole tile (21 = 5 x 4 + 1 = 16 + 5), columns that fill no whole workgroup, and k over several of the
+    /// staged kernel's 128-value chunks of x, the last one partial (288 = 128 + 128 + 32; f16 also an odd k).
+    @Test("the prefill kernels give the same bits as matmul.comp, row for row", arguments: [1, 32])
+    func prefillKernelsAgree(lanes: Int) throws {
+        var results: [PrefillMatmulKernel: [Float]] = [:]
+        for kernel in PrefillMatmulKernel.allCases {
+            let backend = try VulkanVariants.backend(matmul: MatmulGeometry(lanes: lanes, columnsPerLane: 1, prefill: kernel))
+            #expect(DType.allCases.allSatisfy { backend.geometry.prefillMatmulKernel(for: $0) == kernel })
+            try ValidatedVulkan.withValidation(of: backend) {
+                var out: [Float] = []
+                for dtype in DType.allCases {
+                    var random = SplitMix64(seed: "prefill.kernels.\(dtype)")
+                    let (rows, k, n) = (21, dtype.isQuantized ? 288 : 131, 75)
+                    let x = try backend.makeBuffer(random.floats(rows * k), label: "x")   // [rows, k] f32
+                    let y = try backend.makeBuffer(byteCount: 4 * rows * n, label: "y")  // [rows, n] f32
+                    try backend.matmul(MatmulOp(rows: rows, k: k, n: n, weightType: dtype), x: x,
+                                       weights: try backend.makeBuffer(random.weights(dtype, rows: n, k: k), label: "w"), y: y)
+                    out += try backend.read(y, count: rows * n)
+                }
+                results[kernel] = out
+            }
+        }
+        for kernel in [PrefillMatmulKernel.tiled, .staged] {
+            expectBitIdentical(try #require(results[kernel]), try #require(results[.rows8]), "\(kernel) vs rows8, \(lanes) lanes")
+        }
+    }
+
+    /// attention.comp (GPUs) and attention_serial.comp (CPU implementations), whatever the device.
+    @Test("each attention kernel matches the reference and gives a row the same bits alone or in a batch",
+          arguments: [false, true])
+    func attentionKernels(serial: Bool) throws {
+        let backend = VulkanBackend(context: try VulkanContext.make(VulkanVariants.options()), matmulLanes: nil,
+                                    serialAttention: serial)
+        #expect(backend.geometry.serialAttention == serial)
+        try ValidatedVulkan.withValidation(of: backend) {
+            for kernelCase in KernelCatalog.small where kernelCase is AttentionCase {
+                expectPassed(try kernelCase.validate(on: backend, reference: ReferenceBackend()),
+                             backend: "vulkan, serial attention \(serial)")
+            }
+            try BatchInvariance.attention(backend)
+        }
+    }
+
+    @Test("CPU devices prefill with the tiled kernel (float weights: rows8) and serial attention, GPUs with rows8 and attention.comp, unless the options name a prefill kernel")
+    func prefillKernelChoice() throws {
+        var options = try VulkanVariants.options()
+        options.prefillMatmul = nil
+        let byDevice = VulkanBackend(context: try VulkanContext.make(options))
+        let cpu = byDevice.device.info.type == .cpu
+        for dtype in DType.allCases {
+            #expect(byDevice.geometry.prefillMatmulKernel(for: dtype) == (cpu && dtype.isQuantized ? .tiled : .rows8), "\(dtype)")
+        }
+        #expect(byDevice.geometry.serialAttention == cpu)
+        options.prefillMatmul = .staged
+        let named = VulkanBackend(context: try VulkanContext.make(options))
+        #expect(DType.allCases.allSatisfy { named.geometry.prefillMatmulKernel(for: $0) == .staged })
+    }
+
     /// The device cannot throw on a bad id, so the shader writes NaN for it; the other rows are the reference's.
     @Test("embed gives the reference's rows, and NaN for an id outside the vocabulary", arguments: DType.allCases)
     func embedOutsideTheVocabulary(type: DType) throws {
@@ -124,18 +183,23 @@ enum VulkanVariants {
 
     static func backend(_ options: VulkanOptions? = nil, matmul geometry: MatmulGeometry) throws -> VulkanBackend {
         VulkanBackend(context: try VulkanContext.make(options ?? self.options()), matmulLanes: geometry.lanes,
-                      matmulColumnsPerLane: geometry.columnsPerLane)
+                      matmulColumnsPerLane: geometry.columnsPerLane, prefillMatmul: geometry.prefill)
     }
 
     static let hasSubgroups = (try? VulkanContext.make(options()).device.features.has(.subgroups)) ?? false
 }
 
 /// Matmul geometries: the GPU default (a 32-lane reduction tree per column), the CPU-device default (one lane, four
-/// columns per invocation) and a mix. Whatever the device, each is exercised here.
+/// columns per invocation) and a mix, with matmul.comp's multi-row prefill; then the other prefill kernels
+/// (`PrefillMatmulKernel`) in both reduction widths. Whatever the device, each is exercised here.
 struct MatmulGeometry: Sendable, CustomStringConvertible {
     var lanes: Int
     var columnsPerLane: Int
+    var prefill: PrefillMatmulKernel = .rows8
     static let gpu = MatmulGeometry(lanes: 32, columnsPerLane: 1)
     static let all = [gpu, MatmulGeometry(lanes: 1, columnsPerLane: 4), MatmulGeometry(lanes: 32, columnsPerLane: 4)]
-    var description: String { "\(lanes) lanes x \(columnsPerLane) columns" }
+        + [PrefillMatmulKernel.tiled, .staged].flatMap { kernel in
+            [MatmulGeometry(lanes: 1, columnsPerLane: 4, prefill: kernel), MatmulGeometry(lanes: 32, columnsPerLane: 1, prefill: kernel)]
+        }
+    var description: String { "\(lanes) lanes x \(columnsPerLane) columns, prefill \(prefill)" }
 }

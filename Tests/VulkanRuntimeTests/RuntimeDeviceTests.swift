@@ -27,11 +27,22 @@ struct RuntimeDeviceTests {
         let options = try VulkanOptions.fromEnvironment([
             "VEER_VALIDATION": "1", "VEER_DEVICE": "llvmpipe", "VEER_VK_FORCE_STAGING": "1",
             "VEER_VK_MAX_BINDING_BYTES": "65536", "VEER_VK_DISABLE": "fp16,int8,subgroups",
+            "VEER_VK_PREFILL_MATMUL": "Staged",
         ])
         #expect(options.validation && options.forceStaging)
         #expect(options.deviceSelector == "llvmpipe")
         #expect(options.maxBindingBytes == 65536)
         #expect(options.disabled.isSuperset(of: [.fp16, .storage16, .int8, .storage8, .integerDot, .subgroups]))
+        #expect(options.prefillMatmul == .staged)
+        #expect(try VulkanOptions.fromEnvironment([:]).prefillMatmul == nil)
+    }
+
+    @Test func unknownPrefillMatmulKernelListsTheKnownOnes() {
+        #expect {
+            _ = try VulkanOptions.fromEnvironment(["VEER_VK_PREFILL_MATMUL": "fastest"])
+        } throws: { error in
+            "\(error)" == "invalid Vulkan use: VEER_VK_PREFILL_MATMUL=fastest: expected one of rows8, tiled, staged"
+        }
     }
 
     @Test(arguments: [
