@@ -49,6 +49,10 @@ public protocol ComputeBackend: AnyObject {
     func swiglu(_ op: SwigluOp, gate: Buffer, up: Buffer, out: Buffer) throws
     func softmax(_ op: SoftmaxOp, x: Buffer, out: Buffer) throws
     func kvStore(_ op: KVStoreOp, k: Buffer, v: Buffer, kCache: Buffer, vCache: Buffer, rows: RowPlacement<Buffer>) throws
+    /// Rotates q's query heads in place and writes the rotated keys and the values into the cache (`RopeStoreOp`):
+    /// the result of rope on q, rope on k and kvStore, bit for bit, in one launch; k is left unrotated.
+    func ropeStore(_ op: RopeStoreOp, q: Buffer, k: Buffer, v: Buffer, kCache: Buffer, vCache: Buffer,
+                   rows: RowPlacement<Buffer>) throws
     /// Copies a slot's first positions into other slots of both caches (`KVCopyOp`); nothing is issued when empty.
     func kvCopy(_ op: KVCopyOp, kCache: Buffer, vCache: Buffer) throws
     func attention(_ op: AttentionOp, q: Buffer, kCache: Buffer, vCache: Buffer, rows: RowPlacement<Buffer>,

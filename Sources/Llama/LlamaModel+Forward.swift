@@ -75,20 +75,18 @@ extension LlamaModel {
         try backend.embed(EmbedOp(rows: rows, width: c.width, vocab: c.vocab, tableType: weights.embeddingType),
                           ids: s.tokens, table: weights.tokenEmbedding, out: s.x)
         for (l, w) in weights.blocks.enumerated() {
-            // Attention: x -> RMSNorm -> Q, K, V -> RoPE -> cache -> causal GQA -> output projection.
+            // Attention: x -> RMSNorm -> Q, K, V -> RoPE and cache write -> causal GQA -> output projection.
             try backend.rmsnorm(RMSNormOp(rows: rows, width: c.width, eps: c.rmsEps), x: s.x, weight: w.attnNorm, out: s.normed)
             try report(.attnNorm, l, s.normed, width: c.width)
             // Q, K, V: one mat-vec into `qkv` (rows of q | k | v) when the weights are stacked, else three.
             let p = try projectQKV(w.qkv, rows: rows)
-            try backend.rope(RopeOp(rows: rows, nHeads: c.heads, headDim: c.headDim, nRot: c.ropeDims, rowStride: p.qStride,
-                                    headOffset: p.qOffset, freqBase: c.ropeBase, freqScale: c.ropeScale),
-                             x: p.q, positions: s.positions)
-            try backend.rope(RopeOp(rows: rows, nHeads: c.kvHeads, headDim: c.headDim, nRot: c.ropeDims, rowStride: p.kvStride,
-                                    headOffset: p.kOffset, freqBase: c.ropeBase, freqScale: c.ropeScale),
-                             x: p.kv, positions: s.positions)
-            try backend.kvStore(KVStoreOp(rows: rows, cache: cache.shape, rowStride: p.kvStride, kOffset: p.kOffset,
-                                          vOffset: p.vOffset),
-                                k: p.kv, v: p.kvValues, kCache: cache.keys[l], vCache: cache.values[l], rows: placement)
+            // RoPE on the queries, and the rotated keys with the values into the cache: one op.
+            try backend.ropeStore(RopeStoreOp(rows: rows, nHeads: c.heads, cache: cache.shape, nRot: c.ropeDims,
+                                              qRowStride: p.qStride, qOffset: p.qOffset, kvRowStride: p.kvStride,
+                                              kOffset: p.kOffset, vOffset: p.vOffset, freqBase: c.ropeBase,
+                                              freqScale: c.ropeScale),
+                                  q: p.q, k: p.kv, v: p.kvValues, kCache: cache.keys[l], vCache: cache.values[l],
+                                  rows: placement)
             try backend.attention(AttentionOp(rows: rows, nHeads: c.heads, cache: cache.shape, qRowStride: p.qStride,
                                               qOffset: p.qOffset), q: p.q,
                                   kCache: cache.keys[l], vCache: cache.values[l], rows: placement, out: s.heads)

@@ -27,6 +27,15 @@ struct VulkanParityTests {
         try ValidatedVulkan.withSharedBackend { try BatchInvariance.attention($0) }
     }
 
+    @Test func ropeStoreRowsAreBatchInvariant() throws {
+        try ValidatedVulkan.withSharedBackend { try BatchInvariance.ropeStore($0) }
+    }
+
+    /// The fused ops give the bits of the ops they replace.
+    @Test func ropeStoreEqualsRopeRopeAndKVStore() throws {
+        try ValidatedVulkan.withSharedBackend { try FusionEquivalence.ropeStore($0) }
+    }
+
     @Test func residualSteerRowsAreBatchInvariant() throws {
         try ValidatedVulkan.withSharedBackend { try BatchInvariance.residualSteer($0) }
     }

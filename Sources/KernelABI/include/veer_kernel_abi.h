@@ -99,6 +99,26 @@ VEER_STRUCT(VeerKVStorePush) {
     uint32_t vOffset;
 } VEER_END(VeerKVStorePush)
 
+// rope_store: RoPE and the cache write of one block in one launch. Query heads (nHeads at qOffset + r*qRowStride)
+// rotate in place as VeerRopePush describes; key heads (nKVHeads at kOffset + r*kvRowStride) rotate on their way
+// into kCache[slot[r], pos[r], :] and values (at vOffset + r*kvRowStride) are copied into vCache. k itself is left
+// as it was. headDim is shared by all heads; kvWidth = nKVHeads * headDim.
+VEER_STRUCT(VeerRopeStorePush) {
+    uint32_t rows;
+    uint32_t nHeads;
+    uint32_t nKVHeads;
+    uint32_t headDim;
+    uint32_t nRot;
+    uint32_t ctx;
+    uint32_t qRowStride;
+    uint32_t qOffset;
+    uint32_t kvRowStride;
+    uint32_t kOffset;
+    uint32_t vOffset;
+    float freqBase;
+    float freqScale;
+} VEER_END(VeerRopeStorePush)
+
 // kv_copy: for both caches, positions 0 ..< count / kvWidth of slot sourceSlot are copied into every slot of
 // firstTarget ..< firstTarget + targetCount (a prompt prefilled once, shared by several continuations). Counts in
 // floats: count = positions * kvWidth (the slot's copied prefix), slotFloats = ctx * kvWidth (one slot).
