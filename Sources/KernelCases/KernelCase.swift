@@ -7,6 +7,7 @@ public enum KernelName: String, Sendable, CaseIterable {
     case attention
     case kvStore = "kv_store"
     case ropeStore = "rope_store"
+    case normMatmul = "norm_matmul"
     case kvCopy = "kv_copy"
     case argmax, topk
     case tokenLogprobs = "token_logprobs"

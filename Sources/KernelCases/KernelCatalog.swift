@@ -6,7 +6,7 @@ import Kernels
 /// - `realistic`: SmolLM2-135M's shapes (d = 576, ff = 1536, 9 query and 3 KV heads of 64, vocab 49152), for
 ///   `veer bench kernels` and the benchmarks.
 ///
-/// Shape order in names: matvec k×n; matmul rows×k×n; embed vocab×width; rope, rope_store, attention
+/// Shape order in names: matvec k×n; matmul and norm_matmul (rows×)k×n; embed vocab×width; rope, rope_store, attention
 /// rows×heads(×kvHeads)×headDim; residual_steer and heads_edit width×rows; everything else rows×width, with the rows
 /// left out when there is one.
 public enum KernelCatalog {
@@ -23,6 +23,14 @@ public enum KernelCatalog {
             cases.append(MatmulCase(rows: 1, k: 37, n: 19, dtype: dtype))
             cases.append(MatmulCase(rows: 4, k: 37, n: 19, dtype: dtype))
         }
+        // The input norm fused into the matmul: one row (the fused decode mat-vec on Vulkan) and a batch, for every
+        // type; k over twice rmsnorm's widest workgroup (512), so each norm lane sums several squares.
+        for dtype in DType.allCases {
+            cases.append(NormMatmulCase(rows: 1, k: 96, n: 33, dtype: dtype))
+            cases.append(NormMatmulCase(rows: 4, k: 96, n: 33, dtype: dtype))
+        }
+        cases.append(NormMatmulCase(rows: 1, k: 577, n: 19, dtype: .f32))
+        cases.append(NormMatmulCase(rows: 1, k: 576, n: 67, dtype: .q4_1))
         cases += overSplitMinimum
         cases.append(MatmulCase(rows: 3, k: 64, n: 17, dtype: .q4_1, xOffset: 7, yOffset: 5))
         cases.append(MatmulCase(rows: 2, k: 64, n: 17, dtype: .f32, xOffset: 3, yOffset: 11))
@@ -97,6 +105,10 @@ public enum KernelCatalog {
         for dtype in [DType.f32, .f16, .q8_0] {
             cases.append(MatmulCase(rows: 1, k: d, n: vocab, dtype: dtype))   // output head
         }
+        // The decode mat-vecs that take a norm's output: attention norm + QKV, FFN norm + gate|up, final norm + head.
+        cases += [NormMatmulCase(rows: 1, k: d, n: d + 2 * kvWidth, dtype: .q4_1),
+                  NormMatmulCase(rows: 1, k: d, n: 2 * ff, dtype: .q4_1),
+                  NormMatmulCase(rows: 1, k: d, n: vocab, dtype: .q8_0)]
         for dtype in [DType.f32, .q8_0, .q4_1] {
             cases.append(EmbedCase(rows: 64, width: d, vocab: vocab, dtype: dtype))
         }

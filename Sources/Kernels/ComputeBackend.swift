@@ -45,6 +45,9 @@ public protocol ComputeBackend: AnyObject {
     func matmul(_ op: MatmulOp, x: Buffer, weights: Buffer, y: Buffer) throws
     func embed(_ op: EmbedOp, ids: Buffer, table: Buffer, out: Buffer) throws
     func rmsnorm(_ op: RMSNormOp, x: Buffer, weight: Buffer, out: Buffer) throws
+    /// y = rmsnorm(x) · Wᵀ (`NormMatmulOp`), bit-identical to `normThenMatmul`, which is the default. A backend that
+    /// pays per launch fuses the two where it can (Vulkan: the decode mat-vec).
+    func normMatmul(_ op: NormMatmulOp, x: Buffer, normWeight: Buffer, normed: Buffer, weights: Buffer, y: Buffer) throws
     func rope(_ op: RopeOp, x: Buffer, positions: Buffer) throws
     func swiglu(_ op: SwigluOp, gate: Buffer, up: Buffer, out: Buffer) throws
     func softmax(_ op: SoftmaxOp, x: Buffer, out: Buffer) throws
@@ -79,6 +82,21 @@ extension ComputeBackend {
         try body()
         try synchronize()
         return nil
+    }
+
+    public func normMatmul(_ op: NormMatmulOp, x: Buffer, normWeight: Buffer, normed: Buffer, weights: Buffer,
+                           y: Buffer) throws {
+        try normThenMatmul(op, x: x, normWeight: normWeight, normed: normed, weights: weights, y: y)
+    }
+
+    /// `NormMatmulOp` as two ops: rmsnorm into `normed`, then the matmul on it. Host backends need nothing more (a
+    /// launch costs them nothing); the Vulkan backend uses it for batches of rows.
+    public func normThenMatmul(_ op: NormMatmulOp, x: Buffer, normWeight: Buffer, normed: Buffer, weights: Buffer,
+                               y: Buffer) throws {
+        try op.validate(x: x.byteCount, normWeight: normWeight.byteCount, normed: normed.byteCount,
+                        weights: weights.byteCount, y: y.byteCount)
+        try rmsnorm(op.norm, x: x, weight: normWeight, out: normed)
+        try matmul(op.matmul, x: normed, weights: weights, y: y)
     }
 
     /// Backends that cannot time their ops never profile.

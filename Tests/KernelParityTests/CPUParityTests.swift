@@ -41,6 +41,11 @@ import Testing
         try FusionEquivalence.ropeStore(CPUBackend(threads: 2))
     }
 
+    @Test(arguments: DType.allCases)
+    func normMatmulEqualsRMSNormThenMatmulAndIsBatchInvariant(_ dtype: DType) throws {
+        try FusionEquivalence.normMatmul(CPUBackend(threads: 2), dtype: dtype)
+    }
+
     @Test func residualSteerRowsAreBatchInvariant() throws {
         try BatchInvariance.residualSteer(CPUBackend(threads: 2))
     }

@@ -56,4 +56,33 @@ enum FusionEquivalence {
             }
         }
     }
+
+    /// norm_matmul against rmsnorm then matmul, for a batch of rows and for each row alone (the decode mat-vec,
+    /// fused on Vulkan): every row bit-identical, so a decode step equals the same row inside a prefill.
+    static func normMatmul<B: ComputeBackend>(_ backend: B, dtype: DType) throws {
+        let rows = 5, k = dtype.isQuantized ? 576 : 577, n = 37, eps: Float = 1e-5
+        var random = SplitMix64(seed: "fusion.norm_matmul.\(dtype)")
+        let weights = try backend.makeBuffer(random.weights(dtype, rows: n, k: k), label: "weights")   // [n, k]
+        let x = random.floats(rows * k, -3, 3)                                                          // [rows, k]
+        let normWeight = try backend.makeBuffer(random.floats(k, 0.5, 1.5), label: "normWeight")       // [k]
+        let normed = try backend.makeBuffer(byteCount: 4 * rows * k, label: "normed")
+
+        let xBuffer = try backend.makeBuffer(x, label: "x")
+        let unfused = try backend.makeBuffer(byteCount: 4 * rows * n, label: "y.unfused")
+        try backend.rmsnorm(RMSNormOp(rows: rows, width: k, eps: eps), x: xBuffer, weight: normWeight, out: normed)
+        try backend.matmul(MatmulOp(rows: rows, k: k, n: n, weightType: dtype), x: normed, weights: weights, y: unfused)
+        let expected: [Float] = try backend.read(unfused, count: rows * n)
+
+        let batch = try backend.makeBuffer(byteCount: 4 * rows * n, label: "y.batch")
+        try backend.normMatmul(NormMatmulOp(rows: rows, k: k, n: n, weightType: dtype, eps: eps), x: xBuffer,
+                               normWeight: normWeight, normed: normed, weights: weights, y: batch)
+        expectBitIdentical(try backend.read(batch, count: rows * n), expected, "\(dtype): batch of \(rows)")
+        for r in 0..<rows {
+            let alone = try backend.makeBuffer(Array(x[r * k ..< (r + 1) * k]), label: "x.alone")
+            let y = try backend.makeBuffer(byteCount: 4 * n, label: "y.alone")
+            try backend.normMatmul(NormMatmulOp(rows: 1, k: k, n: n, weightType: dtype, eps: eps), x: alone,
+                                   normWeight: normWeight, normed: normed, weights: weights, y: y)
+            expectBitIdentical(try backend.read(y, count: n), Array(expected[r * n ..< (r + 1) * n]), "\(dtype) row \(r) alone")
+        }
+    }
 }

@@ -36,6 +36,11 @@ struct VulkanParityTests {
         try ValidatedVulkan.withSharedBackend { try FusionEquivalence.ropeStore($0) }
     }
 
+    @Test(arguments: DType.allCases)
+    func normMatmulEqualsRMSNormThenMatmulAndIsBatchInvariant(_ dtype: DType) throws {
+        try ValidatedVulkan.withSharedBackend { try FusionEquivalence.normMatmul($0, dtype: dtype) }
+    }
+
     @Test func residualSteerRowsAreBatchInvariant() throws {
         try ValidatedVulkan.withSharedBackend { try BatchInvariance.residualSteer($0) }
     }

@@ -41,6 +41,13 @@ VEER_STRUCT(VeerMatmulPush) {
     uint32_t colCount;
 } VEER_END(VeerMatmulPush)
 
+// y = rmsnorm(x) . W^T: the matmul with its input rows' RMSNorm fused in (weight normWeight[k], eps), the push block
+// of matmul.comp's INPUT_NORM variants (std430 puts eps right after the 7 words of `matmul`, as C does).
+VEER_STRUCT(VeerNormMatmulPush) {
+    VeerMatmulPush matmul;
+    float eps;
+} VEER_END(VeerNormMatmulPush)
+
 // out[r, :] = dequant(table[ids[r], :]); ids are int32 in [0, vocab). One dispatch handles the ids in
 // [idBase, idBase + idCount) and its table binding holds those rows (a table larger than one binding is split;
 // idBase = 0 and idCount = vocab when it fits). Rows with an id outside [0, vocab) become NaN.
