@@ -15,6 +15,13 @@
 //
 // Workgroup: LANES * (lane groups) invocations, each lane group computing COLUMNS_PER_LANE columns; grid: (column
 // groups folded over x, y) x (row tiles on z).
+//
+// INPUT_NORM (ROWS = 1 only): y = rmsnorm(x) . W^T, the RMSNorm of the input row fused in (VeerNormMatmulPush). The
+// workgroup first computes the row's sum of squares exactly as rmsnorm.comp does with NORM_LANES lanes (its
+// workgroup size): virtual lane t accumulates x[t], x[t + NORM_LANES], ... with fma, then reduce.glsl's tree. This
+// workgroup is smaller, so each invocation plays up to MAX_NORM_SPAN of those lanes and runs the tree's first stages
+// itself. Every x is then read as x * scale * normWeight, the very value rmsnorm.comp writes, so the results are
+// bit-identical to rmsnorm followed by the plain mat-vec (a decode row equals the same row inside a prefill).
 #include "veer_kernel_abi.h"
 
 layout(local_size_x_id = 0) in;
@@ -27,11 +34,21 @@ layout(constant_id = 2) const uint BINDING_ALIGN = 16u;
 layout(constant_id = 3) const uint COLUMNS_PER_LANE = 1u;
 const uint MAX_COLUMNS_PER_LANE = 4u;
 
+#ifdef INPUT_NORM
+// VeerNormMatmulPush: std430 places normEps right after the 28-byte VeerMatmulPush, as C does.
+layout(push_constant) uniform Push { VeerMatmulPush p; float normEps; };
+#else
 layout(push_constant) uniform Push { VeerMatmulPush p; };
+#endif
 
 layout(std430, binding = 0) readonly buffer XBuf { float x[]; };           // [rows, k] at xOffset
 layout(std430, binding = 1) readonly buffer WBuf { uint weightWords[]; };  // W rows colBase ..< colBase+colCount
 layout(std430, binding = 2) writeonly buffer YBuf { float y[]; };          // [rows, n] at yOffset
+#ifdef INPUT_NORM
+layout(std430, binding = 3) readonly buffer NormBuf { float normWeight[]; };  // [k]
+layout(constant_id = 4) const uint NORM_LANES = 256u;   // rmsnorm.comp's workgroup size: the width of its tree
+const uint MAX_NORM_SPAN = 2u;                          // NORM_LANES / workgroup size, at most (the host checks)
+#endif
 
 #define VEER_WORDS weightWords
 #include "packed_words.glsl"
@@ -43,6 +60,36 @@ layout(std430, binding = 2) writeonly buffer YBuf { float y[]; };          // [r
 #error "define ROWS (rows per workgroup)"
 #endif
 const uint PADDED_ROWS = (ROWS + 3u) / 4u * 4u;   // partial sums are reduced four at a time (vec4)
+
+#ifdef INPUT_NORM
+#if ROWS != 1
+#error "INPUT_NORM is the mat-vec (ROWS = 1) only"
+#endif
+// 1 / sqrt(mean(x^2) + eps) of the row starting at x[rowStart], in rmsnorm.comp's order (see the header). Every
+// invocation of the workgroup must call it (barriers inside).
+float veerInputScale(uint rowStart) {
+    const uint span = NORM_LANES / gl_WorkGroupSize.x;
+    uint lid = gl_LocalInvocationID.x;
+    float partial[MAX_NORM_SPAN];
+    for (uint j = 0u; j < span; j++) {
+        float squares = 0.0;
+        for (uint i = lid + j * gl_WorkGroupSize.x; i < p.k; i += NORM_LANES) {
+            float v = x[rowStart + i];
+            squares = fma(v, v, squares);
+        }
+        partial[j] = squares;
+    }
+    // The tree's stages wider than this workgroup pair lanes that this invocation holds both of.
+    for (uint s = span / 2u; s > 0u; s /= 2u) {
+        for (uint j = 0u; j < s; j++) partial[j] = partial[j] + partial[j + s];
+    }
+    float total = veerWorkgroupSum(partial[0]);
+    return 1.0 / sqrt(total / float(p.k) + normEps);
+}
+#define VEER_INPUT(at, kk) (x[(at) + (kk)] * inputScale * normWeight[kk])
+#else
+#define VEER_INPUT(at, kk) x[(at) + (kk)]
+#endif
 
 void main() {
     const uint columnsPerGroup = gl_WorkGroupSize.x / LANES * COLUMNS_PER_LANE;
@@ -61,6 +108,10 @@ void main() {
     uint xRow[ROWS];
     for (uint r = 0u; r < ROWS; r++) xRow[r] = p.xOffset + min(rowTile + r, p.rows - 1u) * p.k;
 
+#ifdef INPUT_NORM
+    float inputScale = veerInputScale(xRow[0]);
+#endif
+
     float acc[MAX_COLUMNS_PER_LANE * PADDED_ROWS];   // [column][row]
     for (uint i = 0u; i < COLUMNS_PER_LANE * PADDED_ROWS; i++) acc[i] = 0.0;
 
@@ -73,7 +124,7 @@ void main() {
             uint kk = weightUnitK(u, e);
             if (kk < p.k) {
                 for (uint r = 0u; r < ROWS; r++) {
-                    float xv = x[xRow[r] + kk];
+                    float xv = VEER_INPUT(xRow[r], kk);
                     for (uint c = 0u; c < COLUMNS_PER_LANE; c++) {
                         acc[c * PADDED_ROWS + r] = fma(w[c].q[e], xv, acc[c * PADDED_ROWS + r]);
                     }
@@ -86,7 +137,7 @@ void main() {
             float xs[UNIT_WEIGHTS];
             float xSum = 0.0;
             for (uint e = 0u; e < UNIT_WEIGHTS; e++) {
-                xs[e] = x[xRow[r] + weightUnitK(u, e)];
+                xs[e] = VEER_INPUT(xRow[r], weightUnitK(u, e));
                 xSum += xs[e];
             }
             for (uint c = 0u; c < COLUMNS_PER_LANE; c++) {

@@ -6,6 +6,8 @@ public enum KernelName: String, Sendable, CaseIterable {
     case logSoftmax = "log_softmax"
     case attention
     case kvStore = "kv_store"
+    case ropeStore = "rope_store"
+    case normMatmul = "norm_matmul"
     case kvCopy = "kv_copy"
     case argmax, topk
     case tokenLogprobs = "token_logprobs"
@@ -47,9 +49,9 @@ extension KernelCase {
 
 /// A case whose inputs live on a backend, ready to launch.
 ///
-/// `issue` may be called many times (benchmarks); ops that work in place (rope, residual_steer, kv_store, kv_copy,
-/// heads_edit) then keep working on their own previous output, which is fine for timing. Only the first launch after
-/// `prepare` is compared against the reference.
+/// `issue` may be called many times (benchmarks); ops that work in place (rope, rope_store, residual_steer, kv_store,
+/// kv_copy, heads_edit) then keep working on their own previous output, which is fine for timing. Only the first
+/// launch after `prepare` is compared against the reference.
 public struct PreparedCase {
     /// Issues the op once. The backend may defer the work until `synchronize` or a read.
     public let issue: () throws -> Void

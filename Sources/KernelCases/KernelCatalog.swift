@@ -6,8 +6,9 @@ import Kernels
 /// - `realistic`: SmolLM2-135M's shapes (d = 576, ff = 1536, 9 query and 3 KV heads of 64, vocab 49152), for
 ///   `veer bench kernels` and the benchmarks.
 ///
-/// Shape order in names: matvec k×n; matmul rows×k×n; embed vocab×width; rope, attention rows×heads(×kvHeads)×headDim;
-/// residual_steer and heads_edit width×rows; everything else rows×width, with the rows left out when there is one.
+/// Shape order in names: matvec k×n; matmul and norm_matmul (rows×)k×n; embed vocab×width; rope, rope_store, attention
+/// rows×heads(×kvHeads)×headDim; residual_steer and heads_edit width×rows; everything else rows×width, with the rows
+/// left out when there is one.
 public enum KernelCatalog {
     public static let small: [any KernelCase] = {
         var cases: [any KernelCase] = []
@@ -22,6 +23,14 @@ public enum KernelCatalog {
             cases.append(MatmulCase(rows: 1, k: 37, n: 19, dtype: dtype))
             cases.append(MatmulCase(rows: 4, k: 37, n: 19, dtype: dtype))
         }
+        // The input norm fused into the matmul: one row (the fused decode mat-vec on Vulkan) and a batch, for every
+        // type; k over twice rmsnorm's widest workgroup (512), so each norm lane sums several squares.
+        for dtype in DType.allCases {
+            cases.append(NormMatmulCase(rows: 1, k: 96, n: 33, dtype: dtype))
+            cases.append(NormMatmulCase(rows: 4, k: 96, n: 33, dtype: dtype))
+        }
+        cases.append(NormMatmulCase(rows: 1, k: 577, n: 19, dtype: .f32))
+        cases.append(NormMatmulCase(rows: 1, k: 576, n: 67, dtype: .q4_1))
         cases += overSplitMinimum
         cases.append(MatmulCase(rows: 3, k: 64, n: 17, dtype: .q4_1, xOffset: 7, yOffset: 5))
         cases.append(MatmulCase(rows: 2, k: 64, n: 17, dtype: .f32, xOffset: 3, yOffset: 11))
@@ -34,6 +43,8 @@ public enum KernelCatalog {
             SoftmaxCase(rows: 3, width: 1001, log: true),
             KVStoreCase(rows: 5, cache: KVCacheShape(slots: 2, ctx: 8, nKVHeads: 3, headDim: 16)),
             KVStoreCase(fusedRows: 3, cache: KVCacheShape(slots: 3, ctx: 5, nKVHeads: 2, headDim: 8), qWidth: 32),
+            RopeStoreCase(rows: 4, nHeads: 6, cache: KVCacheShape(slots: 2, ctx: 8, nKVHeads: 2, headDim: 16)),
+            RopeStoreCase(qkvRows: 3, nHeads: 3, cache: KVCacheShape(slots: 3, ctx: 5, nKVHeads: 1, headDim: 16), nRot: 12),
             // The scorer's prompt sharing: the source before and after its targets, every position or a prefix
             // (the rest of each target slot must stay), a slot's copy spanning several workgroups.
             KVCopyCase(cache: KVCacheShape(slots: 4, ctx: 6, nKVHeads: 2, headDim: 8), positions: 6, sourceSlot: 0,
@@ -94,6 +105,10 @@ public enum KernelCatalog {
         for dtype in [DType.f32, .f16, .q8_0] {
             cases.append(MatmulCase(rows: 1, k: d, n: vocab, dtype: dtype))   // output head
         }
+        // The decode mat-vecs that take a norm's output: attention norm + QKV, FFN norm + gate|up, final norm + head.
+        cases += [NormMatmulCase(rows: 1, k: d, n: d + 2 * kvWidth, dtype: .q4_1),
+                  NormMatmulCase(rows: 1, k: d, n: 2 * ff, dtype: .q4_1),
+                  NormMatmulCase(rows: 1, k: d, n: vocab, dtype: .q8_0)]
         for dtype in [DType.f32, .q8_0, .q4_1] {
             cases.append(EmbedCase(rows: 64, width: d, vocab: vocab, dtype: dtype))
         }
@@ -104,6 +119,9 @@ public enum KernelCatalog {
             SwigluCase(count: ff), SwigluCase(count: 64 * ff), SwigluCase(stackedRows: 64, width: ff),
             SoftmaxCase(rows: 1, width: vocab), SoftmaxCase(rows: 1, width: vocab, log: true),
             KVStoreCase(rows: 1, cache: cache), KVStoreCase(rows: 64, cache: cache),
+            // The forward pass's RoPE and cache write, out of the fused QKV rows.
+            RopeStoreCase(qkvRows: 1, nHeads: heads, cache: cache, nRot: headDim, freqScale: 1),
+            RopeStoreCase(qkvRows: 64, nHeads: heads, cache: cache, nRot: headDim, freqScale: 1),
             // A 200-token prompt shared by four answer options.
             KVCopyCase(cache: KVCacheShape(slots: 5, ctx: 512, nKVHeads: kvHeads, headDim: headDim), positions: 200,
                        sourceSlot: 0, firstTarget: 1, targetCount: 4),

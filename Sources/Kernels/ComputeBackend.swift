@@ -45,10 +45,17 @@ public protocol ComputeBackend: AnyObject {
     func matmul(_ op: MatmulOp, x: Buffer, weights: Buffer, y: Buffer) throws
     func embed(_ op: EmbedOp, ids: Buffer, table: Buffer, out: Buffer) throws
     func rmsnorm(_ op: RMSNormOp, x: Buffer, weight: Buffer, out: Buffer) throws
+    /// y = rmsnorm(x) · Wᵀ (`NormMatmulOp`), bit-identical to `normThenMatmul`, which is the default. A backend that
+    /// pays per launch fuses the two where it can (Vulkan: the decode mat-vec).
+    func normMatmul(_ op: NormMatmulOp, x: Buffer, normWeight: Buffer, normed: Buffer, weights: Buffer, y: Buffer) throws
     func rope(_ op: RopeOp, x: Buffer, positions: Buffer) throws
     func swiglu(_ op: SwigluOp, gate: Buffer, up: Buffer, out: Buffer) throws
     func softmax(_ op: SoftmaxOp, x: Buffer, out: Buffer) throws
     func kvStore(_ op: KVStoreOp, k: Buffer, v: Buffer, kCache: Buffer, vCache: Buffer, rows: RowPlacement<Buffer>) throws
+    /// Rotates q's query heads in place and writes the rotated keys and the values into the cache (`RopeStoreOp`):
+    /// the result of rope on q, rope on k and kvStore, bit for bit, in one launch; k is left unrotated.
+    func ropeStore(_ op: RopeStoreOp, q: Buffer, k: Buffer, v: Buffer, kCache: Buffer, vCache: Buffer,
+                   rows: RowPlacement<Buffer>) throws
     /// Copies a slot's first positions into other slots of both caches (`KVCopyOp`); nothing is issued when empty.
     func kvCopy(_ op: KVCopyOp, kCache: Buffer, vCache: Buffer) throws
     func attention(_ op: AttentionOp, q: Buffer, kCache: Buffer, vCache: Buffer, rows: RowPlacement<Buffer>,
@@ -75,6 +82,21 @@ extension ComputeBackend {
         try body()
         try synchronize()
         return nil
+    }
+
+    public func normMatmul(_ op: NormMatmulOp, x: Buffer, normWeight: Buffer, normed: Buffer, weights: Buffer,
+                           y: Buffer) throws {
+        try normThenMatmul(op, x: x, normWeight: normWeight, normed: normed, weights: weights, y: y)
+    }
+
+    /// `NormMatmulOp` as two ops: rmsnorm into `normed`, then the matmul on it. Host backends need nothing more (a
+    /// launch costs them nothing); the Vulkan backend uses it for batches of rows.
+    public func normThenMatmul(_ op: NormMatmulOp, x: Buffer, normWeight: Buffer, normed: Buffer, weights: Buffer,
+                               y: Buffer) throws {
+        try op.validate(x: x.byteCount, normWeight: normWeight.byteCount, normed: normed.byteCount,
+                        weights: weights.byteCount, y: y.byteCount)
+        try rmsnorm(op.norm, x: x, weight: normWeight, out: normed)
+        try matmul(op.matmul, x: normed, weights: weights, y: y)
     }
 
     /// Backends that cannot time their ops never profile.

@@ -97,14 +97,26 @@ public struct RopeOp: Sendable, Equatable {
     public func validate(x: Int, positions: Int) throws {
         let op = "rope"
         try requirePositive(rows, "rows", op: op); try requirePositive(nHeads, "nHeads", op: op)
+        try Self.checkRotation(headDim: headDim, nRot: nRot, op: op)
+        try Self.checkHeadsFit(nHeads: nHeads, headDim: headDim, headOffset: headOffset, rowStride: rowStride,
+                               op: op, operand: "x")
+        try requireBytes(x, 4 * rows * rowStride, op: op, operand: "x")
+        try requireBytes(positions, 4 * rows, op: op, operand: "positions")
+    }
+
+    /// Pairs need an even head size and an even rotated part no larger than the head.
+    static func checkRotation(headDim: Int, nRot: Int, op: String) throws {
         guard headDim > 0, headDim % 2 == 0, nRot > 0, nRot % 2 == 0, nRot <= headDim else {
             throw KernelError.invalidShape(op: op, detail: "headDim \(headDim) and nRot \(nRot) must be even, 0 < nRot <= headDim")
         }
+    }
+
+    /// The heads of a row must end within its stride.
+    static func checkHeadsFit(nHeads: Int, headDim: Int, headOffset: Int, rowStride: Int, op: String, operand: String) throws {
         guard headOffset + nHeads * headDim <= rowStride else {
-            throw KernelError.invalidShape(op: op, detail: "heads end at \(headOffset + nHeads * headDim), past rowStride \(rowStride)")
+            throw KernelError.invalidShape(
+                op: op, detail: "\(operand) heads end at \(headOffset + nHeads * headDim), past the row stride \(rowStride)")
         }
-        try requireBytes(x, 4 * rows * rowStride, op: op, operand: "x")
-        try requireBytes(positions, 4 * rows, op: op, operand: "positions")
     }
 }
 

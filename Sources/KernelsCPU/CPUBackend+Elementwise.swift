@@ -34,34 +34,21 @@ extension CPUBackend {
     }
 
     /// In-place RoPE, GGML NORM mode. The angles of a row depend on its position only, so cos/sin are computed
-    /// once per row (in f64, then rounded: an f32 angle at position 10⁴ would be off by ~10⁻³ rad) and reused
-    /// for every head.
+    /// once per row (`RopeAngles`) and reused for every head.
     public func rope(_ op: RopeOp, x: CPUBuffer, positions: CPUBuffer) throws {
         try serialized("rope") {
             try op.validate(x: x.byteCount, positions: positions.byteCount)
             let values = x.floats(), pos = positions.int32s()
-            let pairs = op.nRot / 2
-            // freqBase^(−2i/nRot) per pair, shared by every row: [pairs] f64 in scratch reinterpreted as 2 floats each.
-            let inverseFrequencies = (0..<pairs).map { pow(Double(op.freqBase), -2 * Double($0) / Double(op.nRot)) }
+            let angles = RopeAngles(nRot: op.nRot, freqBase: op.freqBase, freqScale: op.freqScale)
             let scratches = workerScratch
             pool.forEachRange(count: op.rows, itemsPerChunk: rowsPerChunk(width: op.rowStride),
                               minimumItems: 2 * rowsPerChunk(width: op.rowStride)) { rows, worker in
-                let table = scratches[worker].floats(2 * pairs)   // [pairs] cos, then [pairs] sin
+                let table = scratches[worker].floats(angles.tableCount)
                 for r in rows {
-                    let scaledPosition = Double(pos[r]) * Double(op.freqScale)
-                    for i in 0..<pairs {
-                        let angle = scaledPosition * inverseFrequencies[i]
-                        table[i] = Float(cos(angle))
-                        table[pairs + i] = Float(sin(angle))
-                    }
+                    angles.fill(table, position: pos[r])
                     for h in 0..<op.nHeads {
                         let head = values + r * op.rowStride + op.headOffset + h * op.headDim
-                        for i in 0..<pairs {
-                            let x0 = head[2 * i], x1 = head[2 * i + 1]
-                            let c = table[i], s = table[pairs + i]
-                            head[2 * i] = x0 * c - x1 * s
-                            head[2 * i + 1] = x0 * s + x1 * c
-                        }
+                        angles.rotate(head, into: head, table: table)
                     }
                 }
             }

@@ -53,6 +53,23 @@ extension ReferenceBackend {
         vCache.store(values)
     }
 
+    public func ropeStore(_ op: RopeStoreOp, q: HostBuffer, k: HostBuffer, v: HostBuffer, kCache: HostBuffer,
+                          vCache: HostBuffer, rows: RowPlacement<HostBuffer>) throws {
+        try op.validate(q: q.byteCount, k: k.byteCount, v: v.byteCount, kCache: kCache.byteCount,
+                        vCache: vCache.byteCount, slots: rows.slots.byteCount, positions: rows.positions.byteCount,
+                        qSharesKV: q === k || q === v)
+        let cacheCount = op.cache.bytes / 4
+        var queries = q.loadAll(Float.self)
+        var keys = kCache.load(Float.self, count: cacheCount), values = vCache.load(Float.self, count: cacheCount)
+        // k and v are read before q is stored back: when they share q's buffer they must be the unrotated inputs.
+        try Reference.ropeStore(op, q: &queries, k: k.loadAll(Float.self), v: v.loadAll(Float.self), kCache: &keys,
+                                vCache: &values, slots: rows.slots.load(Int32.self, count: op.rows),
+                                positions: rows.positions.load(Int32.self, count: op.rows))
+        q.store(queries)
+        kCache.store(keys)
+        vCache.store(values)
+    }
+
     public func kvCopy(_ op: KVCopyOp, kCache: HostBuffer, vCache: HostBuffer) throws {
         try op.validate(kCache: kCache.byteCount, vCache: vCache.byteCount)
         if op.isEmpty { return }

@@ -62,6 +62,12 @@ struct KernelGeometry {
         return deviceType == .cpu && type.isQuantized ? .tiled : .rows8
     }
 
+    /// The one-row kernel: matmul.comp with ROWS=1, variant `prefix` + weight type.
+    func matvecShape(prefix: String) -> PrefillMatmulShape {
+        PrefillMatmulShape(variantPrefix: prefix, rowsPerGroup: 1, columnsPerGroup: matmulColumnsPerGroup,
+                           specialization: matmulSpecialization)
+    }
+
     /// The prefill kernel's variant prefix, workgroup shape and specialization constants for `type` weights.
     func prefillMatmul(for type: DType) -> PrefillMatmulShape {
         switch prefillMatmulKernel(for: type) {
@@ -121,7 +127,7 @@ struct KernelGeometry {
     }
 }
 
-/// How one prefill matmul kernel is dispatched: variant `variantPrefix + weight type`, a workgroup per
+/// How one matmul kernel (the one-row mat-vec or a prefill kernel) is dispatched: variant `variantPrefix + weight type`, a workgroup per
 /// `rowsPerGroup` rows and `columnsPerGroup` columns.
 struct PrefillMatmulShape {
     let variantPrefix: String

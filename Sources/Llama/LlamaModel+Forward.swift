@@ -75,20 +75,18 @@ extension LlamaModel {
         try backend.embed(EmbedOp(rows: rows, width: c.width, vocab: c.vocab, tableType: weights.embeddingType),
                           ids: s.tokens, table: weights.tokenEmbedding, out: s.x)
         for (l, w) in weights.blocks.enumerated() {
-            // Attention: x -> RMSNorm -> Q, K, V -> RoPE -> cache -> causal GQA -> output projection.
-            try backend.rmsnorm(RMSNormOp(rows: rows, width: c.width, eps: c.rmsEps), x: s.x, weight: w.attnNorm, out: s.normed)
+            // Attention: x -> RMSNorm -> Q, K, V -> RoPE and cache write -> causal GQA -> output projection.
+            // The norm runs inside the QKV projection unless an observer reads its output.
+            let observesNorm = observer?.wants(.attnNorm, layer: l) ?? false
+            let p = try projectQKV(w.qkv, norm: w.attnNorm, rows: rows, keepNormed: observesNorm)
             try report(.attnNorm, l, s.normed, width: c.width)
-            // Q, K, V: one mat-vec into `qkv` (rows of q | k | v) when the weights are stacked, else three.
-            let p = try projectQKV(w.qkv, rows: rows)
-            try backend.rope(RopeOp(rows: rows, nHeads: c.heads, headDim: c.headDim, nRot: c.ropeDims, rowStride: p.qStride,
-                                    headOffset: p.qOffset, freqBase: c.ropeBase, freqScale: c.ropeScale),
-                             x: p.q, positions: s.positions)
-            try backend.rope(RopeOp(rows: rows, nHeads: c.kvHeads, headDim: c.headDim, nRot: c.ropeDims, rowStride: p.kvStride,
-                                    headOffset: p.kOffset, freqBase: c.ropeBase, freqScale: c.ropeScale),
-                             x: p.kv, positions: s.positions)
-            try backend.kvStore(KVStoreOp(rows: rows, cache: cache.shape, rowStride: p.kvStride, kOffset: p.kOffset,
-                                          vOffset: p.vOffset),
-                                k: p.kv, v: p.kvValues, kCache: cache.keys[l], vCache: cache.values[l], rows: placement)
+            // RoPE on the queries, and the rotated keys with the values into the cache: one op.
+            try backend.ropeStore(RopeStoreOp(rows: rows, nHeads: c.heads, cache: cache.shape, nRot: c.ropeDims,
+                                              qRowStride: p.qStride, qOffset: p.qOffset, kvRowStride: p.kvStride,
+                                              kOffset: p.kOffset, vOffset: p.vOffset, freqBase: c.ropeBase,
+                                              freqScale: c.ropeScale),
+                                  q: p.q, k: p.kv, v: p.kvValues, kCache: cache.keys[l], vCache: cache.values[l],
+                                  rows: placement)
             try backend.attention(AttentionOp(rows: rows, nHeads: c.heads, cache: cache.shape, qRowStride: p.qStride,
                                               qOffset: p.qOffset), q: p.q,
                                   kCache: cache.keys[l], vCache: cache.values[l], rows: placement, out: s.heads)
@@ -101,15 +99,14 @@ extension LlamaModel {
                                       tables: steering?.attentionResidual[l] ?? s.plain, trace: nil)
             try report(.residMid, l, s.x, width: c.width)
 
-            // Feed-forward: x -> RMSNorm -> silu(gate) * up -> down projection.
-            try backend.rmsnorm(RMSNormOp(rows: rows, width: c.width, eps: c.rmsEps), x: s.x, weight: w.ffnNorm, out: s.normed)
+            // Feed-forward: x -> RMSNorm -> silu(gate) * up -> down projection; the norm inside the first projection.
             switch w.gateUp {
             case let .fused(matrix, type):   // one mat-vec, rows [gate | up]
-                try matmul(s.normed, matrix, type, k: c.width, n: 2 * c.ffWidth, into: s.gateUp)
+                try normedMatmul(w.ffnNorm, keepNormed: false, matrix, type, n: 2 * c.ffWidth, into: s.gateUp, rows: rows)
                 try backend.swiglu(SwigluOp(rows: rows, width: c.ffWidth, stride: 2 * c.ffWidth, upOffset: c.ffWidth),
                                    gate: s.gateUp, up: s.gateUp, out: s.gate)
             case let .separate(gate, gateType, up, upType):
-                try matmul(s.normed, gate, gateType, k: c.width, n: c.ffWidth, into: s.gate)
+                try normedMatmul(w.ffnNorm, keepNormed: true, gate, gateType, n: c.ffWidth, into: s.gate, rows: rows)
                 try matmul(s.normed, up, upType, k: c.width, n: c.ffWidth, into: s.up)
                 try backend.swiglu(SwigluOp(count: rows * c.ffWidth), gate: s.gate, up: s.up, out: s.gate)
             }
@@ -120,10 +117,17 @@ extension LlamaModel {
                                       tables: steering?.ffnResidual[l] ?? s.plain, trace: steering?.ffnTrace[l])
             try report(.residPost, l, s.x, width: c.width)
         }
+        // Output head only on the rows whose logits are wanted, contiguous runs in one matmul each. A row's logits
+        // do not depend on how rows are grouped (the matmul reduction order depends on k only). When every row
+        // wants logits (a decode step) and no observer reads the final norm, the norm runs inside the output head.
+        if logitRows == Array(0..<rows), !(observer?.wants(.resultNorm, layer: -1) ?? false) {
+            try normedMatmul(weights.outputNorm, keepNormed: false, weights.output, weights.outputType, n: c.vocab,
+                             into: s.logits, rows: rows)
+            try issueLogitHealth(rows: rows)
+            return
+        }
         try backend.rmsnorm(RMSNormOp(rows: rows, width: c.width, eps: c.rmsEps), x: s.x, weight: weights.outputNorm, out: s.normed)
         try report(.resultNorm, -1, s.normed, width: c.width)
-        // Output head only on the rows whose logits are wanted, contiguous runs in one matmul each. A row's logits
-        // do not depend on how rows are grouped (the matmul reduction order depends on k only).
         var i = 0
         while i < logitRows.count {
             var j = i + 1
@@ -133,10 +137,29 @@ extension LlamaModel {
                                x: s.normed, weights: weights.output, y: s.logits)
             i = j
         }
-        // The logits' health rides in the same submission (and in a recorded decode step) for every pass that has
-        // logits, so a degenerate pass is caught without checks inside the blocks (`checkLogits`).
-        if !logitRows.isEmpty {
-            try backend.rowHealth(RowHealthOp(rows: logitRows.count, width: c.vocab), x: s.logits, out: s.logitHealth)
+        try issueLogitHealth(rows: logitRows.count)
+    }
+
+    /// The logits' health rides in the same submission (and in a recorded decode step) for every pass that has
+    /// logits, so a degenerate pass is caught without checks inside the blocks (`checkLogits`).
+    private func issueLogitHealth(rows: Int) throws {
+        if rows > 0 {
+            try backend.rowHealth(RowHealthOp(rows: rows, width: config.vocab), x: state.logits, out: state.logitHealth)
+        }
+    }
+
+    /// y = RMSNorm(x; norm) · Wᵀ over the staged rows: the norm fused into the projection (`normMatmul`), or, with
+    /// `keepNormed`, as its own op whose output stays in `normed` (for an observer, or for more projections of it).
+    /// Both give the same bits.
+    func normedMatmul(_ norm: B.Buffer, keepNormed: Bool, _ w: B.Buffer, _ type: DType, n: Int, into y: B.Buffer,
+                      rows: Int) throws {
+        let c = config, s = state
+        if keepNormed {
+            try backend.rmsnorm(RMSNormOp(rows: rows, width: c.width, eps: c.rmsEps), x: s.x, weight: norm, out: s.normed)
+            try backend.matmul(MatmulOp(rows: rows, k: c.width, n: n, weightType: type), x: s.normed, weights: w, y: y)
+        } else {
+            try backend.normMatmul(NormMatmulOp(rows: rows, k: c.width, n: n, weightType: type, eps: c.rmsEps), x: s.x,
+                                   normWeight: norm, normed: s.normed, weights: w, y: y)
         }
     }
 
@@ -147,17 +170,19 @@ extension LlamaModel {
         var kv: B.Buffer, kvValues: B.Buffer, kvStride: Int, kOffset: Int, vOffset: Int
     }
 
-    /// Runs a block's Q, K and V projections on the normed rows.
-    func projectQKV(_ weights: QKVWeights<B.Buffer>, rows: Int) throws -> ProjectedQKV {
+    /// Runs a block's attention norm and its Q, K and V projections: one mat-vec into `qkv` (rows of q | k | v) when
+    /// the weights are stacked, else three (the norm then kept in `normed` for the other two). `keepNormed`: the
+    /// normed rows must be in `normed` afterwards.
+    func projectQKV(_ weights: QKVWeights<B.Buffer>, norm: B.Buffer, rows: Int, keepNormed: Bool) throws -> ProjectedQKV {
         let c = config, s = state
         switch weights {
         case let .fused(matrix, type):
             let width = c.qWidth + 2 * c.kvWidth
-            try backend.matmul(MatmulOp(rows: rows, k: c.width, n: width, weightType: type), x: s.normed, weights: matrix, y: s.qkv)
+            try normedMatmul(norm, keepNormed: keepNormed, matrix, type, n: width, into: s.qkv, rows: rows)
             return ProjectedQKV(q: s.qkv, qStride: width, qOffset: 0, kv: s.qkv, kvValues: s.qkv, kvStride: width,
                                 kOffset: c.qWidth, vOffset: c.qWidth + c.kvWidth)
         case let .separate(q, qType, k, kType, v, vType):
-            try backend.matmul(MatmulOp(rows: rows, k: c.width, n: c.qWidth, weightType: qType), x: s.normed, weights: q, y: s.q)
+            try normedMatmul(norm, keepNormed: true, q, qType, n: c.qWidth, into: s.q, rows: rows)
             try backend.matmul(MatmulOp(rows: rows, k: c.width, n: c.kvWidth, weightType: kType), x: s.normed, weights: k, y: s.k)
             try backend.matmul(MatmulOp(rows: rows, k: c.width, n: c.kvWidth, weightType: vType), x: s.normed, weights: v, y: s.v)
             return ProjectedQKV(q: s.q, qStride: c.qWidth, qOffset: 0, kv: s.k, kvValues: s.v, kvStride: c.kvWidth,

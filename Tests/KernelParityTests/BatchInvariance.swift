@@ -77,6 +77,39 @@ enum BatchInvariance {
         return try backend.read(out, count: slots.count * op.outWidth)
     }
 
+    /// rope_store on a 5-row QKV batch of three sequences against each row alone: the row's rotated queries and its
+    /// cache entries bit-identical.
+    static func ropeStore<B: ComputeBackend>(_ backend: B) throws {
+        let cache = KVCacheShape(slots: 3, ctx: 30, nKVHeads: 2, headDim: 16)
+        let nHeads = 4, qWidth = nHeads * cache.headDim, stride = qWidth + 2 * cache.kvWidth
+        let slots: [Int32] = [1, 0, 2, 1, 0], positions: [Int32] = [3, 0, 29, 4, 17]
+        var random = SplitMix64(seed: "batch.rope_store")
+        let qkv = random.floats(slots.count * stride)   // [rows, q | k | v] f32
+        func run(rows: Range<Int>) throws -> (q: [Float], kCache: [Float], vCache: [Float]) {
+            let op = RopeStoreOp(rows: rows.count, nHeads: nHeads, cache: cache, nRot: 12, qRowStride: stride,
+                                 kvRowStride: stride, kOffset: qWidth, vOffset: qWidth + cache.kvWidth, freqBase: 10000)
+            let buffer = try backend.makeBuffer(Array(qkv[rows.lowerBound * stride ..< rows.upperBound * stride]),
+                                                label: "qkv")
+            let keys = try backend.makeBuffer(byteCount: cache.bytes, label: "kCache")
+            let values = try backend.makeBuffer(byteCount: cache.bytes, label: "vCache")
+            let placement = RowPlacement(slots: try backend.makeBuffer(Array(slots[rows]), label: "slots"),
+                                         positions: try backend.makeBuffer(Array(positions[rows]), label: "positions"))
+            try backend.ropeStore(op, q: buffer, k: buffer, v: buffer, kCache: keys, vCache: values, rows: placement)
+            return (try backend.read(buffer, count: rows.count * stride), try backend.read(keys, count: cache.bytes / 4),
+                    try backend.read(values, count: cache.bytes / 4))
+        }
+        let batch = try run(rows: 0 ..< slots.count)
+        for r in 0..<slots.count {
+            let alone = try run(rows: r ..< r + 1)
+            expectBitIdentical(Array(alone.q[0 ..< qWidth]), Array(batch.q[r * stride ..< r * stride + qWidth]),
+                               "row \(r) alone: queries")
+            let first = (Int(slots[r]) * cache.ctx + Int(positions[r])) * cache.kvWidth
+            let entry = first ..< first + cache.kvWidth
+            expectBitIdentical(Array(alone.kCache[entry]), Array(batch.kCache[entry]), "row \(r) alone: cached keys")
+            expectBitIdentical(Array(alone.vCache[entry]), Array(batch.vCache[entry]), "row \(r) alone: cached values")
+        }
+    }
+
     /// A 15-row batch mixing unsteered, additive + unit-scaling, add-then-Spherical and all-kinds sequences, against
     /// each row run alone with only its own sequence's parameters; x and the trace rows both compared.
     static func residualSteer<B: ComputeBackend>(_ backend: B) throws {

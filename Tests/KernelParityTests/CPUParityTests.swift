@@ -32,6 +32,20 @@ import Testing
         try BatchInvariance.attention(CPUBackend(threads: 2))
     }
 
+    @Test func ropeStoreRowsAreBatchInvariant() throws {
+        try BatchInvariance.ropeStore(CPUBackend(threads: 2))
+    }
+
+    /// The fused ops give the bits of the ops they replace.
+    @Test func ropeStoreEqualsRopeRopeAndKVStore() throws {
+        try FusionEquivalence.ropeStore(CPUBackend(threads: 2))
+    }
+
+    @Test(arguments: DType.allCases)
+    func normMatmulEqualsRMSNormThenMatmulAndIsBatchInvariant(_ dtype: DType) throws {
+        try FusionEquivalence.normMatmul(CPUBackend(threads: 2), dtype: dtype)
+    }
+
     @Test func residualSteerRowsAreBatchInvariant() throws {
         try BatchInvariance.residualSteer(CPUBackend(threads: 2))
     }

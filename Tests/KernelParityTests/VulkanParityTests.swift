@@ -27,6 +27,20 @@ struct VulkanParityTests {
         try ValidatedVulkan.withSharedBackend { try BatchInvariance.attention($0) }
     }
 
+    @Test func ropeStoreRowsAreBatchInvariant() throws {
+        try ValidatedVulkan.withSharedBackend { try BatchInvariance.ropeStore($0) }
+    }
+
+    /// The fused ops give the bits of the ops they replace.
+    @Test func ropeStoreEqualsRopeRopeAndKVStore() throws {
+        try ValidatedVulkan.withSharedBackend { try FusionEquivalence.ropeStore($0) }
+    }
+
+    @Test(arguments: DType.allCases)
+    func normMatmulEqualsRMSNormThenMatmulAndIsBatchInvariant(_ dtype: DType) throws {
+        try ValidatedVulkan.withSharedBackend { try FusionEquivalence.normMatmul($0, dtype: dtype) }
+    }
+
     @Test func residualSteerRowsAreBatchInvariant() throws {
         try ValidatedVulkan.withSharedBackend { try BatchInvariance.residualSteer($0) }
     }

@@ -14,15 +14,19 @@ import VulkanRuntime
 /// invariance, the Spherical guards and replays are checked by `VulkanParityTests` and `VulkanReplayTests`.
 @Suite(.enabled(if: VulkanTestDevice.shouldRun, "needs a Vulkan device (Debian: apt-get install mesa-vulkan-drivers)"))
 struct VulkanVariantTests {
-    @Test("every matmul case matches the reference, and every row is batch invariant, in each geometry",
+    /// The fused input-norm mat-vec also gives rmsnorm then matmul's bits (`FusionEquivalence.normMatmul`).
+    @Test("every matmul and norm_matmul case matches the reference, and every row is batch invariant, in each geometry",
           arguments: MatmulGeometry.all)
     func matmulGeometries(_ geometry: MatmulGeometry) throws {
         let backend = try VulkanVariants.backend(matmul: geometry)
         try ValidatedVulkan.withValidation(of: backend) {
-            for kernelCase in KernelCatalog.small where kernelCase is MatmulCase {
+            for kernelCase in KernelCatalog.small where kernelCase is MatmulCase || kernelCase is NormMatmulCase {
                 expectPassed(try kernelCase.validate(on: backend, reference: ReferenceBackend()), backend: "vulkan, \(geometry)")
             }
-            for dtype in DType.allCases { try BatchInvariance.matmul(backend, dtype: dtype) }
+            for dtype in DType.allCases {
+                try BatchInvariance.matmul(backend, dtype: dtype)
+                try FusionEquivalence.normMatmul(backend, dtype: dtype)
+            }
         }
     }
 
@@ -43,12 +47,19 @@ struct VulkanVariantTests {
             try ValidatedVulkan.withValidation(of: backend) {
                 let weights = try backend.makeBuffer(bytes, label: "w")
                 let y = try backend.makeBuffer(byteCount: 4 * rows * n, label: "y")
-                try backend.matmul(MatmulOp(rows: rows, k: k, n: n, weightType: type), x: try backend.makeBuffer(x, label: "x"),
-                                   weights: weights, y: y)
+                let xBuffer = try backend.makeBuffer(x, label: "x")
+                try backend.matmul(MatmulOp(rows: rows, k: k, n: n, weightType: type), x: xBuffer, weights: weights, y: y)
+                // The fused input-norm mat-vec over the same runs.
+                let normedY = try backend.makeBuffer(byteCount: 4 * n, label: "y.norm")
+                try backend.normMatmul(NormMatmulOp(rows: 1, k: k, n: n, weightType: type, eps: 1e-5), x: xBuffer,
+                                       normWeight: try backend.makeBuffer(Array(x.prefix(k)), label: "normWeight"),
+                                       normed: try backend.makeBuffer(byteCount: 4 * k, label: "normed"), weights: weights,
+                                       y: normedY)
                 let embedded = try backend.makeBuffer(byteCount: 4 * rows * k, label: "e")
                 try backend.embed(EmbedOp(rows: rows, width: k, vocab: n, tableType: type),
                                   ids: try backend.makeBuffer([Int32(29), 3], label: "ids"), table: weights, out: embedded)
-                results.append(try backend.read(y, count: rows * n) + backend.read(embedded, count: rows * k))
+                results.append(try backend.read(y, count: rows * n) + backend.read(embedded, count: rows * k)
+                               + backend.read(normedY, count: n))
             }
         }
         expectBitIdentical(results[1], results[0], "\(type), \(geometry): split vs whole")
@@ -144,6 +155,10 @@ struct VulkanVariantTests {
                 try backend.matmul(MatmulOp(rows: rows, k: k, n: n, weightType: .q4_1), x: x,
                                    weights: try backend.makeBuffer(random.weights(.q4_1, rows: n, k: k), label: "w"), y: y)
                 let norm = try backend.makeBuffer(byteCount: 4 * rows * k, label: "n")
+                let normedY = try backend.makeBuffer(byteCount: 4 * n, label: "y.norm")
+                try backend.normMatmul(NormMatmulOp(rows: 1, k: k, n: n, weightType: .q4_1, eps: 1e-6), x: x, normWeight: x,
+                                       normed: norm, weights: try backend.makeBuffer(random.weights(.q4_1, rows: n, k: k), label: "w"),
+                                       y: normedY)
                 try backend.rmsnorm(RMSNormOp(rows: rows, width: k, eps: 1e-6), x: x, weight: x, out: norm)
                 try backend.softmax(SoftmaxOp(rows: rows, width: k, log: true), x: norm, out: norm)
                 let scenario = SteerScenario.make(.mixed, width: 96, rows: 15, random: &random)
@@ -152,7 +167,7 @@ struct VulkanVariantTests {
                                           delta: try backend.makeBuffer(scenario.delta, label: "delta"),
                                           tables: try backend.makeSteerTables(scenario.plan), trace: nil)
                 results.append(try backend.read(y, count: rows * n) + backend.read(norm, count: rows * k)
-                               + backend.read(steered, count: scenario.x.count))
+                               + backend.read(steered, count: scenario.x.count) + backend.read(normedY, count: n))
             }
         }
         expectBitIdentical(results[1], results[0], "subgroup variants vs plain")

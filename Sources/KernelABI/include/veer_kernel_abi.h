@@ -41,6 +41,13 @@ VEER_STRUCT(VeerMatmulPush) {
     uint32_t colCount;
 } VEER_END(VeerMatmulPush)
 
+// y = rmsnorm(x) . W^T: the matmul with its input rows' RMSNorm fused in (weight normWeight[k], eps), the push block
+// of matmul.comp's INPUT_NORM variants (std430 puts eps right after the 7 words of `matmul`, as C does).
+VEER_STRUCT(VeerNormMatmulPush) {
+    VeerMatmulPush matmul;
+    float eps;
+} VEER_END(VeerNormMatmulPush)
+
 // out[r, :] = dequant(table[ids[r], :]); ids are int32 in [0, vocab). One dispatch handles the ids in
 // [idBase, idBase + idCount) and its table binding holds those rows (a table larger than one binding is split;
 // idBase = 0 and idCount = vocab when it fits). Rows with an id outside [0, vocab) become NaN.
@@ -98,6 +105,26 @@ VEER_STRUCT(VeerKVStorePush) {
     uint32_t kOffset;
     uint32_t vOffset;
 } VEER_END(VeerKVStorePush)
+
+// rope_store: RoPE and the cache write of one block in one launch. Query heads (nHeads at qOffset + r*qRowStride)
+// rotate in place as VeerRopePush describes; key heads (nKVHeads at kOffset + r*kvRowStride) rotate on their way
+// into kCache[slot[r], pos[r], :] and values (at vOffset + r*kvRowStride) are copied into vCache. k itself is left
+// as it was. headDim is shared by all heads; kvWidth = nKVHeads * headDim.
+VEER_STRUCT(VeerRopeStorePush) {
+    uint32_t rows;
+    uint32_t nHeads;
+    uint32_t nKVHeads;
+    uint32_t headDim;
+    uint32_t nRot;
+    uint32_t ctx;
+    uint32_t qRowStride;
+    uint32_t qOffset;
+    uint32_t kvRowStride;
+    uint32_t kOffset;
+    uint32_t vOffset;
+    float freqBase;
+    float freqScale;
+} VEER_END(VeerRopeStorePush)
 
 // kv_copy: for both caches, positions 0 ..< count / kvWidth of slot sourceSlot are copied into every slot of
 // firstTarget ..< firstTarget + targetCount (a prompt prefilled once, shared by several continuations). Counts in
