@@ -68,11 +68,38 @@
         return NAME##_finish(even, odd, offsets, type);                                                               \
     }                                                                                                                 \
                                                                                                                       \
+    /* Four activation rows against one weight row: each weight block is read once for the four (prefill), and   \
+       each row's sums run exactly as in dot1 (the same even/odd accumulators, offsets and finish), so a row gets  \
+       the same bits in a tile as alone. */                                                                         \
+    TARGET static inline __attribute__((always_inline)) void NAME##_dot4(                                             \
+        veer_qweight_type type, const uint8_t *row, int blocks, int blockBytes, int k, const int8_t *q,              \
+        const float *d, const float *s, float *out, size_t outStride) {                                               \
+        __m256 even[4], odd[4];                                                                                       \
+        float offsets[4] = {0.0f, 0.0f, 0.0f, 0.0f};                                                                  \
+        for (int r = 0; r < 4; r++) { even[r] = _mm256_setzero_ps(); odd[r] = _mm256_setzero_ps(); }                 \
+        for (int b = 0; b < blocks; b++) {                                                                            \
+            const uint8_t *block = row + (size_t)b * blockBytes;                                                      \
+            for (int r = 0; r < 4; r++) {                                                                             \
+                const __m256i x = _mm256_loadu_si256((const __m256i *)(q + (size_t)r * k + 32 * b));                 \
+                NAME##_step(type, block, x, d[r * blocks + b], s[r * blocks + b], (b & 1) ? &odd[r] : &even[r],       \
+                            &offsets[r]);                                                                             \
+            }                                                                                                         \
+        }                                                                                                             \
+        for (int r = 0; r < 4; r++) out[r * outStride] = NAME##_finish(even[r], odd[r], offsets[r], type);            \
+    }                                                                                                                 \
+                                                                                                                      \
     TARGET static inline __attribute__((always_inline)) void NAME##_columns(                                          \
         veer_qweight_type type, const uint8_t *base, size_t rowBytes, int k, int firstColumn, int endColumn,          \
         int rows, const int8_t *q, const float *d, const float *s, float *y, size_t yStride) {                        \
         const int blocks = k / 32, blockBytes = veer_block_bytes(type);                                               \
-        for (int r = 0; r < rows; r++) {                                                                              \
+        int r = 0;                                                                                                    \
+        for (; r + 4 <= rows; r += 4) {                                                                               \
+            for (int j = firstColumn; j < endColumn; j++) {                                                           \
+                NAME##_dot4(type, base + (size_t)j * rowBytes, blocks, blockBytes, k, q + (size_t)r * k,              \
+                            d + (size_t)r * blocks, s + (size_t)r * blocks, y + (size_t)r * yStride + j, yStride);    \
+            }                                                                                                         \
+        }                                                                                                             \
+        for (; r < rows; r++) {                                                                                       \
             const int8_t *qr = q + (size_t)r * k;                                                                     \
             const float *dr = d + (size_t)r * blocks, *sr = s + (size_t)r * blocks;                                   \
             float *yr = y + (size_t)r * yStride;                                                                      \

@@ -30,7 +30,7 @@ import Testing
     /// the single-row tail of the two-row loops, odd block counts (k = 608) the unpaired last block.
     @Test(arguments: types, [576, 608, 1536])
     func everyAvailableVariantMatchesScalarExactly(type: DType, k: Int) throws {
-        let n = 37, rows = 3
+        let n = 37, rows = 6   // a four-row tile and two rows alone
         var rng = SeededRandom(seed: 17 &+ UInt64(type.rawValue) &+ UInt64(k))
         let w = rng.weights(type, n: n, k: k)
         let x = QuantDot.quantize(rng.floats(rows * k, scale: 2), rows: rows, k: k)
