@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "Llama", targets: ["Llama"]),
         .library(name: "Steering", targets: ["Steering"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "Kernels", targets: ["Kernels"]),
         .library(name: "KernelsReference", targets: ["KernelsReference"]),
         .library(name: "KernelsCPU", targets: ["KernelsCPU"]),
@@ -79,6 +80,9 @@ let package = Package(
             name: "Evaluation",
             dependencies: ["Llama", "Steering", "Tokenizers", "Kernels", "GGUF", "ModelStore"],
             swiftSettings: swiftSettings),
+        // Steering analyses (strength sweeps, preference/utility): the closed forms of the papers' models and the
+        // fits, with no model dependency yet.
+        .target(name: "Analysis", swiftSettings: swiftSettings),
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
         .target(
             name: "TestSupport",
@@ -125,6 +129,7 @@ let package = Package(
             dependencies: ["Steering", "Llama", "GGUF", "Tokenizers", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EvaluationTests",
             dependencies: ["Evaluation", "Steering", "Llama", "Tokenizers", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],
