@@ -80,8 +80,8 @@ let package = Package(
             name: "Evaluation",
             dependencies: ["Llama", "Steering", "Tokenizers", "Kernels", "GGUF", "ModelStore"],
             swiftSettings: swiftSettings),
-        // Steering analyses (strength sweeps, preference/utility): the closed forms of the papers' models and the
-        // fits, with no model dependency yet.
+        // Steering analyses (strength sweeps, preference/utility): the closed forms of the papers' models, the fits
+        // and the SVG charts of reports (and of `veer bench generate --scaling`); no model dependency yet.
         .target(name: "Analysis", swiftSettings: swiftSettings),
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
         .target(
@@ -91,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "VeerCLI",
             dependencies: [
-                "Llama", "Steering", "Evaluation", "GGUF", "Tokenizers", "ModelStore",
+                "Llama", "Steering", "Evaluation", "Analysis", "GGUF", "Tokenizers", "ModelStore",
                 "Kernels", "KernelsCPU", "KernelsVulkan", "KernelsReference", "KernelCases", "VulkanRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

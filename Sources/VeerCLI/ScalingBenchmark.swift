@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Kernels
 import Llama
@@ -59,11 +60,11 @@ enum ScalingBenchmark {
     /// Two panels side by side: prefill ms against prompt length, decode ms/token against context length, one line
     /// per backend.
     static func plot(_ series: [(backend: String, figures: ScalingFigures)]) -> String {
-        let prefill = SVGLinePlot(title: "Prefill time", xLabel: "prompt tokens", yLabel: "ms",
-                                  series: series.map { ($0.backend, zip($0.figures.lengths, $0.figures.prefill_ms).map { (Double($0), $1) }) })
-        let decode = SVGLinePlot(title: "Decode time per token", xLabel: "context tokens", yLabel: "ms / token",
-                                 series: series.map { ($0.backend, zip($0.figures.lengths, $0.figures.decode_ms_per_token).map { (Double($0), $1) }) })
-        return SVGLinePlot.sideBySide([prefill, decode])
+        let prefill = LineChart(title: "Prefill time", xLabel: "prompt tokens", yLabel: "ms",
+                                series: series.map { .init(name: $0.backend, points: zip($0.figures.lengths, $0.figures.prefill_ms).map { (Double($0), $1) }) })
+        let decode = LineChart(title: "Decode time per token", xLabel: "context tokens", yLabel: "ms / token",
+                               series: series.map { .init(name: $0.backend, points: zip($0.figures.lengths, $0.figures.decode_ms_per_token).map { (Double($0), $1) }) })
+        return LineChart.document([prefill, decode])
     }
 }
 
