@@ -120,7 +120,7 @@ extension LlamaModel {
         // Output head only on the rows whose logits are wanted, contiguous runs in one matmul each. A row's logits
         // do not depend on how rows are grouped (the matmul reduction order depends on k only). When every row
         // wants logits (a decode step) and no observer reads the final norm, the norm runs inside the output head.
-        if logitRows == Array(0..<rows), !(observer?.wants(.resultNorm, layer: -1) ?? false) {
+        if logitRows.elementsEqual(0..<rows), !(observer?.wants(.resultNorm, layer: -1) ?? false) {
             try normedMatmul(weights.outputNorm, keepNormed: false, weights.output, weights.outputType, n: c.vocab,
                              into: s.logits, rows: rows)
             try issueLogitHealth(rows: rows)

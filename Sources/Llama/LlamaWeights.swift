@@ -67,9 +67,7 @@ extension LlamaWeights {
             if f32Only, t.type != .f32 {
                 throw ModelError.unsupported(source: source.sourceName, detail: "tensor '\(name)' is \(t.type); norm weights must be f32")
             }
-            let buffer = try backend.makeWeightBuffer(t.bytes, owner: source, label: name)
-            bytes += t.bytes.count
-            return (buffer, t.type)
+            return (try borrow(t, source, backend, &bytes), t.type)
         }
         let (embedding, embeddingType) = try upload("token_embd.weight", shape: [c.width, c.vocab])
         let (outputNorm, _) = try upload("output_norm.weight", shape: [c.width], f32Only: true)

@@ -30,11 +30,11 @@ final class LlamaCppComparison {
     func round(counted: Bool) throws {
         let generation = try bench.run(model: model, threads: threads, prompts: [], generate: plan.decodeTokens, repetitions: 1)
         let prompts = try bench.run(model: model, threads: threads, prompts: plan.promptLengths, generate: 0, repetitions: 1)
-        let llamaStartup = try Self.wallMilliseconds {
-            _ = try bench.run(model: model, threads: threads, prompts: [1], generate: 0, repetitions: 1)
-        }
+        let llamaStartup = try WallClock.measure {
+            try bench.run(model: model, threads: threads, prompts: [1], generate: 0, repetitions: 1)
+        }.milliseconds
         if peakMegabytes == nil { peakMegabytes = PeakMemory.childrenMegabytes() }
-        let veerStartupMs = try Self.wallMilliseconds { try Self.runSelf(veerStartup) }
+        let veerStartupMs = try WallClock.measure { try Self.runSelf(veerStartup) }.milliseconds
         guard counted else { return }
         func add(_ key: String, _ test: String, from results: [LlamaCppResult]) throws {
             guard let result = results.first(where: { $0.test == test }) else {
@@ -60,23 +60,13 @@ final class LlamaCppComparison {
                         executable: bench.executable.path, package: LlamaCppBench.pinnedPackage, samples: samples)
     }
 
-    static func wallMilliseconds(_ body: () throws -> Void) throws -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-    }
-
-    /// Runs this veer binary with `arguments`, its output discarded; a failure is an error quoting the command.
+    /// Runs this veer binary with `arguments`, its output discarded, started like every other tool (`ToolProcess`);
+    /// a failure is an error quoting the command.
     static func runSelf(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw InvalidInput("veer \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let status = try ToolProcess.run(executable, arguments, log: URL(fileURLWithPath: "/dev/null"))
+        guard status == 0 else {
+            throw InvalidInput("veer \(arguments.joined(separator: " ")) exited with status \(status)")
         }
     }
 }

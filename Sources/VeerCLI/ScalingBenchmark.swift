@@ -67,21 +67,3 @@ enum ScalingBenchmark {
         return LineChart.document([prefill, decode])
     }
 }
-
-/// Least squares y ≈ intercept + slope·x.
-struct LinearFit {
-    var intercept: Double, slope: Double, r2: Double
-
-    init(x: [Double], y: [Double]) {
-        let n = Double(x.count)
-        let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
-        let sxy = zip(x, y).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
-        let sxx = x.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
-        let slope = sxx > 0 ? sxy / sxx : 0, intercept = my - slope * mx
-        self.slope = slope
-        self.intercept = intercept
-        let residual = zip(x, y).reduce(0) { $0 + pow($1.1 - (intercept + slope * $1.0), 2) }
-        let total = y.reduce(0) { $0 + ($1 - my) * ($1 - my) }
-        r2 = total > 0 ? 1 - residual / total : 1
-    }
-}

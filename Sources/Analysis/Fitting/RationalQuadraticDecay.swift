@@ -54,10 +54,10 @@ public enum DecayFit {
     public static func preference(multipliers m: [Double], values y: [Double]) throws -> Preference {
         let (m, y) = try finitePairs(m, y, needed: 7)
         let span = max(m.max()! - m.min()!, 1e-9)
-        let (slope, intercept) = linearFit(m, y)
+        let line = LinearFit(x: m, y: y)
         var best: (params: [Double], sse: Double)?
         for startLength in [span / 8, span / 3, span] {
-            let start = [slope, intercept, 0, 0, 0, log(startLength)]   // γ = 1
+            let start = [line.slope, line.intercept, 0, 0, 0, log(startLength)]   // γ = 1
             let fit = LevenbergMarquardt.minimize(start, points: m.count) { p in
                 let decay = RationalQuadraticDecay(center: p[3], shape: exp(p[4]), length: exp(p[5]))
                 return m.indices.map { i in (p[0] * m[i] + p[1]) * decay(m[i]) + p[2] - y[i] }
@@ -68,7 +68,7 @@ public enum DecayFit {
         guard p.allSatisfy(\.isFinite) else { throw FitError.notFinite }
         return Preference(slope: p[0], intercept: p[1], offset: p[2],
                           decay: RationalQuadraticDecay(center: p[3], shape: exp(p[4]), length: exp(p[5])),
-                          rSquared: rSquared(sse: best!.sse, y))
+                          rSquared: rSquared(residualSumOfSquares: best!.sse, y))
     }
 
     /// Fits the utility model, starting the decay's centre at the multiplier with the highest utility.
@@ -90,7 +90,7 @@ public enum DecayFit {
         guard p.allSatisfy(\.isFinite) else { throw FitError.notFinite }
         return Utility(scale: p[0], offset: p[1],
                        decay: RationalQuadraticDecay(center: p[2], shape: exp(p[3]), length: exp(p[4])),
-                       rSquared: rSquared(sse: best!.sse, y))
+                       rSquared: rSquared(residualSumOfSquares: best!.sse, y))
     }
 
     /// The pairs whose both values are finite; at least `needed` of them (more than the parameters).
@@ -98,22 +98,5 @@ public enum DecayFit {
         let kept = zip(m, y).filter { $0.0.isFinite && $0.1.isFinite }
         guard kept.count >= needed else { throw FitError.tooFewPoints(needed: needed, got: kept.count) }
         return (kept.map(\.0), kept.map(\.1))
-    }
-
-    /// Least-squares line y ≈ slope·x + intercept.
-    static func linearFit(_ x: [Double], _ y: [Double]) -> (slope: Double, intercept: Double) {
-        let n = Double(x.count)
-        let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
-        let sxx = x.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
-        let sxy = zip(x, y).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
-        let slope = sxx > 0 ? sxy / sxx : 0
-        return (slope, my - slope * mx)
-    }
-
-    /// 1 − SSE/SST (1 when the values are all equal and fitted exactly).
-    static func rSquared(sse: Double, _ y: [Double]) -> Double {
-        let mean = y.reduce(0, +) / Double(y.count)
-        let sst = y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        return sst > 0 ? 1 - sse / sst : (sse == 0 ? 1 : 0)
     }
 }
