@@ -80,9 +80,12 @@ let package = Package(
             name: "Evaluation",
             dependencies: ["Llama", "Steering", "Tokenizers", "Kernels", "GGUF", "ModelStore"],
             swiftSettings: swiftSettings),
-        // Steering analyses (strength sweeps, preference/utility): the closed forms of the papers' models, the fits
-        // and the SVG charts of reports (and of `veer bench generate --scaling`); no model dependency yet.
-        .target(name: "Analysis", swiftSettings: swiftSettings),
+        // Steering analyses: strength sweeps and preference/utility curves measured on a model, the closed forms of
+        // the papers' models, the fits, and the reports' SVG charts and HTML (also used by `veer bench generate`).
+        .target(
+            name: "Analysis",
+            dependencies: ["Llama", "Steering", "Evaluation", "Tokenizers", "Kernels", "GGUF"],
+            swiftSettings: swiftSettings),
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
         .target(
             name: "TestSupport",
@@ -129,7 +132,10 @@ let package = Package(
             dependencies: ["Steering", "Llama", "GGUF", "Tokenizers", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AnalysisTests",
+            dependencies: ["Analysis", "Evaluation", "Steering", "Llama", "Tokenizers", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "EvaluationTests",
             dependencies: ["Evaluation", "Steering", "Llama", "Tokenizers", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],
