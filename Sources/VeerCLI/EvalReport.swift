@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 
 /// The human forms of an evaluation: a summary on stdout, and a Markdown or HTML report (`--report FILE`, by its
@@ -94,25 +95,16 @@ enum EvalReport {
     }
 
     static func html(_ d: EvalDocument) -> String {
-        func escape(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
-        func row(_ cells: [String], tag: String) -> String {
-            "<tr>" + cells.map { "<\(tag)>\(escape($0))</\(tag)>" }.joined() + "</tr>"
-        }
+        var report = HTMLReport(title: "veer eval mc: \(d.protocol.task)")
+        report.list(protocolLines(d))
         let (header, rows) = table(d)
-        var out = ["<!doctype html>", "<html><head><meta charset=\"utf-8\"><title>veer eval mc: \(escape(d.protocol.task))</title>",
-                   "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3em .6em;text-align:right}td:first-child,th:first-child{text-align:left}</style>",
-                   "</head><body>", "<h1>veer eval mc: \(escape(d.protocol.task))</h1>", "<ul>"]
-        out += protocolLines(d).map { "<li>\(escape($0))</li>" }
-        out += ["</ul>", "<table>", row(header, tag: "th")] + rows.map { row($0, tag: "td") } + ["</table>"]
+        report.table(header: header, rows: rows)
         if let agreement = d.agreement {
-            out += ["<h2>Per-item agreement</h2>", "<table>", row(["configuration A", "configuration B", "agreement", "items"], tag: "th")]
-            out += agreement.map { row([$0.a, $0.b, String(format: "%.4f", $0.agreement), "\($0.items)"], tag: "td") }
-            out.append("</table>")
+            report.heading("Per-item agreement")
+            report.table(header: ["configuration A", "configuration B", "agreement", "items"],
+                         rows: agreement.map { [$0.a, $0.b, String(format: "%.4f", $0.agreement), "\($0.items)"] })
         }
-        out += [String(format: "<p>Wall time %.1f s. Produced by Veer %@.</p>", d.wall_seconds, d.run.veer_version), "</body></html>", ""]
-        return out.joined(separator: "\n")
+        report.paragraph(String(format: "Wall time %.1f s. Produced by Veer %@.", d.wall_seconds, d.run.veer_version))
+        return report.html
     }
 }

@@ -41,7 +41,7 @@ public struct LineChart: Sendable {
         func px(_ v: Double) -> Double { xs.position(v, from: area.left, to: area.right) }
         func py(_ v: Double) -> Double { ys.position(v, from: area.bottom, to: area.top) }
         var out = ["<g transform=\"translate(\(x),\(y))\">",
-                   "<text x=\"\(Self.width / 2)\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">\(Self.escape(title))</text>"]
+                   "<text x=\"\(Self.width / 2)\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">\(Markup.escape(title))</text>"]
         for t in xs.ticks {
             out.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>", px(t), area.top, px(t), area.bottom))
             out.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\">%@</text>",
@@ -57,8 +57,8 @@ public struct LineChart: Sendable {
         if ys.lower < 0, ys.upper > 0 {
             out.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#888\"/>", area.left, py(0), area.right, py(0)))
         }
-        out.append("<text x=\"\((area.left + area.right) / 2)\" y=\"\(Self.height - 10)\" text-anchor=\"middle\" font-size=\"12\">\(Self.escape(xLabel))</text>")
-        out.append("<text transform=\"translate(14,\((area.top + area.bottom) / 2)) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">\(Self.escape(yLabel))</text>")
+        out.append("<text x=\"\((area.left + area.right) / 2)\" y=\"\(Self.height - 10)\" text-anchor=\"middle\" font-size=\"12\">\(Markup.escape(xLabel))</text>")
+        out.append("<text transform=\"translate(14,\((area.top + area.bottom) / 2)) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">\(Markup.escape(yLabel))</text>")
         for (i, s) in series.enumerated() {
             let colour = Self.colours[i % Self.colours.count]
             for run in Self.finiteRuns(s.points) {
@@ -71,7 +71,7 @@ public struct LineChart: Sendable {
             let ly = area.top + 14 + 14 * Double(i)
             out.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%@\" stroke-width=\"2\"/>",
                               area.left + 8, ly - 4, area.left + 24, ly - 4, colour))
-            out.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">%@</text>", area.left + 28, ly, Self.escape(s.name)))
+            out.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">%@</text>", area.left + 28, ly, Markup.escape(s.name)))
         }
         out.append("</g>")
         return out.joined(separator: "\n")
@@ -98,10 +98,5 @@ public struct LineChart: Sendable {
             else if !runs[runs.count - 1].isEmpty { runs.append([]) }
         }
         return runs.filter { !$0.isEmpty }
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
     }
 }
