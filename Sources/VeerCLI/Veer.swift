@@ -13,6 +13,8 @@ struct Veer: ParsableCommand {
             InfoCommand.self, BenchCommand.self, ModelCommand.self, TokenizeCommand.self, GenerateCommand.self,
             LogitsCommand.self, ParityCommand.self, ChatCommand.self, DetokenizeCommand.self, CaptureCommand.self, ExtractCommand.self,
             VectorCommand.self, EvalCommand.self,
+            // Temporary name until `veer sweep` (SweepCommand) registers it as `veer sweep search`.
+            SweepSearchCommand.self,
         ])
 
     /// Parses llama.cpp's two-value options as one value each (see `LlamaCppArguments`), then runs as usual.
