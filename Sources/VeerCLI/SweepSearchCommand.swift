@@ -35,7 +35,7 @@ struct SweepSearchCommand: ParsableCommand {
     var validation: Int = 200
     @Option(help: "A method's stage-2 strengths, METHOD=a,b,c (repeatable), e.g. caa=0.5,1,2. Defaults: docs/analysis-search.md.")
     var strengths: [String] = []
-    @Option(help: "Spherical's stage-2 gate thresholds beta, comma-separated (default -0.4,-0.05,0.4; kappa is 20).")
+    @Option(parsing: .unconditional, help: "Spherical's stage-2 gate thresholds beta, comma-separated (default -0.4,-0.05,0.4; kappa is 20).")
     var betas: String?
     @Option(help: "Which stage to run: \(Stage.allCases.map(\.rawValue).joined(separator: ", ")).") var stage: Stage = .all
     @Option(help: "--stage strengths: the layers chosen by a merged layers result; --stage final: the configurations chosen by a merged strengths result.")
