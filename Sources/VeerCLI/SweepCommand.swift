@@ -14,8 +14,10 @@ struct SweepCommand: ParsableCommand {
         discussion: """
             Alpha multiplies the strength of every --steer entry (as FILE:alpha would); alpha 0 is the unsteered \
             model. The prompt is replicated over KV-cache slots, one alpha per slot, in batched passes. Rules and \
-            outputs: docs/analysis.md.
-            """)
+            outputs: docs/analysis.md. `veer sweep search` (or `veer sweep --search`) chooses layers and strengths \
+            on TruthfulQA's training fold: docs/analysis-search.md.
+            """,
+        subcommands: [SweepSearchCommand.self])
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
@@ -36,8 +38,6 @@ struct SweepCommand: ParsableCommand {
           help: "Record the recommended range in the vector file as veer.strength_range (one vector file, not a JSON spec).")
     var writeRange = false
 
-    // `veer sweep --search` (layer and hyperparameter search) is a separate mode: its options go in their own
-    // @OptionGroup and `run()` hands over to it before the plain sweep below.
 
     func validate() throws {
         _ = try grid()

@@ -15,8 +15,16 @@ struct Veer: ParsableCommand {
             VectorCommand.self, EvalCommand.self, SweepCommand.self,
         ])
 
-    /// Parses llama.cpp's two-value options as one value each (see `LlamaCppArguments`), then runs as usual.
+    /// Parses llama.cpp's two-value options as one value each (see `LlamaCppArguments`), and the spelling
+    /// `veer sweep --search ...` as the subcommand `veer sweep search ...`, then runs as usual.
     static func main() {
-        main(LlamaCppArguments.joiningPairs(Array(CommandLine.arguments.dropFirst())))
+        main(searchAsSubcommand(LlamaCppArguments.joiningPairs(Array(CommandLine.arguments.dropFirst()))))
+    }
+
+    static func searchAsSubcommand(_ arguments: [String]) -> [String] {
+        guard arguments.first == "sweep", let flag = arguments.firstIndex(of: "--search") else { return arguments }
+        var rest = arguments
+        rest.remove(at: flag)
+        return ["sweep", "search"] + rest.dropFirst()
     }
 }
