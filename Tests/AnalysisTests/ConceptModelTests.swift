@@ -51,8 +51,9 @@ struct ConceptModelTests {
             let accuracy = try judge.accuracy(on: set, concept: concept)
             let lexicon = try JudgeAccuracy.lexicon(try ConceptFixture.lexicon(concept), on: set, concept: concept)
             #expect(accuracy.items == lexicon.items && accuracy.items >= 24)
+            #expect(accuracy.rankAUC != nil && lexicon.rankAUC == nil)
             #expect(accuracy.truePositive + accuracy.falseNegative == lexicon.truePositive + lexicon.falseNegative)
-            print("judge accuracy \(concept): \(accuracy.accuracy) (label 1: \(accuracy.accuracyPositive ?? .nan), label 0: \(accuracy.accuracyNegative ?? .nan); TP \(accuracy.truePositive) FP \(accuracy.falsePositive) TN \(accuracy.trueNegative) FN \(accuracy.falseNegative)); lexicon \(lexicon.accuracy)")
+            print("judge accuracy \(concept): \(accuracy.accuracy) (label 1: \(accuracy.accuracyPositive ?? .nan), label 0: \(accuracy.accuracyNegative ?? .nan); TP \(accuracy.truePositive) FP \(accuracy.falsePositive) TN \(accuracy.trueNegative) FN \(accuracy.falseNegative); rank AUC \(accuracy.rankAUC ?? .nan)); lexicon \(lexicon.accuracy)")
         }
     }
 
@@ -101,14 +102,17 @@ struct ConceptModelTests {
 
     @Test func anyOfKModeLabelsEachPromptOnce() throws {
         let model = try ConceptFixture.cpu, tokenizer = try ConceptFixture.tokenizer
-        var settings = ConceptSweepSettings(concept: "joy", alphas: [])
+        // A concept the labelled set does not cover: no accuracy, and no error.
+        var settings = ConceptSweepSettings(concept: "happiness", alphas: [])
         settings.samplesPerPrompt = 2
         settings.maxTokens = 8
         settings.judgeMode = .anyOfK
         let result = try ConceptSweep.run(model: model, tokenizer: tokenizer,
                                           prompts: [ConceptPrompt(text: "Hi", tokenizer: tokenizer, template: nil)],
                                           steering: ConceptSteering(entries: []), settings: settings,
-                                          judge: try ConceptFixture.judge(), lexicon: nil)
+                                          judge: try ConceptFixture.judge(), lexicon: nil,
+                                          labelledSet: try ConceptFixture.labelledSet)
+        #expect(result.judgeAccuracy == nil && result.lexiconAccuracy == nil)
         #expect(result.rows.count == 1 && result.rows[0].judge?.labelled == 1 && result.rows[0].lexicon == nil)
         #expect(result.rows[0].examples.allSatisfy { $0.judge == nil })
     }

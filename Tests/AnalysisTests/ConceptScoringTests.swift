@@ -62,8 +62,14 @@ import TestSupport
         let a = try JudgeAccuracy(scorer: "judge x", concept: "joy", truth: [1, 1, 0, 0, 1], predicted: [1, 0, 0, 1, 1])
         #expect(a.truePositive == 2 && a.falseNegative == 1 && a.trueNegative == 1 && a.falsePositive == 1)
         #expect(a.accuracy == 0.6 && a.accuracyPositive == 2.0 / 3 && a.accuracyNegative == 0.5)
+        #expect(a.rankAUC == nil)
+        // p_yes ranks: pairs (0.9, 0.8, 0.4) × (0.1, 0.4): 2 + 2 + 1.5 of 6.
+        let ranked = try JudgeAccuracy(scorer: "judge x", concept: "joy", truth: [1, 1, 0, 0, 1], predicted: [1, 1, 1, 1, 1],
+                                       scores: [0.9, 0.8, 0.1, 0.4, 0.4])
+        #expect(ranked.accuracy == 0.6 && ranked.rankAUC == 5.5 / 6)
+        #expect(throws: ConceptError.self) { try JudgeAccuracy(scorer: "s", concept: "c", truth: [1, 0], predicted: [1, 0], scores: [1]) }
         let onlyPositive = try JudgeAccuracy(scorer: "s", concept: "c", truth: [1], predicted: [1])
-        #expect(onlyPositive.accuracyNegative == nil && onlyPositive.accuracy == 1)
+        #expect(onlyPositive.accuracyNegative == nil && onlyPositive.accuracy == 1 && onlyPositive.rankAUC == nil)
         #expect(throws: ConceptError.self) { try JudgeAccuracy(scorer: "s", concept: "c", truth: [1, 0], predicted: [1]) }
         #expect(throws: ConceptError.self) { try JudgeAccuracy(scorer: "s", concept: "c", truth: [2], predicted: [1]) }
         let json = String(decoding: try JSONEncoder().encode(a), as: UTF8.self)

@@ -79,6 +79,6 @@ public final class ConceptJudge<B: ComputeBackend> {
         let items = try LabelledCompletion.items(set, concept: concept)
         let verdicts = try judge(items.map(\.text), concept: concept)
         return try JudgeAccuracy(scorer: "judge \(name)", concept: concept, truth: items.map(\.label),
-                                 predicted: verdicts.map(\.label))
+                                 predicted: verdicts.map(\.label), scores: verdicts.map(\.probabilityYes))
     }
 }

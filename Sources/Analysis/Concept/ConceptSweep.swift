@@ -11,7 +11,8 @@ import Tokenizers
 public enum ConceptSweep {
     /// Runs the sweep. `model` generates (its cache's slots bound how many completions run at once; each slot must
     /// hold a prompt and `maxTokens`); `judge` and `lexicon` label (at least one); with `labelledSet`, their accuracy
-    /// on its items for the concept is measured too. `progress` gets a line per phase.
+    /// on its items for the concept is measured too (nil in the result when the set has no items for the concept:
+    /// the caller says so). `progress` gets a line per phase.
     public static func run<B: ComputeBackend, J: ComputeBackend>(
         model: LlamaModel<B>, tokenizer: Tokenizer, prompts: [ConceptPrompt], steering: ConceptSteering,
         settings: ConceptSweepSettings, judge: ConceptJudge<J>?, lexicon: ConceptLexicon?,
@@ -66,8 +67,10 @@ public enum ConceptSweep {
                 for ((g, _), verdict) in zip(groups, judged) { groupVerdicts[g] = verdict }
             }
         }
-        let judgeAccuracy = try labelledSet.flatMap { set in try judge?.accuracy(on: set, concept: settings.concept) }
-        let lexiconAccuracy = try labelledSet.flatMap { set in
+        // Accuracy only where the set labels this concept (the result's accuracies stay nil otherwise).
+        let labelled = labelledSet.flatMap { set in set.contains { $0.concept == settings.concept } ? set : nil }
+        let judgeAccuracy = try labelled.flatMap { set in try judge?.accuracy(on: set, concept: settings.concept) }
+        let lexiconAccuracy = try labelled.flatMap { set in
             try lexicon.map { try JudgeAccuracy.lexicon($0, on: set, concept: settings.concept) }
         }
         let judgingSeconds = Date().timeIntervalSince(judgeStart)

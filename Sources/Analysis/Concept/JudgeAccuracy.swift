@@ -16,15 +16,21 @@ public struct JudgeAccuracy: Codable, Equatable, Sendable {
     public var falsePositive: Int
     public var trueNegative: Int
     public var falseNegative: Int
+    /// For the judge: the area under the ROC curve of its `p_yes`, i.e. the chance that a random label-1 item gets a
+    /// higher p_yes than a random label-0 item (ties count half). It shows whether the judge ranks texts by the
+    /// concept even when its 1/0 threshold is off (a small judge that says 1 to everything has accuracy 0.5 but may
+    /// still rank well). nil for the lexicon, or when one label is missing.
+    public var rankAUC: Double?
 
     enum CodingKeys: String, CodingKey {
         case scorer, concept, items, accuracy, accuracyPositive = "accuracy_positive", accuracyNegative = "accuracy_negative"
         case truePositive = "true_positive", falsePositive = "false_positive", trueNegative = "true_negative"
-        case falseNegative = "false_negative"
+        case falseNegative = "false_negative", rankAUC = "rank_auc"
     }
 
-    /// Compares `predicted` labels with the hand labels `truth` (both 0/1, same order and count).
-    public init(scorer: String, concept: String, truth: [Int], predicted: [Int]) throws {
+    /// Compares `predicted` labels with the hand labels `truth` (both 0/1, same order and count); `scores` (the
+    /// judge's p_yes per item, same order) adds `rankAUC`.
+    public init(scorer: String, concept: String, truth: [Int], predicted: [Int], scores: [Double]? = nil) throws {
         guard truth.count == predicted.count, !truth.isEmpty else {
             throw ConceptError("judge accuracy needs one prediction per labelled item: \(truth.count) labels, \(predicted.count) predictions")
         }
@@ -43,6 +49,24 @@ public struct JudgeAccuracy: Codable, Equatable, Sendable {
         let positives = truePositive + falseNegative, negatives = trueNegative + falsePositive
         accuracyPositive = positives > 0 ? Double(truePositive) / Double(positives) : nil
         accuracyNegative = negatives > 0 ? Double(trueNegative) / Double(negatives) : nil
+        if let scores {
+            guard scores.count == truth.count else {
+                throw ConceptError("judge accuracy needs one score per labelled item: \(truth.count) labels, \(scores.count) scores")
+            }
+            rankAUC = Self.rankAUC(truth: truth, scores: scores)
+        }
+    }
+
+    /// P(score of a label-1 item > score of a label-0 item) + ½ P(equal), over all pairs; nil without both labels.
+    static func rankAUC(truth: [Int], scores: [Double]) -> Double? {
+        let positive = zip(truth, scores).filter { $0.0 == 1 }.map(\.1)
+        let negative = zip(truth, scores).filter { $0.0 == 0 }.map(\.1)
+        guard !positive.isEmpty, !negative.isEmpty else { return nil }
+        var wins = 0.0
+        for p in positive {
+            for n in negative { wins += p > n ? 1 : (p == n ? 0.5 : 0) }
+        }
+        return wins / Double(positive.count * negative.count)
     }
 
     /// The lexicon's accuracy on the items of `set` labelled for `concept` (throws when there are none).
