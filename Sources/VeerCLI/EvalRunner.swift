@@ -15,10 +15,6 @@ struct EvalRunner {
     var configurations: [EvalConfiguration]
     var started: Date
 
-    /// KV-cache bytes the default slot count may use.
-    static let cacheBudget = 1 << 30
-    static let maxDefaultSlots = 64
-
     func run() throws -> EvalDocument {
         let opened = try command.modelOptions.location.open()
         let (path, file, tokenizer) = opened
@@ -29,20 +25,9 @@ struct EvalRunner {
         let config = try LlamaConfig(from: file)
         // --two-fold also extracts from "Q: {question} A: {answer}" texts, shorter than the scored prompts.
         let needed = tokenized.positionsNeeded
-        let contextSize: Int
-        if let given = command.modelOptions.context.contextSize {
-            guard given >= needed else {
-                throw InvalidInput("--ctx-size \(given): the longest \(data.task.rawValue) item needs \(needed) positions (prompt and option); give at least that, or leave --ctx-size out")
-            }
-            contextSize = try command.modelOptions.context.resolved(modelLimit: config.contextLength, file: path.path)
-        } else {
-            guard needed <= config.contextLength else {
-                throw InvalidInput("the longest \(data.task.rawValue) item needs \(needed) positions but the model's context_length is \(config.contextLength)")
-            }
-            contextSize = needed
-        }
-        let bytesPerSlot = 2 * config.layers * contextSize * config.kvHeads * config.headDim * 4
-        let slots = command.slots ?? max(1, min(Self.maxDefaultSlots, Self.cacheBudget / bytesPerSlot))
+        let contextSize = try ScoringCacheSize.contextSize(needed: needed, options: command.modelOptions, config: config,
+                                                           file: path.path, what: "\(data.task.rawValue) item")
+        let slots = ScoringCacheSize.slots(given: command.slots, config: config, contextSize: contextSize)
         let task = Task(runner: self, tokenized: tokenized, template: template, slots: slots)
         return try ModelLoader.run(command.modelOptions, slots: slots, maxRows: 512, contextSize: contextSize, opened: opened,
                                    task: task)

@@ -12,7 +12,7 @@ struct Veer: ParsableCommand {
         subcommands: [
             InfoCommand.self, BenchCommand.self, ModelCommand.self, TokenizeCommand.self, GenerateCommand.self,
             LogitsCommand.self, ParityCommand.self, ChatCommand.self, DetokenizeCommand.self, CaptureCommand.self, ExtractCommand.self,
-            VectorCommand.self, EvalCommand.self, SweepCommand.self,
+            VectorCommand.self, EvalCommand.self, SweepCommand.self, PrefUtilCommand.self,
         ])
 
     /// Parses llama.cpp's two-value options as one value each (see `LlamaCppArguments`), and the spelling

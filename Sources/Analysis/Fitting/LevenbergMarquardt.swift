@@ -1,13 +1,14 @@
 /// Nonlinear least squares for the small fits of the analyses (a handful of parameters, tens of points): minimises
-/// Σ r_i(p)² from a start, with a forward-difference Jacobian and Marquardt's scaled damping.
+/// Σ r_i(p)² from a start, with a forward-difference Jacobian and Marquardt's scaled damping. `converged`: it stopped
+/// because no step lowered the sum any more, not because it ran out of iterations or the sum was not finite.
 enum LevenbergMarquardt {
     static func minimize(_ start: [Double], points: Int, iterations: Int = 300,
-                         residuals: ([Double]) -> [Double]) -> (params: [Double], sse: Double) {
+                         residuals: ([Double]) -> [Double]) -> (params: [Double], sse: Double, converged: Bool) {
         func sse(_ r: [Double]) -> Double { r.reduce(0) { $0 + $1 * $1 } }
         var p = start
         var r = residuals(p)
         var cost = sse(r)
-        guard cost.isFinite else { return (p, cost) }
+        guard cost.isFinite else { return (p, cost, false) }
         var lambda = 1e-3
         let n = p.count
         for _ in 0..<iterations {
@@ -45,9 +46,9 @@ enum LevenbergMarquardt {
                 }
                 lambda *= 10
             }
-            if !improved { break }
+            if !improved { return (p, cost, true) }
         }
-        return (p, cost)
+        return (p, cost, false)
     }
 
     /// Solves A·x = b by Gaussian elimination with partial pivoting; nil when A is singular.

@@ -26,6 +26,8 @@ public enum DecayFit {
         public var slope: Double, intercept: Double, offset: Double
         public var decay: RationalQuadraticDecay
         public var rSquared: Double
+        /// Whether Levenberg-Marquardt stopped at a minimum (false: it ran out of iterations; report the fit as such).
+        public var converged: Bool
         public func callAsFunction(_ m: Double) -> Double { (slope * m + intercept) * decay(m) + offset }
     }
 
@@ -34,6 +36,8 @@ public enum DecayFit {
         public var scale: Double, offset: Double
         public var decay: RationalQuadraticDecay
         public var rSquared: Double
+        /// Whether Levenberg-Marquardt stopped at a minimum (false: it ran out of iterations; report the fit as such).
+        public var converged: Bool
         public func callAsFunction(_ m: Double) -> Double { scale * decay(m) + offset }
     }
 
@@ -55,7 +59,7 @@ public enum DecayFit {
         let (m, y) = try finitePairs(m, y, needed: 7)
         let span = max(m.max()! - m.min()!, 1e-9)
         let line = LinearFit(x: m, y: y)
-        var best: (params: [Double], sse: Double)?
+        var best: (params: [Double], sse: Double, converged: Bool)?
         for startLength in [span / 8, span / 3, span] {
             let start = [line.slope, line.intercept, 0, 0, 0, log(startLength)]   // γ = 1
             let fit = LevenbergMarquardt.minimize(start, points: m.count) { p in
@@ -68,7 +72,7 @@ public enum DecayFit {
         guard p.allSatisfy(\.isFinite) else { throw FitError.notFinite }
         return Preference(slope: p[0], intercept: p[1], offset: p[2],
                           decay: RationalQuadraticDecay(center: p[3], shape: exp(p[4]), length: exp(p[5])),
-                          rSquared: rSquared(residualSumOfSquares: best!.sse, y))
+                          rSquared: rSquared(residualSumOfSquares: best!.sse, y), converged: best!.converged)
     }
 
     /// Fits the utility model, starting the decay's centre at the multiplier with the highest utility.
@@ -77,7 +81,7 @@ public enum DecayFit {
         let span = max(m.max()! - m.min()!, 1e-9)
         let top = y.indices.max { y[$0] < y[$1] }!
         let low = y.min()!, high = y.max()!
-        var best: (params: [Double], sse: Double)?
+        var best: (params: [Double], sse: Double, converged: Bool)?
         for startLength in [span / 8, span / 3, span] {
             let start = [high - low, low, m[top], 0, log(startLength)]   // γ = 1
             let fit = LevenbergMarquardt.minimize(start, points: m.count) { p in
@@ -90,7 +94,7 @@ public enum DecayFit {
         guard p.allSatisfy(\.isFinite) else { throw FitError.notFinite }
         return Utility(scale: p[0], offset: p[1],
                        decay: RationalQuadraticDecay(center: p[2], shape: exp(p[3]), length: exp(p[4])),
-                       rSquared: rSquared(residualSumOfSquares: best!.sse, y))
+                       rSquared: rSquared(residualSumOfSquares: best!.sse, y), converged: best!.converged)
     }
 
     /// The pairs whose both values are finite; at least `needed` of them (more than the parameters).
