@@ -73,6 +73,16 @@ struct SweepCLITests {
         #expect(result.stdout.contains("ΔCE (nats)") && result.stdout.split(separator: "\n").contains { $0.hasPrefix("-2 ") })
     }
 
+    /// --png without rsvg-convert fails before the model loads, naming the package to install.
+    @Test func pngWithoutRendererSaysWhatToInstall() throws {
+        let result = try VeerProcess.run(Self.small + ["--steer", try Self.happy, "--alphas", "-1,1", "--report", "/tmp/veer-sweep-no-png.html", "--png"],
+                                         environment: ["PATH": "/nonexistent"])
+        #expect(result.status != 0 && result.stdout.isEmpty)
+        #expect(result.stderr.contains("--png needs rsvg-convert") && result.stderr.contains("librsvg2-bin"), "stderr: \(result.stderr)")
+        #expect(!result.stderr.contains("backend:"), "refused before loading the model")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/veer-sweep-no-png.html"))
+    }
+
     @Test(arguments: [
         (["--alphas", "1:2"], "--alphas 1:2: expected three parts A:B:N, got 2"),
         (["--alphas", "-1,x"], "--alphas -1,x: 'x' is not a finite number"),
@@ -81,6 +91,7 @@ struct SweepCLITests {
         (["--steer", "HAPPY", "--alphas", "-1,1", "--png"], "--png renders the report's figures; give it with --report FILE.html"),
         (["--steer", "HAPPY", "--alphas", "-1,1", "--report", "r.svg"], "--report r.svg: expected a file name ending in .html"),
         (["--steer", "HAPPY", "--steer", "HAPPY", "--alphas", "-1,1", "--write-range"], "--write-range records a range in one vector file"),
+        (["--steer", "spec.json", "--alphas", "-1,1", "--write-range"], "--write-range records the range in a vector file; spec.json is a JSON spec"),
         (["--alphas", "-1,1"], "veer sweep needs a steering vector"),
         (["--steer", "HAPPY", "--alphas", "-1,1", "--top-k", "0"], "--top-k 0: expected a whole number >= 1"),
     ])
