@@ -73,6 +73,23 @@ struct SweepCLITests {
         #expect(result.stdout.contains("ΔCE (nats)") && result.stdout.split(separator: "\n").contains { $0.hasPrefix("-2 ") })
     }
 
+    /// --prompts FILE: one prompt per line, each with its own table and measures; an empty line is an error naming it.
+    @Test func promptsFileGivesOneTablePerPrompt() throws {
+        let scratch = try ScratchDirectory()
+        try withExtendedLifetime(scratch) {
+            let prompts = scratch.url.appending(path: "prompts.txt")
+            try Data("Today I feel\nThe weather is\n".utf8).write(to: prompts)
+            let arguments = Self.small + ["--steer", try Self.happy, "--alphas", "-2,2", "--ce-tokens", "0"]
+            let result = try VeerProcess.run(arguments.filter { $0 != "--prompt" && $0 != "Today I feel" } + ["--prompts", prompts.path])
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(result.stdout.contains("prompt 1 (") && result.stdout.contains("prompt 2 ("))
+            #expect(result.stdout.contains("(repetition and compression per prompt, separated by /)"))
+            try Data("Today I feel\n\nThe weather is\n".utf8).write(to: prompts)
+            let bad = try VeerProcess.run(arguments.filter { $0 != "--prompt" && $0 != "Today I feel" } + ["--prompts", prompts.path])
+            #expect(bad.status != 0 && bad.stderr.contains("--prompts \(prompts.path): line 2 is empty"), "stderr: \(bad.stderr)")
+        }
+    }
+
     /// --png without rsvg-convert fails before the model loads, naming the package to install.
     @Test func pngWithoutRendererSaysWhatToInstall() throws {
         let result = try VeerProcess.run(Self.small + ["--steer", try Self.happy, "--alphas", "-1,1", "--report", "/tmp/veer-sweep-no-png.html", "--png"],
