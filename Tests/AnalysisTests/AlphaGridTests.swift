@@ -16,7 +16,10 @@ struct AlphaGridTests {
     @Test func linspaceEndsExactlyOnItsEnd() {
         let values = AlphaGrid.linspace(-200, 200, 1024)
         #expect(values.count == 1024 && values.first == -200 && values.last == 200)
-        #expect(AlphaGrid.linspace(0.1, 0.7, 7).last == 0.7)
+        #expect(AlphaGrid.linspace(0.1, 0.7, 7).last == 0.7 && AlphaGrid.linspace(0.1, 0.7, 7).first == 0.1)
+        // Decimal steps print as written, and a symmetric grid has an exact 0.
+        let grid = AlphaGrid.linspace(-8, 8, 21)
+        #expect(grid[6] == -3.2 && grid[10] == 0 && grid[11] == 0.8 && grid[19] == 7.2)
     }
 
     @Test func commaListsAreSortedWithZeroAndOneZero() throws {

@@ -73,6 +73,33 @@ struct SweepCLITests {
         #expect(result.stdout.contains("ΔCE (nats)") && result.stdout.split(separator: "\n").contains { $0.hasPrefix("-2 ") })
     }
 
+    /// --prompts FILE: one prompt per line, each with its own table and measures; an empty line is an error naming it.
+    @Test func promptsFileGivesOneTablePerPrompt() throws {
+        let scratch = try ScratchDirectory()
+        try withExtendedLifetime(scratch) {
+            let prompts = scratch.url.appending(path: "prompts.txt")
+            try Data("Today I feel\nThe weather is\n".utf8).write(to: prompts)
+            let arguments = Self.small + ["--steer", try Self.happy, "--alphas", "-2,2", "--ce-tokens", "0"]
+            let result = try VeerProcess.run(arguments.filter { $0 != "--prompt" && $0 != "Today I feel" } + ["--prompts", prompts.path])
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(result.stdout.contains("prompt 1 (") && result.stdout.contains("prompt 2 ("))
+            #expect(result.stdout.contains("(repetition and compression per prompt, separated by /)"))
+            try Data("Today I feel\n\nThe weather is\n".utf8).write(to: prompts)
+            let bad = try VeerProcess.run(arguments.filter { $0 != "--prompt" && $0 != "Today I feel" } + ["--prompts", prompts.path])
+            #expect(bad.status != 0 && bad.stderr.contains("--prompts \(prompts.path): line 2 is empty"), "stderr: \(bad.stderr)")
+        }
+    }
+
+    /// --png without rsvg-convert fails before the model loads, naming the package to install.
+    @Test func pngWithoutRendererSaysWhatToInstall() throws {
+        let result = try VeerProcess.run(Self.small + ["--steer", try Self.happy, "--alphas", "-1,1", "--report", "/tmp/veer-sweep-no-png.html", "--png"],
+                                         environment: ["PATH": "/nonexistent"])
+        #expect(result.status != 0 && result.stdout.isEmpty)
+        #expect(result.stderr.contains("--png needs rsvg-convert") && result.stderr.contains("librsvg2-bin"), "stderr: \(result.stderr)")
+        #expect(!result.stderr.contains("backend:"), "refused before loading the model")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/veer-sweep-no-png.html"))
+    }
+
     @Test(arguments: [
         (["--alphas", "1:2"], "--alphas 1:2: expected three parts A:B:N, got 2"),
         (["--alphas", "-1,x"], "--alphas -1,x: 'x' is not a finite number"),
@@ -81,6 +108,7 @@ struct SweepCLITests {
         (["--steer", "HAPPY", "--alphas", "-1,1", "--png"], "--png renders the report's figures; give it with --report FILE.html"),
         (["--steer", "HAPPY", "--alphas", "-1,1", "--report", "r.svg"], "--report r.svg: expected a file name ending in .html"),
         (["--steer", "HAPPY", "--steer", "HAPPY", "--alphas", "-1,1", "--write-range"], "--write-range records a range in one vector file"),
+        (["--steer", "spec.json", "--alphas", "-1,1", "--write-range"], "--write-range records the range in a vector file; spec.json is a JSON spec"),
         (["--alphas", "-1,1"], "veer sweep needs a steering vector"),
         (["--steer", "HAPPY", "--alphas", "-1,1", "--top-k", "0"], "--top-k 0: expected a whole number >= 1"),
     ])

@@ -45,11 +45,15 @@ public struct AlphaGrid: Sendable, Equatable {
         }
     }
 
-    /// numpy's `linspace(start, end, count)`: start + i·(end − start)/(count − 1), the last value exactly `end`.
+    /// numpy's `linspace(start, end, count)`: count evenly spaced values, exactly `start` and `end` at the ends. Each is
+    /// computed as (start·(count − 1 − i) + end·i)/(count − 1), one rounding for whole-number ends, so `-8:8:21` gives
+    /// -3.2 where start + i·step would give -3.1999999999999993, and a symmetric grid hits 0 exactly.
     public static func linspace(_ start: Double, _ end: Double, _ count: Int) -> [Double] {
         guard count > 1 else { return count == 1 ? [start] : [] }
-        let step = (end - start) / Double(count - 1)
-        return (0..<count).map { $0 == count - 1 ? end : start + Double($0) * step }
+        let last = Double(count - 1)
+        return (0..<count).map { i in
+            i == 0 ? start : i == count - 1 ? end : (start * (last - Double(i)) + end * Double(i)) / last
+        }
     }
 
     /// The index of 0 in `values`.

@@ -61,13 +61,15 @@ public final class CrossEntropySweeper<B: ComputeBackend> {
 
     public init(model: LlamaModel<B>) throws { scorer = try MCScorer(model: model) }
 
-    public func run(chunks: [[Int32]], grid: AlphaGrid, steering: SweepSteering, slots: Int? = nil) throws -> [CrossEntropyPoint] {
+    /// `progress` hears the number of alphas done after each.
+    public func run(chunks: [[Int32]], grid: AlphaGrid, steering: SweepSteering, slots: Int? = nil,
+                    progress: (Int) -> Void = { _ in }) throws -> [CrossEntropyPoint] {
         guard !chunks.isEmpty else { throw SweepError("the neutral text gave no tokens to score") }
         let requests = try chunks.map { chunk -> ScoringRequest in
             guard chunk.count >= 2 else { throw SweepError("a neutral-text window needs at least 2 tokens, got \(chunk.count)") }
             return ScoringRequest(prompt: [chunk[0]], continuations: [Array(chunk.dropFirst())])
         }
-        return try grid.values.map { alpha in
+        return try grid.values.enumerated().map { done, alpha in
             let scoring = alpha == 0 ? nil : ScoringSteering(cacheMode: steering.cacheMode) { request in
                 try steering.sequence(alpha: alpha, span: SequenceSpan(promptLength: request.prompt.count))
             }
@@ -75,6 +77,7 @@ public final class CrossEntropySweeper<B: ComputeBackend> {
             let logprobs = scores.flatMap(\.logprobs)
             let total = logprobs.reduce(0.0) { $0 + Double($1) }
             let finite = !scores.contains(where: \.degenerate) && total.isFinite
+            progress(done + 1)
             return CrossEntropyPoint(alpha: alpha, crossEntropy: -total / Double(logprobs.count), tokens: logprobs.count,
                                      finite: finite)
         }

@@ -102,8 +102,11 @@ public final class StrengthSweep<B: ComputeBackend> {
                 self.tokenizer.encode($0, addBOS: false).ids
             }
             let chunks = NeutralTextChunks.chunks(documents: documents, eos: eos, budget: settings.crossEntropyTokens)
-            crossEntropy = try CrossEntropySweeper(model: model).run(chunks: chunks, grid: grid, steering: steering, slots: settings.slots)
-            progress("cross-entropy: \(crossEntropy.first?.tokens ?? 0) neutral-text tokens per alpha")
+            let tokens = chunks.reduce(0) { $0 + $1.count - 1 }
+            crossEntropy = try CrossEntropySweeper(model: model).run(chunks: chunks, grid: grid, steering: steering,
+                                                                     slots: settings.slots) { done in
+                progress("cross-entropy: \(done)/\(grid.values.count) alphas, \(tokens) neutral-text tokens each")
+            }
         }
 
         let zero = grid.zeroIndex
