@@ -117,6 +117,25 @@ struct ConceptModelTests {
         #expect(result.rows[0].examples.allSatisfy { $0.judge == nil })
     }
 
+    /// A strength that breaks the forward pass: its completions are counted as degenerate, with the diagnosis, and
+    /// not labelled (no probability); the unsteered row is labelled as usual.
+    @Test func degenerateCompletionsAreCountedNotLabelled() throws {
+        let model = try ConceptFixture.cpu, tokenizer = try ConceptFixture.tokenizer
+        var settings = ConceptSweepSettings(concept: "joy", alphas: [1e30])
+        settings.samplesPerPrompt = 2
+        settings.maxTokens = 4
+        let result = try ConceptSweep.run(model: model, tokenizer: tokenizer,
+                                          prompts: [ConceptPrompt(text: "The weather today is", tokenizer: tokenizer, template: nil)],
+                                          steering: ConceptSteering(entries: [try SteeringEntry(vector: try ConceptFixture.happy)]),
+                                          settings: settings, judge: Optional<ConceptJudge<CPUBackend>>.none,
+                                          lexicon: try ConceptFixture.lexicon("joy"))
+        let (plain, broken) = (result.rows[0], result.rows[1])
+        #expect(plain.alpha == 0 && plain.degenerate == 0 && plain.lexicon?.labelled == 2 && plain.examples.count == 2)
+        #expect(broken.degenerate == 2 && broken.lexicon?.labelled == 0 && broken.lexicon?.probability == nil)
+        #expect(broken.examples.isEmpty && broken.degenerateReasons.count == 1)
+        #expect(broken.degenerateReasons[0].hasPrefix("steering ") && broken.degenerateReasons[0].contains("cvector-happy.gguf scaled by 1e+30 broke the forward pass at block 1"))
+    }
+
     @Test func sweepWithoutAScorerIsRefused() throws {
         let tokenizer = try ConceptFixture.tokenizer
         let error = try #require(throws: ConceptError.self) {

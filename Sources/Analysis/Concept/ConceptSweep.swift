@@ -79,7 +79,15 @@ public enum ConceptSweep {
         let rows = grid.enumerated().map { a, alpha -> ConceptSweepRow in
             let members = Array(a * perAlpha..<(a + 1) * perAlpha)
             let soundMembers = members.filter { generated[$0].stopReason != "degenerate" }
-            let reasons = members.compactMap { generated[$0].degenerate.map { "\($0)" } }
+            // The batch's steering has no one summary (its slots run different strengths): name this row's here.
+            let steered = "\(steering.entries.map(\.name).joined(separator: " + ")) scaled by \(alpha)"
+            let reasons = members.compactMap { i in
+                generated[i].degenerate.map { failure in
+                    var named = failure
+                    named.steering = alpha == 0 ? nil : steered
+                    return "\(named)"
+                }
+            }
             var judgeRate: ConceptRate?
             if judge != nil {
                 judgeRate = switch settings.judgeMode {
