@@ -16,8 +16,7 @@ struct SweepCommand: ParsableCommand {
             model. The prompt is replicated over KV-cache slots, one alpha per slot, in batched passes. Rules and \
             outputs: docs/analysis.md. `veer sweep search` (or `veer sweep --search`) chooses layers and strengths \
             on TruthfulQA's training fold: docs/analysis-search.md.
-            """,
-        subcommands: [SweepSearchCommand.self])
+            """)
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions

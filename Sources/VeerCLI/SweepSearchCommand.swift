@@ -12,7 +12,7 @@ import Steering
 /// `configs.json` for `veer eval mc --fold 1/2 --configs`. Fold 1 is never read.
 struct SweepSearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "search",
+        commandName: "sweep-search",
         abstract: "Search each steering method's layer, then its strength, on TruthfulQA's training fold (held-out fold 1 untouched).",
         discussion: """
             Stages: layers (every method at every --layers block, its default strength), strengths (its grid at the \
@@ -21,7 +21,9 @@ struct SweepSearchCommand: ParsableCommand {
             --merge the --json results; --stage strengths --from MERGED.json --shard i/n, --merge again; then \
             --stage final --from MERGED.json --out DIR. The compute budget is printed before anything runs \
             (--dry-run prints only that). Protocol: docs/analysis-search.md.
-            """)
+            """,
+        // Run as `veer sweep search` or `veer sweep --search` (Veer.main rewrites both); not listed on its own.
+        shouldDisplay: false)
 
     enum Stage: String, ExpressibleByArgument, CaseIterable { case all, layers, strengths, final }
 

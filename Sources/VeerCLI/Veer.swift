@@ -12,19 +12,23 @@ struct Veer: ParsableCommand {
         subcommands: [
             InfoCommand.self, BenchCommand.self, ModelCommand.self, TokenizeCommand.self, GenerateCommand.self,
             LogitsCommand.self, ParityCommand.self, ChatCommand.self, DetokenizeCommand.self, CaptureCommand.self, ExtractCommand.self,
-            VectorCommand.self, EvalCommand.self, SweepCommand.self, PrefUtilCommand.self,
+            VectorCommand.self, EvalCommand.self, SweepCommand.self, SweepSearchCommand.self, PrefUtilCommand.self,
         ])
 
-    /// Parses llama.cpp's two-value options as one value each (see `LlamaCppArguments`), and the spelling
-    /// `veer sweep --search ...` as the subcommand `veer sweep search ...`, then runs as usual.
+    /// Parses llama.cpp's two-value options as one value each (see `LlamaCppArguments`), and `veer sweep search ...`
+    /// or `veer sweep --search ...` as the search command (a command of its own: as a subcommand of `veer sweep` it
+    /// would have to satisfy the sweep's required options too), then runs as usual.
     static func main() {
         main(searchAsSubcommand(LlamaCppArguments.joiningPairs(Array(CommandLine.arguments.dropFirst()))))
     }
 
     static func searchAsSubcommand(_ arguments: [String]) -> [String] {
-        guard arguments.first == "sweep", let flag = arguments.firstIndex(of: "--search") else { return arguments }
+        guard arguments.first == "sweep" else { return arguments }
+        if arguments.dropFirst().first == "search" { return [SweepSearchCommand.configuration.commandName!] + arguments.dropFirst(2) }
+        let end = arguments.firstIndex(of: "--") ?? arguments.endIndex
+        guard let flag = arguments[..<end].firstIndex(of: "--search") else { return arguments }
         var rest = arguments
         rest.remove(at: flag)
-        return ["sweep", "search"] + rest.dropFirst()
+        return [SweepSearchCommand.configuration.commandName!] + rest.dropFirst()
     }
 }
