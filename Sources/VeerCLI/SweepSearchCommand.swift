@@ -144,14 +144,14 @@ struct SweepSearchCommand: ParsableCommand {
         let setup = try SweepSearchSetup(command: self, plan: plan, data: taskData)
         let budget = setup.budget
         Console.note(SweepSearchReport.budgetText(plan: plan, budget: budget, validationQuestions: setup.validationQuestions.count,
-                                                  stage: stage, perPair: SweepSearchCost.perPair, perExtractionQuestion: SweepSearchCost.perExtractionQuestion))
+                                                  stage: stage, perPair: SweepSearchCost.perPair, perExtractionText: SweepSearchCost.perExtractionText))
         if dryRun {
             let document = SweepSearchDocument(stage: "plan", plan: setup.planRecord(perPair: SweepSearchCost.perPair),
                                                stages: [], extractions: [], chosen: nil, configs_file: nil, next: nil, run: nil,
                                                wall_seconds: Date().timeIntervalSince(started))
             if output.json { try Console.json(document) } else {
                 Console.output(SweepSearchReport.budgetText(plan: plan, budget: budget, validationQuestions: setup.validationQuestions.count,
-                                                            stage: stage, perPair: SweepSearchCost.perPair, perExtractionQuestion: SweepSearchCost.perExtractionQuestion))
+                                                            stage: stage, perPair: SweepSearchCost.perPair, perExtractionText: SweepSearchCost.perExtractionText))
             }
             return
         }

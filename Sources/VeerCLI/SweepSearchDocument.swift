@@ -18,10 +18,10 @@ struct SweepSearchDocument: Codable {
         var validation_questions: Int
         var shard: String?
         var budget: SearchBudget
-        /// The documented costs the estimate uses (seconds per scored question × configuration pair, per question an
-        /// extraction reads) and the estimate of the stages this run runs.
+        /// The documented costs the estimate uses (seconds per scored question × configuration pair, per text an
+        /// extraction runs) and the estimate of the stages this run runs.
         var cost_per_pair_seconds: Double
-        var cost_per_extraction_question_seconds: Double
+        var cost_per_extraction_text_seconds: Double
         var estimate_seconds: Double
     }
 
@@ -77,11 +77,12 @@ struct SweepSearchDocument: Codable {
     }
 }
 
-/// The documented costs of the budget's estimate, measured on the 2-core x86 machine of docs/results.md with the
-/// CPU backend (f32, 2 threads), default model: scoring one TruthfulQA question under one configuration (the
-/// unsteered whole set takes 353 s for 817 questions, steered configurations a little more), and the capture an
-/// extraction makes per question it reads (ITI's two captures of every answer dominate).
+/// The documented costs of the budget's estimate, on the 2-core x86 machine with the CPU backend (f32, 2 threads),
+/// default model: scoring one TruthfulQA question under one configuration (the unsteered whole set takes 353 s for
+/// 817 questions on idle cores, docs/evaluation.md), and one extraction text (CAA's chat-formatted A/B texts measured
+/// 356 CPU-seconds for 698 texts, about 0.25 s each on two idle cores; the shorter "Q: A:" texts of the other methods
+/// cost less). A shared, loaded machine is slower: docs/analysis-search.md lists measured runs.
 enum SweepSearchCost {
     static let perPair = 0.45
-    static let perExtractionQuestion = 0.35
+    static let perExtractionText = 0.25
 }

@@ -4,12 +4,12 @@ import Foundation
 /// The search's text output: the plan with its budget, and a table per stage.
 enum SweepSearchReport {
     static func budgetText(plan: SearchPlan, budget: SearchBudget, validationQuestions: Int, stage: SweepSearchCommand.Stage,
-                           perPair: Double, perExtractionQuestion: Double) -> String {
+                           perPair: Double, perExtractionText: Double) -> String {
         let s = plan.split
         func range(_ r: Range<Int>) -> String { "\(r.lowerBound)..<\(r.upperBound) (\(r.count))" }
         func line(_ name: String, _ b: SearchBudget.Stage) -> String {
-            let seconds = budget.seconds([b], perPair: perPair, perExtractionQuestion: perExtractionQuestion)
-            return "  \(name): \(b.extractions) extractions (\(b.extractionQuestions) questions read), \(b.configurations) configurations, \(b.scoredPairs) scored question×configuration pairs, ~\(Int(seconds.rounded())) s"
+            let seconds = budget.seconds([b], perPair: perPair, perExtractionText: perExtractionText)
+            return "  \(name): \(b.extractions) extractions (\(b.extractionTexts) texts), \(b.configurations) configurations, \(b.scoredPairs) scored question×configuration pairs, ~\(Int(seconds.rounded())) s"
         }
         var lines = [
             "search plan: methods \(plan.methods.map(\.rawValue).joined(separator: ",")), layers \(plan.layers.map(String.init).joined(separator: ","))",
@@ -18,7 +18,7 @@ enum SweepSearchReport {
                 "\(m.rawValue) \(m.strengthName) \(plan.strengths[m]!.map(SearchCandidate.format).joined(separator: ","))"
                     + (m == .spherical ? " × beta \(plan.betas.map(SearchCandidate.format).joined(separator: ",")) (kappa 20)" : "")
             }.joined(separator: "; "),
-            "budget (\(stage.rawValue); \(validationQuestions) validation questions scored here; \(perPair) s per pair, \(perExtractionQuestion) s per extraction question, 2-core CPU):",
+            "budget (\(stage.rawValue); \(validationQuestions) validation questions scored here; \(perPair) s per pair, \(perExtractionText) s per extraction text, 2-core CPU):",
         ]
         if stage == .all || stage == .layers { lines.append(line("stage 1 layers", budget.layers)) }
         if stage == .all || stage == .strengths { lines.append(line("stage 2 strengths", budget.strengths)) }

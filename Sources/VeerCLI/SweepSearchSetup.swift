@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Evaluation
 import Foundation
+import Steering
 
 /// Everything a search run needs before the model loads: the plan, the data, the stage's validation slice, and
 /// what an earlier stage chose (--from, --layer).
@@ -16,9 +17,12 @@ struct SweepSearchSetup {
     var chosenLayers: [SearchMethod: Int] = [:]
     /// --stage final: each method's winning row.
     var chosenRows: [SearchMethod: SearchRow] = [:]
+    /// The file's questions, for the extraction texts of the budget.
+    var questions: [TruthfulQAQuestion]
 
     init(command: SweepSearchCommand, plan: SearchPlan, data: MCTaskData) throws {
         self.command = command; self.plan = plan; self.data = data
+        questions = try TruthfulQAQuestion.load(path: data.file)
         shard = try command.shard.map(EvalShard.init(parsing:))
         validationQuestions = shard.map { plan.split.validation(shard: $0.index, of: $0.count) } ?? Array(plan.split.validation)
         guard !validationQuestions.isEmpty else {
@@ -69,7 +73,9 @@ struct SweepSearchSetup {
     }
 
     var budget: SearchBudget {
-        plan.budget(validationQuestions: validationQuestions.count, strengthsAlone: command.stage == .strengths)
+        plan.budget(validationQuestions: validationQuestions.count, strengthsAlone: command.stage == .strengths) { method, range in
+            method.extractionTexts(questions[range])
+        }
     }
 
     /// The stages this run runs, as budget entries.
@@ -84,12 +90,12 @@ struct SweepSearchSetup {
     }
 
     func planRecord(perPair: Double) -> SweepSearchDocument.PlanRecord {
-        let estimate = budget.seconds(runStages, perPair: perPair, perExtractionQuestion: SweepSearchCost.perExtractionQuestion)
+        let estimate = budget.seconds(runStages, perPair: perPair, perExtractionText: SweepSearchCost.perExtractionText)
         return SweepSearchDocument.PlanRecord(
             task: data.task.rawValue, data_sha256: data.sha256, methods: plan.methods.map(\.rawValue), layers: plan.layers,
             strengths: Dictionary(uniqueKeysWithValues: plan.strengths.map { ($0.key.rawValue, $0.value) }), betas: plan.betas,
             kappa: SearchMethod.kappa, split: plan.split, validation_questions: validationQuestions.count,
             shard: shard?.description, budget: budget, cost_per_pair_seconds: perPair,
-            cost_per_extraction_question_seconds: SweepSearchCost.perExtractionQuestion, estimate_seconds: estimate)
+            cost_per_extraction_text_seconds: SweepSearchCost.perExtractionText, estimate_seconds: estimate)
     }
 }

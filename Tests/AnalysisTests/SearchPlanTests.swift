@@ -1,3 +1,4 @@
+import Steering
 import Testing
 @testable import Analysis
 
@@ -39,14 +40,16 @@ import Testing
             "caa L8 multiplier=1", "caa L8 multiplier=2", "iti L4 alpha=5", "iti L4 alpha=10", "iti L4 alpha=15", "iti L4 alpha=25",
             "spherical L8 alpha=0.6 beta=-0.05", "spherical L8 alpha=0.6 beta=0.4",
         ])
-        let budget = plan.budget(validationQuestions: 6)
+        // A stand-in text count: 10 per question for ITI, 1 for the others.
+        let texts: (SearchMethod, Range<Int>) -> Int = { method, range in range.count * (method == .iti ? 10 : 1) }
+        let budget = plan.budget(validationQuestions: 6, texts: texts)
         // Stage 1: caa and spherical once over both layers, iti once per layer; 1 + 6 configurations.
-        #expect(budget.layers == .init(extractions: 4, extractionQuestions: 4 * 403, configurations: 7, scoredPairs: 42))
-        #expect(budget.strengths == .init(extractions: 0, extractionQuestions: 0, configurations: 9, scoredPairs: 54))
-        #expect(budget.final == .init(extractions: 3, extractionQuestions: 3 * 409, configurations: 0, scoredPairs: 0))
+        #expect(budget.layers == .init(extractions: 4, extractionTexts: 403 + 2 * 4030 + 403, configurations: 7, scoredPairs: 42))
+        #expect(budget.strengths == .init(extractions: 0, extractionTexts: 0, configurations: 9, scoredPairs: 54))
+        #expect(budget.final == .init(extractions: 3, extractionTexts: 409 + 4090 + 409, configurations: 0, scoredPairs: 0))
         #expect(budget.heldOutPairs == 4 * 408)
-        #expect(plan.budget(validationQuestions: 6, strengthsAlone: true).strengths.extractions == 3)
-        #expect(abs(budget.seconds([budget.layers], perPair: 0.5, perExtractionQuestion: 0.1) - (21 + 161.2)) < 1e-9)
+        #expect(plan.budget(validationQuestions: 6, strengthsAlone: true, texts: texts).strengths == .init(extractions: 3, extractionTexts: 403 + 4030 + 403, configurations: 9, scoredPairs: 54))
+        #expect(abs(budget.seconds([budget.layers], perPair: 0.5, perExtractionText: 0.1) - (21 + 886.6)) < 1e-9)
     }
 
     @Test func defaultGridsComeFromTheReleasedHyperparameters() throws {
@@ -54,7 +57,7 @@ import Testing
         #expect(plan.strengths[.caa] == [0.5, 1, 2, 4] && plan.strengths[.iti] == [5, 10, 15, 25])
         #expect(plan.strengths[.spherical] == [0.5, 0.7, 0.9] && plan.strengths[.austeer] == [5, 20, 50, 100])
         #expect(plan.betas == [-0.4, -0.05, 0.4])
-        #expect(plan.budget(validationQuestions: 200).strengths.configurations == 1 + 4 + 4 + 9 + 4)
+        #expect(plan.budget(validationQuestions: 200) { _, _ in 0 }.strengths.configurations == 1 + 4 + 4 + 9 + 4)
     }
 
     @Test func badPlansAreNamed() throws {
@@ -87,6 +90,16 @@ import Testing
         #expect(best[.caa]?.candidate.layer == 4)               // MC2 and MC1 tie: the lower layer
         #expect(best[.iti]?.candidate.strength == 10)           // MC2 ties, MC1 higher; then the earlier row
         #expect(best[.spherical] == nil)
+    }
+
+    /// Texts per extraction, as the two-fold protocol builds the inputs: 2 true and 3 false answers.
+    @Test func extractionTextsFollowTheInputs() {
+        let q = TruthfulQAQuestion(question: "Q?", answers: [("a", true), ("b", true), ("c", false), ("d", false), ("e", false)])
+        let none = TruthfulQAQuestion(question: "R?", answers: [("a", true)])
+        #expect(SearchMethod.caa.extractionTexts([q, none]) == 2)
+        #expect(SearchMethod.spherical.extractionTexts([q, none]) == 6)
+        #expect(SearchMethod.iti.extractionTexts([q, none]) == 12)
+        #expect(SearchMethod.austeer.extractionTexts([q, none]) == 4 && SearchMethod.meanDiff.extractionTexts([q]) == 4)
     }
 
     @Test func namesReadBack() {

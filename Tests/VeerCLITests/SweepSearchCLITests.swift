@@ -9,7 +9,9 @@ struct SweepSearchCLITests {
     let scratch: ScratchDirectory
     init() throws { scratch = try ScratchDirectory() }
 
-    static func search(_ more: [String]) -> [String] { ["sweep", "search", "--backend", "cpu"] + more }
+    /// The command's words.
+    static let command = ["sweep", "search"]
+    static func search(_ more: [String]) -> [String] { command + ["--backend", "cpu"] + more }
 
     /// A data directory whose TruthfulQA file holds the first `count` questions of the repository's.
     func smallData(_ count: Int) throws -> String {
@@ -31,15 +33,24 @@ struct SweepSearchCLITests {
         let split = try #require(plan["split"] as? [String: Any])
         #expect(split["training_fold"] as? [Int] == [0, 409] && split["extraction"] as? [Int] == [0, 403] && split["validation"] as? [Int] == [403, 409]
                 && split["held_out_fold"] as? [Int] == [409, 817])
+        // Texts, counted here from the file: CAA one A/B item (2 texts) per question with a true and a false answer;
+        // ITI every answer and its tuning text, extracted once per layer.
+        let file = TestFileLocations.data.appending(path: "truthfulqa/data/v1/mc_task.json")
+        let questions = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [[String: Any]])
+        let labels = questions.map { ($0["mc2_targets"] as? [String: Int] ?? [:]).values }
+        func caa(_ n: Int) -> Int { labels.prefix(n).filter { $0.contains(1) && $0.contains(0) }.count * 2 }
+        func iti(_ n: Int) -> Int { labels.prefix(n).map { 2 * $0.count }.reduce(0, +) }
         let budget = try #require(plan["budget"] as? [String: Any])
         let layers = try #require(budget["layers"] as? [String: Int]), strengths = try #require(budget["strengths"] as? [String: Int])
-        #expect(layers == ["extractions": 3, "extraction_questions": 3 * 403, "configurations": 5, "scored_pairs": 30])
-        #expect(strengths == ["extractions": 0, "extraction_questions": 0, "configurations": 5, "scored_pairs": 30])
-        #expect((budget["final"] as? [String: Int])?["extractions"] == 2 && budget["held_out_pairs"] as? Int == 3 * 408)
+        #expect(layers == ["extractions": 3, "extraction_texts": caa(403) + 2 * iti(403), "configurations": 5, "scored_pairs": 30])
+        #expect(strengths == ["extractions": 0, "extraction_texts": 0, "configurations": 5, "scored_pairs": 30])
+        let final = try #require(budget["final"] as? [String: Int])
+        #expect(final["extractions"] == 2 && final["extraction_texts"] == caa(409) + iti(409) && budget["held_out_pairs"] as? Int == 3 * 408)
+        let perPair = try #require(plan["cost_per_pair_seconds"] as? Double), perText = try #require(plan["cost_per_extraction_text_seconds"] as? Double)
         let estimate = try #require(plan["estimate_seconds"] as? Double)
-        #expect(abs(estimate - (60 * 0.45 + Double(3 * 403 + 2 * 409) * 0.35)) < 1e-6)
+        #expect(abs(estimate - (60 * perPair + Double(caa(403) + 2 * iti(403) + caa(409) + iti(409)) * perText)) < 1e-6)
         let text = try VeerProcess.run(Self.search(["--dry-run", "--methods", "caa", "--layers", "4,8", "--validation", "6"]))
-        #expect(text.status == 0 && text.stdout.contains("stage 1 layers: 1 extractions (403 questions read), 3 configurations, 18 scored question×configuration pairs"),
+        #expect(text.status == 0 && text.stdout.contains("stage 1 layers: 1 extractions (\(caa(403)) texts), 3 configurations, 18 scored question×configuration pairs"),
                 "\(text.stdout)\(text.stderr)")
         #expect(text.stdout.contains("held-out fold 409..<817 (408) is never read"))
     }
@@ -138,7 +149,7 @@ struct SweepSearchCLITests {
             try Data(run.stdout.utf8).write(to: URL(fileURLWithPath: path))
             paths.append(path)
         }
-        let mergedRun = try VeerProcess.run(["sweep", "search", "--merge"] + paths + ["--json"])
+        let mergedRun = try VeerProcess.run(Self.command + ["--merge"] + paths + ["--json"])
         #expect(mergedRun.status == 0, "stderr: \(mergedRun.stderr)")
         let mergedPath = scratch.url.appending(path: "layers.json").path
         try Data(mergedRun.stdout.utf8).write(to: URL(fileURLWithPath: mergedPath))
@@ -148,7 +159,7 @@ struct SweepSearchCLITests {
             (((doc["stages"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]]) ?? []).map { [$0["mc1"] as? Double ?? -1, $0["mc2"] as? Double ?? -1] }
         }
         #expect(table(merged) == table(whole) && table(merged).count == 2)
-        let missing = try VeerProcess.run(["sweep", "search", "--merge", paths[0]])
+        let missing = try VeerProcess.run(Self.command + ["--merge", paths[0]])
         #expect(missing.status != 0 && missing.stderr.contains("slices 1/2 are missing"), "\(missing.stderr)")
         let shardAsFrom = try VeerProcess.run(Self.search(common + ["--stage", "strengths", "--from", paths[0]]))
         #expect(shardAsFrom.status != 0 && shardAsFrom.stderr.contains("--merge the shards first"), "\(shardAsFrom.stderr)")

@@ -1,3 +1,5 @@
+import Steering
+
 /// A steering method the layer and hyperparameter search tunes (`veer sweep search --methods`), with its stage-1
 /// defaults and stage-2 grid. Raw values are `veer extract --method` names.
 ///
@@ -55,6 +57,22 @@ public enum SearchMethod: String, CaseIterable, Sendable, Codable {
 
     /// Spherical's gate concentration, fixed in the search (every released configuration uses 20).
     public static let kappa: Float = 20
+
+    /// The texts `veer extract` runs through the model for `questions` (what an extraction costs): CAA one A/B item
+    /// per question read at both letters; Spherical every answer; ITI every answer and its tuning text; mean-diff and
+    /// AUSteer both texts of each true/false pair (as many pairs as the smaller side), as the two-fold protocol
+    /// builds them.
+    public func extractionTexts<C: Collection>(_ questions: C) -> Int where C.Element == TruthfulQAQuestion {
+        questions.map { q in
+            let trues = q.answers.filter(\.isTrue).count, falses = q.answers.count - trues
+            switch self {
+            case .caa: return trues > 0 && falses > 0 ? 2 : 0
+            case .spherical: return q.answers.count
+            case .iti: return 2 * q.answers.count
+            case .meanDiff, .austeer: return 2 * min(trues, falses)
+            }
+        }.reduce(0, +)
+    }
 
     /// The methods by name, in the order given; an unknown or repeated name is an error listing the known ones.
     public static func parseList(_ text: String) throws -> [SearchMethod] {

@@ -58,17 +58,22 @@ public struct SearchPlan: Sendable, Equatable {
     /// candidates), scored pairs over `validationQuestions` questions, and extractions with the questions they read.
     /// `strengthsAlone`: stage 2 runs in its own process (`--stage strengths`), so it extracts each method's vector
     /// at its layer again instead of reusing stage 1's.
-    public func budget(validationQuestions: Int, strengthsAlone: Bool = false) -> SearchBudget {
+    /// `texts(method, questions)`: the texts one extraction of `method` on those questions runs
+    /// (`SearchMethod.extractionTexts` over the file's questions).
+    public func budget(validationQuestions: Int, strengthsAlone: Bool = false,
+                       texts: (SearchMethod, Range<Int>) -> Int) -> SearchBudget {
         let stage1 = layerCandidates.count + 1
         // Stage 2's size is known before stage 1 picks the layers: the grid does not depend on them.
         let stage2 = strengthCandidates(layers: Dictionary(uniqueKeysWithValues: methods.map { ($0, 0) })).count + 1
         let again = strengthsAlone ? methods.count : 0
+        let extractionTexts = methods.map { texts($0, split.extraction) * ($0.selectsAcrossBlocks ? layers.count : 1) }.reduce(0, +)
+        let fewTexts = methods.map { texts($0, split.extraction) }.reduce(0, +)
         return SearchBudget(
-            layers: .init(extractions: layerStageExtractions, extractionQuestions: layerStageExtractions * split.extraction.count,
+            layers: .init(extractions: layerStageExtractions, extractionTexts: extractionTexts,
                           configurations: stage1, scoredPairs: stage1 * validationQuestions),
-            strengths: .init(extractions: again, extractionQuestions: again * split.extraction.count,
+            strengths: .init(extractions: again, extractionTexts: strengthsAlone ? fewTexts : 0,
                              configurations: stage2, scoredPairs: stage2 * validationQuestions),
-            final: .init(extractions: methods.count, extractionQuestions: methods.count * split.trainingFold.count,
+            final: .init(extractions: methods.count, extractionTexts: methods.map { texts($0, split.trainingFold) }.reduce(0, +),
                          configurations: 0, scoredPairs: 0),
             heldOutPairs: (methods.count + 1) * split.heldOutFold.count)
     }
@@ -79,14 +84,14 @@ public struct SearchPlan: Sendable, Equatable {
 public struct SearchBudget: Sendable, Equatable, Codable {
     public struct Stage: Sendable, Equatable, Codable {
         public var extractions: Int
-        /// TruthfulQA questions those extractions read, summed over them.
-        public var extractionQuestions: Int
+        /// Texts those extractions run through the model, summed over them.
+        public var extractionTexts: Int
         /// Configurations scored, the unsteered one included.
         public var configurations: Int
         /// Question × configuration pairs scored.
         public var scoredPairs: Int
 
-        enum CodingKeys: String, CodingKey { case extractions, configurations, extractionQuestions = "extraction_questions", scoredPairs = "scored_pairs" }
+        enum CodingKeys: String, CodingKey { case extractions, configurations, extractionTexts = "extraction_texts", scoredPairs = "scored_pairs" }
     }
 
     public var layers: Stage
@@ -98,8 +103,8 @@ public struct SearchBudget: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey { case layers, strengths, final, heldOutPairs = "held_out_pairs" }
 
-    /// Seconds of `stages`, from a cost per scored pair and per question an extraction reads.
-    public func seconds(_ stages: [Stage], perPair: Double, perExtractionQuestion: Double) -> Double {
-        stages.map { Double($0.scoredPairs) * perPair + Double($0.extractionQuestions) * perExtractionQuestion }.reduce(0, +)
+    /// Seconds of `stages`, from a cost per scored pair and per extraction text.
+    public func seconds(_ stages: [Stage], perPair: Double, perExtractionText: Double) -> Double {
+        stages.map { Double($0.scoredPairs) * perPair + Double($0.extractionTexts) * perExtractionText }.reduce(0, +)
     }
 }
