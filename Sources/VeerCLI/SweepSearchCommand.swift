@@ -35,6 +35,8 @@ struct SweepSearchCommand: ParsableCommand {
     var layers: String?
     @Option(help: "Validation questions: the last N of the training fold (default 200); the rest of the fold is for extraction.")
     var validation: Int = 200
+    @Option(help: "Extract from only the first N questions of the training fold (search and final vectors; default: all but the validation ones).")
+    var extraction: Int?
     @Option(help: "A method's stage-2 strengths, METHOD=a,b,c (repeatable), e.g. caa=0.5,1,2. Defaults: docs/analysis-search.md.")
     var strengths: [String] = []
     @Option(parsing: .unconditional, help: "Spherical's stage-2 gate thresholds beta, comma-separated (default -0.4,-0.05,0.4; kappa is 20).")
@@ -178,7 +180,7 @@ struct SweepSearchCommand: ParsableCommand {
             throw ValidationError("--layer \(bad.key.rawValue)=\(bad.value): the model has blocks 0 to \(blocks - 1)")
         }
         do {
-            let split = try SearchSplit(questions: questions, validation: validation)
+            let split = try SearchSplit(questions: questions, validation: validation, extractionLimit: extraction)
             return try SearchPlan(methods: try SearchMethod.parseList(methods), layers: grid, strengths: try parsedStrengths(),
                                   betas: try parsedBetas(), split: split)
         } catch let error as SearchError { throw ValidationError(error.description) }

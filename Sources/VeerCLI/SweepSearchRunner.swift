@@ -147,7 +147,7 @@ struct SweepSearchRunner {
             for method in plan.methods {
                 let row = best[method]!, candidate = row.candidate
                 let extracted = scratch.appending(path: "\(method.rawValue)-L\(candidate.layer)-training-fold.gguf").path
-                try vectors.extract(method, questions: plan.split.trainingFold, layers: [candidate.layer], out: extracted)
+                try vectors.extract(method, questions: plan.split.finalExtraction, layers: [candidate.layer], out: extracted)
                 let name = "truthfulqa-\(candidate.fileStem).gguf"
                 let warnings = try SweepSearchVectors<B>.variant(of: extracted, candidate, out: directory.appending(path: name).path)
                 for warning in warnings { Console.note("note: \(warning)") }

@@ -26,6 +26,19 @@ import Testing
         _ = try SearchSplit(questions: 817, validation: 404)
     }
 
+    /// An extraction limit takes the first questions of the fold, for the search and the final vectors alike, and
+    /// never reaches the validation or held-out questions.
+    @Test func extractionLimitTakesTheFirstQuestions() throws {
+        let whole = try SearchSplit(questions: 817, validation: 60)
+        #expect(whole.extraction == 0..<349 && whole.finalExtraction == 0..<409)
+        let limited = try SearchSplit(questions: 817, validation: 60, extractionLimit: 80)
+        #expect(limited.extraction == 0..<80 && limited.finalExtraction == 0..<80 && limited.validation == 349..<409)
+        #expect(throws: SearchError("--extraction 350: expected 5 to 349 questions (the training fold's 409 less the 60 validation questions)")) {
+            try SearchSplit(questions: 817, validation: 60, extractionLimit: 350)
+        }
+        #expect(throws: SearchError.self) { try SearchSplit(questions: 817, validation: 60, extractionLimit: 4) }
+    }
+
     @Test func candidatesAndBudgetOfATinyGrid() throws {
         let split = try SearchSplit(questions: 817, validation: 6)
         let plan = try SearchPlan(methods: [.caa, .iti, .spherical], layers: [8, 4, 8],

@@ -73,7 +73,7 @@ public struct SearchPlan: Sendable, Equatable {
                           configurations: stage1, scoredPairs: stage1 * validationQuestions),
             strengths: .init(extractions: again, extractionTexts: strengthsAlone ? fewTexts : 0,
                              configurations: stage2, scoredPairs: stage2 * validationQuestions),
-            final: .init(extractions: methods.count, extractionTexts: methods.map { texts($0, split.trainingFold) }.reduce(0, +),
+            final: .init(extractions: methods.count, extractionTexts: methods.map { texts($0, split.finalExtraction) }.reduce(0, +),
                          configurations: 0, scoredPairs: 0),
             heldOutPairs: (methods.count + 1) * split.heldOutFold.count)
     }

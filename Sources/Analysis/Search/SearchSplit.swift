@@ -14,16 +14,21 @@ public struct SearchSplit: Sendable, Equatable, Codable {
     public var extraction: Range<Int>
     /// The last questions of fold 0: the candidates are scored on them.
     public var validation: Range<Int>
+    /// The questions the chosen configurations' final vectors are extracted from: the whole fold 0, or with an
+    /// extraction limit the same first questions the search extracted from.
+    public var finalExtraction: Range<Int>
 
     enum CodingKeys: String, CodingKey {
         case questions, extraction, validation
-        case trainingFold = "training_fold", heldOutFold = "held_out_fold"
+        case trainingFold = "training_fold", heldOutFold = "held_out_fold", finalExtraction = "final_extraction"
     }
 
     /// Extraction needs at least this many questions (ITI holds a fifth of them out for its probes).
     public static let minimumExtraction = 5
 
-    public init(questions: Int, validation: Int) throws {
+    /// `extractionLimit`: extract from only the first N questions of fold 0 (in the search and for the final
+    /// vectors), to bound the cost of methods that read many texts per question (ITI reads about 15).
+    public init(questions: Int, validation: Int, extractionLimit: Int? = nil) throws {
         guard validation >= 1 else { throw SearchError("--validation \(validation): expected a whole number of questions >= 1") }
         let folds = try KFoldSplit(count: questions, folds: 2).ranges
         let training = folds[0]
@@ -33,8 +38,16 @@ public struct SearchSplit: Sendable, Equatable, Codable {
         self.questions = questions
         trainingFold = training
         heldOutFold = folds[1]
-        extraction = training.lowerBound..<(training.upperBound - validation)
+        var extraction = training.lowerBound..<(training.upperBound - validation)
+        if let limit = extractionLimit {
+            guard limit >= Self.minimumExtraction, limit <= extraction.count else {
+                throw SearchError("--extraction \(limit): expected \(Self.minimumExtraction) to \(extraction.count) questions (the training fold's \(training.count) less the \(validation) validation questions)")
+            }
+            extraction = extraction.lowerBound..<(extraction.lowerBound + limit)
+        }
+        self.extraction = extraction
         self.validation = (training.upperBound - validation)..<training.upperBound
+        finalExtraction = extractionLimit == nil ? training : extraction
     }
 
     /// The validation questions of slice i/n: those k with k mod n == i, as `veer eval mc --shard` slices items.
