@@ -23,6 +23,7 @@ struct SweepCommand: ParsableCommand {
     @OptionGroup var steering: SteeringOptions
     @OptionGroup var report: ReportOptions
     @OptionGroup var measures: SweepMeasureOptions
+    @OptionGroup var concept: SweepConceptOptions
 
     @Option(parsing: .unconditional, help: "Strengths: A:B:N (N values from A to B) or a comma list; 0 is always added.")
     var alphas: String
@@ -32,6 +33,9 @@ struct SweepCommand: ParsableCommand {
 
     @Option(help: "A text file of prompts, one per line (UTF-8; empty lines are an error).")
     var prompts: String?
+
+    @Flag(help: "Wrap each prompt as a user message in the model's chat template, with the assistant's turn opened (as CAA vectors were extracted).")
+    var chat = false
 
     @Flag(name: .customLong("write-range"),
           help: "Record the recommended range in the vector file as veer.strength_range (one vector file, not a JSON spec).")

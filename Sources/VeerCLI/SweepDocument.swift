@@ -91,10 +91,17 @@ struct SweepDocument: Encodable {
     var rows: [Row]
     var recommended_range: Range
     var written_range: WrittenRange?
+    /// Whether the prompts were wrapped in the chat template (`--chat`).
+    var chat: Bool
+    /// Concept probability (`--concept`): sampled completions labelled by the judge and/or the lexicon.
+    var concept: ConceptSweepResult?
+    /// The three laws checked on these curves; set once everything else is.
+    var laws: SweepLaws?
     var run: RunManifest
     var wall_seconds: Double
 
-    init(_ result: StrengthSweepResult, tokenizer: Tokenizer, neutral: BoolQPassages?, run: RunManifest, strength: Float?) {
+    init(_ result: StrengthSweepResult, tokenizer: Tokenizer, neutral: BoolQPassages?, run: RunManifest, strength: Float?, chat: Bool) {
+        self.chat = chat
         let alphas = result.settings.grid.values
         let zero = result.settings.grid.zeroIndex
         self.alphas = alphas

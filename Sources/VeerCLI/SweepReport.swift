@@ -57,6 +57,23 @@ enum SweepReport {
              r.compression_ratio.map { String(format: "%.2f", $0) }.joined(separator: " / "),
              r.degenerate ? "degenerate: \(r.reason ?? "")" : "ok"]
         })
+        if let c = d.concept {
+            report.heading("Concept probability: \(c.concept)")
+            var series: [LineChart.Series] = []
+            if c.judge != nil { series.append(.init(name: "judge", points: c.rows.map { ($0.alpha, $0.judge?.probability ?? .nan) })) }
+            if c.lexicon != nil { series.append(.init(name: "lexicon", points: c.rows.map { ($0.alpha, $0.lexicon?.probability ?? .nan) })) }
+            report.figure(name: "concept-probability", charts: [
+                LineChart(title: "Completions expressing '\(c.concept)'", xLabel: "alpha (steering strength multiplier)",
+                          yLabel: "concept probability (share of samples)", series: series),
+            ], columns: 1, caption: "Share of \(c.samplesPerPrompt) sampled completions per prompt (\(c.maxTokens) tokens, temperature \(c.sampling.temperature)) labelled as expressing the concept, against alpha (spec §3.2.2).")
+            report.table(header: ["scorer", "accuracy on the labelled set", "items"], rows: [("judge", c.judgeAccuracy), ("lexicon", c.lexiconAccuracy)].compactMap { name, a in
+                a.map { [name, String(format: "%.3f", $0.accuracy), "\($0.items)"] }
+            })
+        }
+        if let laws = d.laws {
+            report.heading("The three laws of the steering-strength paper")
+            report.list(laws.verdicts)
+        }
         report.heading("Command")
         report.code(command.joined(separator: " "))
         return report

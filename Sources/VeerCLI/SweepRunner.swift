@@ -4,6 +4,7 @@ import Foundation
 import Kernels
 import Llama
 import Steering
+import Tokenizers
 
 /// Runs `veer sweep`: sizes the KV cache to the prompts and the grid, loads the model and the steering, runs the
 /// sweep, then writes the outputs (table or JSON, report, the range into the vector file).
@@ -22,10 +23,13 @@ struct SweepRunner {
             ? try BoolQPassages.load(dataDirectory: MCDataDirectory.resolve(option: command.measures.data)) : nil
         let opened = try command.modelOptions.location.open()
         let addBOS = command.modelOptions.bos ?? opened.tokenizer.vocabulary.addsBOS
+        let template = command.chat ? try ChatTemplate(metadata: opened.file.metadata) : nil
+        // With --chat the prompt is the rendered chat, whose markup the sweep's tokenization reads as control tokens.
+        let prompts = template.map { t in self.prompts.map { t.render(messages: [ChatMessage(role: "user", content: $0)], addGenerationPrompt: true).text } } ?? self.prompts
         let longest = prompts.map {
             SweepPrompt.tokens($0, tokenizer: opened.tokenizer, addBOS: addBOS, limit: settings.promptTokenLimit).ids.count
         }.max()!
-        let needed = settings.positionsNeeded(promptLength: longest)
+        let needed = max(settings.positionsNeeded(promptLength: longest), command.concept.positionsNeeded(promptLength: longest))
         let contextSize: Int
         if let given = command.modelOptions.context.contextSize {
             guard given >= needed else {
@@ -37,7 +41,11 @@ struct SweepRunner {
             contextSize = needed
         }
         let slots = command.measures.slots ?? min(grid.values.count, Self.maxDefaultSlots)
-        let task = Task(command: command, grid: grid, prompts: prompts, settings: settings, neutral: neutral, started: started)
+        let labelled = command.concept.concept == nil ? nil
+            : try LabelledCompletion.load(path: MCDataDirectory.resolve(option: command.measures.data).appending(path: "judge/completions.jsonl").path)
+        let lexicon = try command.concept.conceptWords.map { try ConceptLexicon.load(path: $0) }
+        let task = Task(command: command, grid: grid, prompts: prompts, userPrompts: self.prompts, template: template, settings: settings,
+                        neutral: neutral, labelled: labelled, lexicon: lexicon, started: started)
         let document = try ModelLoader.run(command.modelOptions, slots: slots, maxRows: 512, contextSize: contextSize,
                                            opened: opened, task: task)
         if let path = document.written_range?.file {
@@ -51,8 +59,13 @@ struct SweepRunner {
         var command: SweepCommand
         var grid: AlphaGrid
         var prompts: [String]
+        /// The prompts as given (before `--chat` wrapped them).
+        var userPrompts: [String]
+        var template: ChatTemplate?
         var settings: StrengthSweepSettings
         var neutral: BoolQPassages?
+        var labelled: [LabelledCompletion]?
+        var lexicon: ConceptLexicon?
         var started: Date
 
         func run<B: ComputeBackend>(_ s: ModelSession<B>) throws -> SweepDocument {
@@ -67,7 +80,13 @@ struct SweepRunner {
                 Console.note("sweep: \($0)")
             }
             var document = SweepDocument(result, tokenizer: s.tokenizer, neutral: neutral, run: s.manifest.steered(by: loaded),
-                                         strength: loaded.sources.count == 1 ? loaded.sources[0].argument.strength : nil)
+                                         strength: loaded.sources.count == 1 ? loaded.sources[0].argument.strength : nil,
+                                         chat: template != nil)
+            if let conceptSettings = command.concept.settings(grid: grid) {
+                document.concept = try SweepConcept.run(s, settings: conceptSettings, options: command.concept, prompts: userPrompts,
+                                                        template: template, steering: loaded, lexicon: lexicon, labelled: labelled ?? [])
+            }
+            document.laws = SweepLaws(document, topK: command.measures.topK)
             if command.writeRange {
                 let source = loaded.sources[0]
                 let range = document.recommended_range.file_strength!

@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 
 /// `veer sweep`'s text output: per prompt, the probabilities of the tokens that dominate at the grid's ends, then one
@@ -27,6 +28,22 @@ enum SweepTable {
                      + (d.recommended_range.file_strength.map { " (FILE:S with S \(number($0[0])) ... \(number($0[1])))" } ?? ""))
         if let ce = d.cross_entropy, let base = ce.points.first(where: { $0.alpha == 0 })?.cross_entropy {
             lines.append("cross-entropy at alpha 0: \(String(format: "%.4f", base)) nats/token over \(ce.tokens_per_alpha) tokens of \(ce.source)")
+        }
+        if let c = d.concept {
+            lines.append("")
+            lines.append("concept probability, '\(c.concept)' (\(c.samplesPerPrompt) samples per prompt):")
+            lines.append(row(["alpha", "judge", "lexicon", "degenerate"]))
+            for r in c.rows {
+                func rate(_ rate: ConceptRate?) -> String { rate?.probability.map { String(format: "%.3f", $0) } ?? "-" }
+                lines.append(row([number(r.alpha), rate(r.judge), rate(r.lexicon), "\(r.degenerate)"]))
+            }
+            for (name, accuracy) in [("judge", c.judgeAccuracy), ("lexicon", c.lexiconAccuracy)] {
+                if let a = accuracy { lines.append(String(format: "%@ accuracy on the labelled completions: %.3f (%d items)", name, a.accuracy, a.items)) }
+            }
+        }
+        if let laws = d.laws {
+            lines.append("")
+            lines += laws.verdicts
         }
         lines.append(String(format: "wall time %.1f s", d.wall_seconds))
         return lines.joined(separator: "\n")
