@@ -25,6 +25,8 @@ struct EvalDocument: Codable {
     /// Which items of the file this document holds.
     struct Selection: Codable, Equatable {
         var limit: Int?
+        /// "k/n": fold k of n (KFold, after limit, before shard).
+        var fold: String?
         /// "i/n": items k with k mod n == i.
         var shard: String?
         /// TruthfulQA --two-fold: fold sizes (question-level KFold(2) in file order).

@@ -29,6 +29,8 @@ struct EvalMCCommand: ParsableCommand {
     @Option(help: "Score only the first N items of the file.") var limit: Int?
     @Option(help: "Score the deterministic slice i/n (0-based i): items k with k mod n == i; join slices with `veer eval merge`.")
     var shard: String?
+    @Option(help: "Score only fold k of n (0-based) of scikit-learn's KFold(n, shuffle=False) over the items (after --limit, before --shard): consecutive folds, the first ones one item larger; 1/2 is the second half, the two-fold protocol's held-out fold.")
+    var fold: String?
     @Option(help: "The data directory (default: $VEER_DATA, else the repository's data/).") var data: String?
     @Option(help: "Also write a report: Markdown (.md) or HTML (.html).") var report: String?
     @Option(help: "Several configurations in one run: a JSON list of {\"name\", \"steer\": [FILE[:S]], \"layers\", \"positions\", \"cache_mode\"} (no \"steer\": unsteered).")
@@ -48,6 +50,7 @@ struct EvalMCCommand: ParsableCommand {
         if let limit, limit < 1 { throw ValidationError("--limit \(limit): expected a whole number >= 1") }
         if let slots, slots < 1 { throw ValidationError("--slots \(slots): expected a whole number >= 1") }
         if let shard { _ = try EvalShard(parsing: shard) }
+        if let fold { _ = try Self.foldChoice(fold) }
         if configs != nil, steering.isActive {
             throw ValidationError("give --steer or --configs, not both (a configuration lists its own \"steer\")")
         }
@@ -57,6 +60,7 @@ struct EvalMCCommand: ParsableCommand {
                 throw ValidationError("--two-fold makes its own vectors; give it without --steer or --configs")
             }
             if shard != nil { throw ValidationError("--two-fold splits the scored questions itself; give it without --shard") }
+            if fold != nil { throw ValidationError("--two-fold scores both folds itself; give it without --fold") }
         } else if extractArgs != nil || vectorsOut != nil {
             throw ValidationError("--extract-args and --vectors-out go with --two-fold METHOD")
         }
@@ -75,7 +79,7 @@ struct EvalMCCommand: ParsableCommand {
         if output.json { try Console.json(document) } else { EvalReport.printSummary(document) }
     }
 
-    /// --limit, then --shard, over the file's items in order.
+    /// --limit, then --fold, then --shard, over the file's items in order.
     func selectedItems(_ all: [MCItem]) throws -> [MCItem] {
         var items = all
         if let limit {
@@ -84,12 +88,26 @@ struct EvalMCCommand: ParsableCommand {
             }
             items = Array(all.prefix(limit))
         }
+        if let fold {
+            let choice = try Self.foldChoice(fold)
+            guard items.count >= choice.count else {
+                throw ValidationError("--fold \(fold): \(items.count) items cannot be split into \(choice.count) folds")
+            }
+            items = Array(items[KFoldSplit.ranges(count: items.count, folds: choice.count)[choice.index]])
+        }
         if let shard {
             let s = try EvalShard(parsing: shard)
             items = items.filter { $0.index % s.count == s.index }
             guard !items.isEmpty else { throw ValidationError("--shard \(shard): no item falls in this slice") }
         }
         return items
+    }
+}
+
+extension EvalMCCommand {
+    /// `--fold k/n`, with the parse error as a validation error.
+    static func foldChoice(_ text: String) throws -> FoldChoice {
+        do { return try FoldChoice(parsing: text) } catch { throw ValidationError("\(error)") }
     }
 }
 

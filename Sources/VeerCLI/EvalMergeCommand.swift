@@ -60,8 +60,9 @@ struct EvalMergeCommand: ParsableCommand {
             guard mine == theirs else {
                 throw InvalidInput("\(path) and \(firstPath) are not slices of one evaluation: their protocols differ (task, data, model, precision, template or BOS)")
             }
-            guard d.configs.map(\.name) == first.configs.map(\.name), d.selection.limit == first.selection.limit else {
-                throw InvalidInput("\(path) and \(firstPath) are not slices of one evaluation: their configurations or --limit differ")
+            guard d.configs.map(\.name) == first.configs.map(\.name), d.selection.limit == first.selection.limit,
+                  d.selection.fold == first.selection.fold else {
+                throw InvalidInput("\(path) and \(firstPath) are not slices of one evaluation: their configurations, --limit or --fold differ")
             }
             guard let text = d.selection.shard, let shard = try? EvalShard(parsing: text) else {
                 throw InvalidInput("\(path): not a --shard result (selection.shard is missing)")

@@ -114,7 +114,7 @@ struct EvalRunner {
     }
 
     var selection: EvalDocument.Selection {
-        EvalDocument.Selection(limit: command.limit, shard: command.shard,
+        EvalDocument.Selection(limit: command.limit, fold: command.fold, shard: command.shard,
                                folds: command.twoFold != nil ? EvalTwoFold.foldSizes(items.count) : nil)
     }
 

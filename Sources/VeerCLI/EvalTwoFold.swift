@@ -30,13 +30,10 @@ struct EvalTwoFold {
     }
 
     /// KFold(2) sizes: the first fold takes the odd item.
-    static func foldSizes(_ count: Int) -> [Int] { [(count + 1) / 2, count / 2] }
+    static func foldSizes(_ count: Int) -> [Int] { KFoldSplit.sizes(count: count, folds: 2) }
 
     /// The two folds as index ranges of the scored items.
-    static func foldRanges(_ count: Int) -> [Range<Int>] {
-        let first = foldSizes(count)[0]
-        return [0..<first, first..<count]
-    }
+    static func foldRanges(_ count: Int) -> [Range<Int>] { KFoldSplit.ranges(count: count, folds: 2) }
 
     /// The mean of the folds' metrics, key by key.
     static func mean(_ folds: [[String: Double]]) -> [String: Double] {
@@ -57,7 +54,7 @@ struct EvalTwoFold {
             let questions = runner.items[train.lowerBound].index..<(runner.items[train.upperBound - 1].index + 1)
             let out = directory.appending(path: "truthfulqa-\(method.rawValue)-fold\(fold).gguf").path
             Console.note("eval two-fold: fold \(fold): extracting \(method.rawValue) on questions \(questions.lowerBound)..<\(questions.upperBound) into \(out)")
-            try withScratchInputs(questions: questions) { inputs in
+            try Self.withScratchInputs(method: method, truthfulqa: runner.data.file, questions: questions) { inputs in
                 let extract = try ExtractCommand.parse(["--method", method.rawValue, "--out", out] + inputs + extraArguments)
                 _ = try ExtractCommand.Task(command: extract).run(s)
             }
@@ -79,18 +76,20 @@ struct EvalTwoFold {
         (runner.command.extractArgs ?? "").split(separator: " ").map(String.init)
     }
 
-    /// The extraction inputs for the training questions: the TruthfulQA file itself for the methods that read it
-    /// (spherical, iti); pairs of a true and a false answer for the pair methods; A/B items for caa. Written to a
-    /// scratch directory that lives while `body` runs.
-    func withScratchInputs(questions: Range<Int>, _ body: ([String]) throws -> Void) throws {
+    /// The `veer extract` input options for `method` on the TruthfulQA questions `questions` of the file
+    /// `truthfulqa`: the file itself for the methods that read it (spherical, iti); pairs of a true and a false answer
+    /// for the pair methods; A/B items for caa. Written to a scratch directory that lives while `body` runs.
+    /// The layer search (`SweepSearchCommand`) extracts the same way.
+    static func withScratchInputs(method: ExtractCommand.Method, truthfulqa file: String, questions: Range<Int>,
+                                  _ body: ([String]) throws -> Void) throws {
         switch method {
         case .spherical, .iti:
-            try body(["--truthfulqa", runner.data.file, "--questions", "\(questions.lowerBound):\(questions.upperBound)"])
+            try body(["--truthfulqa", file, "--questions", "\(questions.lowerBound):\(questions.upperBound)"])
         case .meanDiff, .cvectorMean, .pcaDiff, .pcaCenter, .austeer, .caa:
             let scratch = FileManager.default.temporaryDirectory.appending(path: "veer-twofold-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: scratch) }
-            let loaded = try TruthfulQAQuestion.load(path: runner.data.file, questions: questions)
+            let loaded = try TruthfulQAQuestion.load(path: file, questions: questions)
             if method == .caa {
                 let file = scratch.appending(path: "items.json")
                 try Self.caaItems(loaded).write(to: file)

@@ -12,11 +12,19 @@ struct Veer: ParsableCommand {
         subcommands: [
             InfoCommand.self, BenchCommand.self, ModelCommand.self, TokenizeCommand.self, GenerateCommand.self,
             LogitsCommand.self, ParityCommand.self, ChatCommand.self, DetokenizeCommand.self, CaptureCommand.self, ExtractCommand.self,
-            VectorCommand.self, EvalCommand.self, PrefUtilCommand.self,
+            VectorCommand.self, EvalCommand.self, SweepCommand.self, PrefUtilCommand.self,
         ])
 
-    /// Parses llama.cpp's two-value options as one value each (see `LlamaCppArguments`), then runs as usual.
+    /// Parses llama.cpp's two-value options as one value each (see `LlamaCppArguments`), and the spelling
+    /// `veer sweep --search ...` as the subcommand `veer sweep search ...`, then runs as usual.
     static func main() {
-        main(LlamaCppArguments.joiningPairs(Array(CommandLine.arguments.dropFirst())))
+        main(searchAsSubcommand(LlamaCppArguments.joiningPairs(Array(CommandLine.arguments.dropFirst()))))
+    }
+
+    static func searchAsSubcommand(_ arguments: [String]) -> [String] {
+        guard arguments.first == "sweep", let flag = arguments.firstIndex(of: "--search") else { return arguments }
+        var rest = arguments
+        rest.remove(at: flag)
+        return ["sweep", "search"] + rest.dropFirst()
     }
 }

@@ -133,6 +133,26 @@ struct EvalCLITests {
         #expect(twice.status != 0 && twice.stderr.contains("are both slice 0/2"), "\(twice.stderr)")
     }
 
+    /// --fold k/2 scores only fold k of KFold(2) over the items --limit keeps (the first half, one larger when odd, then
+    /// the rest), with the same scores as the whole run; recorded in the selection; --shard slices within the fold.
+    @Test func foldScoresOneHalfOfTheItems() throws {
+        let whole = try Self.document(Self.eval("truthfulqa-mc", ["--limit", "5"]))
+        func records(_ doc: [String: Any]) -> [[String: Any]] { (doc["items"] as? [[String: Any]]) ?? [] }
+        func sums(_ record: [String: Any]) -> [Double] { ((record["scores"] as? [[String: Any]]) ?? []).compactMap { $0["sum"] as? Double } }
+        for (fold, indices) in [("0/2", [0, 1, 2]), ("1/2", [3, 4])] {
+            let doc = try Self.document(Self.eval("truthfulqa-mc", ["--limit", "5", "--fold", fold]))
+            #expect(records(doc).map { $0["index"] as? Int } == indices)
+            #expect(records(doc).map(sums) == indices.map { sums(records(whole)[$0]) })
+            let selection = try #require(doc["selection"] as? [String: Any])
+            #expect(selection["fold"] as? String == fold && selection["limit"] as? Int == 5)
+            #expect((doc["protocol"] as? [String: Any])?["items"] as? Int == indices.count)
+        }
+        let sharded = try Self.document(Self.eval("truthfulqa-mc", ["--limit", "5", "--fold", "1/2", "--shard", "1/2"]))
+        #expect(records(sharded).map { $0["index"] as? Int } == [3])
+        let thirds = try Self.document(Self.eval("copa-cloze", ["--limit", "7", "--fold", "2/3"]))
+        #expect(records(thirds).map { $0["index"] as? Int } == [5, 6])
+    }
+
     /// --two-fold: a vector per fold, extracted on the other fold's questions and written; the steered metrics
     /// are the mean of the two folds' (and so are the unsteered ones).
     @Test func twoFoldExtractsOnOneFoldAndScoresTheOther() throws {
@@ -174,6 +194,9 @@ struct EvalCLITests {
         (["--limit", "5000"], "--limit 5000: the copa data has 1000 items"),
         (["--two-fold", "iti"], "--two-fold splits TruthfulQA questions"),
         (["--data", "/nonexistent-veer-data"], "/nonexistent-veer-data/copa/copa_mc.jsonl"),
+        (["--fold", "2/2"], "--fold 2/2: expected k/n with n >= 2 and 0 <= k < n (0-based), e.g. 1/2"),
+        (["--fold", "1"], "--fold 1: expected k/n"),
+        (["--limit", "1", "--fold", "1/2"], "--fold 1/2: 1 items cannot be split into 2 folds"),
     ])
     func badArgumentsAreNamed(_ more: [String], _ message: String) throws {
         let run = try VeerProcess.run(Self.eval("copa", more))

@@ -1,0 +1,64 @@
+import Analysis
+import Foundation
+
+/// `veer sweep --report FILE.html`: the sweep's charts (token probability and its change against alpha for the
+/// tokens that dominate at both ends, cross-entropy change, repetition and compression), the verdict table and
+/// the command that produced it.
+enum SweepReport {
+    static func html(_ d: SweepDocument, command: [String], topK: Int) -> HTMLReport {
+        var report = HTMLReport(title: "veer sweep: steering strength")
+        report.paragraph("Steering: \(d.run.steering?.vectors.map { "\($0.path) at strength \($0.strength)" }.joined(separator: " + ") ?? "none"); "
+                         + "model \(d.run.model) on \(d.run.backend). Alpha multiplies the steering's strength; alpha 0 is the unsteered model.")
+        report.paragraph("Recommended strength range (widest interval around 0 without a collapsed row): alpha "
+                         + "\(SweepTable.number(d.recommended_range.lower)) to \(SweepTable.number(d.recommended_range.upper)).")
+        for (p, prompt) in d.prompts.enumerated() {
+            report.heading("Prompt \(p + 1): next-token probabilities")
+            report.paragraph(prompt.text)
+            let atMax = prompt.tracked_tokens.filter { ($0.rank_at_max ?? .max) <= topK }
+            let atMin = prompt.tracked_tokens.filter { ($0.rank_at_min ?? .max) <= topK }
+            func series(_ tokens: [SweepDocument.TrackedToken], _ values: (SweepDocument.TrackedToken) -> [Double?]) -> [LineChart.Series] {
+                tokens.map { token in
+                    LineChart.Series(name: SweepTable.quoted(token.text), points: zip(d.alphas, values(token)).map { ($0, $1 ?? .nan) })
+                }
+            }
+            let xLabel = "alpha (steering strength multiplier)"
+            report.figure(name: "prompt\(p + 1)-token-probability", charts: [
+                LineChart(title: "Top \(atMax.count) tokens at alpha \(SweepTable.number(d.alphas.last!))", xLabel: xLabel,
+                          yLabel: "next-token probability", series: series(atMax, \.probability)),
+                LineChart(title: "Top \(atMin.count) tokens at alpha \(SweepTable.number(d.alphas.first!))", xLabel: xLabel,
+                          yLabel: "next-token probability", series: series(atMin, \.probability)),
+            ], caption: "Probability of the next token after the prompt against alpha, for the tokens most probable at the largest (left) and smallest (right) alpha.")
+            report.figure(name: "prompt\(p + 1)-delta-p", charts: [
+                LineChart(title: "Δp, top tokens at alpha \(SweepTable.number(d.alphas.last!))", xLabel: xLabel,
+                          yLabel: "Δp = p(alpha) − p(0)", series: series(atMax, \.delta_p)),
+                LineChart(title: "Δp, top tokens at alpha \(SweepTable.number(d.alphas.first!))", xLabel: xLabel,
+                          yLabel: "Δp = p(alpha) − p(0)", series: series(atMin, \.delta_p)),
+            ], caption: "Change of the next-token probability against the unsteered model (spec §3.2.1).")
+        }
+        report.heading("Cross-entropy and collapse")
+        var charts: [LineChart] = []
+        if let ce = d.cross_entropy {
+            charts.append(LineChart(title: "Cross-entropy change on neutral text", xLabel: "alpha (steering strength multiplier)",
+                                    yLabel: "ΔCE (nats per token)",
+                                    series: [.init(name: "ΔCE, \(ce.tokens_per_alpha) tokens", points: ce.points.map { ($0.alpha, $0.delta_cross_entropy ?? .nan) })]))
+        }
+        let promptSeries = d.prompts.indices.map { p -> [LineChart.Series] in
+            let suffix = d.prompts.count > 1 ? " (prompt \(p + 1))" : ""
+            return [.init(name: "repetition rate" + suffix, points: d.rows.map { ($0.alpha, $0.repetition_rate[p]) }),
+                    .init(name: "compression ratio" + suffix, points: d.rows.map { ($0.alpha, $0.compression_ratio[p]) })]
+        }.flatMap { $0 }
+        charts.append(LineChart(title: "Greedy continuation: repetition and compression", xLabel: "alpha (steering strength multiplier)",
+                                yLabel: "3-gram repetition (share); compression (ratio)", series: promptSeries))
+        report.figure(name: "collapse", charts: charts,
+                      caption: "Left: CE(alpha) − CE(0) on neutral text. Right: share of repeated 3-grams and compression ratio (raw bytes / estimated LZ77 bytes) of the greedy continuation.")
+        report.table(header: ["alpha", "ΔCE (nats)", "repetition", "compression", "status"], rows: d.rows.map { r in
+            [SweepTable.number(r.alpha), r.delta_cross_entropy.map { String(format: "%+.4f", $0) } ?? "-",
+             r.repetition_rate.map { String(format: "%.2f", $0) }.joined(separator: " / "),
+             r.compression_ratio.map { String(format: "%.2f", $0) }.joined(separator: " / "),
+             r.degenerate ? "degenerate: \(r.reason ?? "")" : "ok"]
+        })
+        report.heading("Command")
+        report.code(command.joined(separator: " "))
+        return report
+    }
+}
