@@ -19,8 +19,7 @@ struct SweepSearchRunner {
         let tokenized = try TokenizedTask(items: setup.data.items, tokenizer: opened.tokenizer, template: nil, addBOS: addBOS)
         let config = try LlamaConfig(from: opened.file)
         let contextSize = min(config.contextLength, max(tokenized.positionsNeeded, 512))
-        let bytesPerSlot = 2 * config.layers * contextSize * config.kvHeads * config.headDim * 4
-        let slots = setup.command.slots ?? max(1, min(EvalRunner.maxDefaultSlots, EvalRunner.cacheBudget / bytesPerSlot))
+        let slots = ScoringCacheSize.slots(given: setup.command.slots, config: config, contextSize: contextSize)
         return try ModelLoader.run(options, slots: slots, maxRows: 512, contextSize: contextSize, opened: opened,
                                    task: Task(setup: setup, started: started, slots: slots))
     }

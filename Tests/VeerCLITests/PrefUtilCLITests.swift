@@ -27,9 +27,9 @@ import TestSupport
     }
 
     @Test(arguments: [
-        (["--multipliers", "-1,nan,1"], "\"nan\" is not a finite number"),
-        (["--multipliers", "-4:4:1"], "the count N in A:B:N must be a whole number >= 2"),
-        (["--multipliers", "1:2"], "expected A:B:N"),
+        (["--multipliers", "-1,nan,1"], "--multipliers -1,nan,1: 'nan' is not a finite number"),
+        (["--multipliers", "-4:4:x"], "--multipliers -4:4:x: the count 'x' is not a whole number"),
+        (["--multipliers", "1:2"], "--multipliers 1:2: expected three parts A:B:N"),
     ])
     func badMultipliersAreErrors(arguments: [String], expected: String) throws {
         let run = try prefutil(["--pairs", "sycophancy", "--steer", "v.gguf"] + arguments)
@@ -39,7 +39,7 @@ import TestSupport
 
     @Test(arguments: [
         ([] as [String], "prefutil needs --steer FILE[:S]"),
-        (["--steer", "v.gguf", "--png"], "--png renders the report's figures; give --report FILE.html too"),
+        (["--steer", "v.gguf", "--png"], "--png renders the report's figures; give it with --report FILE.html"),
         (["--steer", "v.gguf", "--report", "r.svg"], "--report r.svg: expected a file name ending in .html"),
         (["--steer", "v.gguf", "--per-pair"], "--per-pair adds rows to the --json document"),
         (["--steer", "v.gguf", "--answer", "word"], "--answer"),

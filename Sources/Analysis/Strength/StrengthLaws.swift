@@ -88,7 +88,7 @@ public enum StrengthLaws {
         let line = LinearFit(x: x, y: y)
         let span = max(x.max()! - x.min()!, 1e-9)
         let low = y.min()!, high = y.max()!
-        var best: (params: [Double], sse: Double)?
+        var best: (params: [Double], sse: Double, converged: Bool)?
         // The midpoint starts at each quarter of the range; the steepness's sign follows the line's.
         for fraction in [0.25, 0.5, 0.75] {
             let start = [low, high, x.min()! + fraction * span, (line.slope >= 0 ? 1 : -1) * 8 / span]
