@@ -41,15 +41,20 @@ struct PrefUtilCommand: ParsableCommand {
     var slots: Int?
     @Flag(name: .customLong("per-pair"), help: "With --json: also list every pair's losses and odds at every multiplier.")
     var perPair = false
-    @OptionGroup var reportOptions: PrefUtilReportOptions
+    @OptionGroup var reportOptions: ReportOptions
 
     var loss: AnswerLoss { sequenceLevel ? .sequence : .meanToken }
+
+    /// --multipliers: the sweep's grid syntax (0 always added).
+    func grid() throws -> AlphaGrid {
+        do { return try AlphaGrid(parsing: multipliers, option: "--multipliers") } catch { throw ValidationError("\(error)") }
+    }
 
     func validate() throws {
         guard steering.isActive else {
             throw ValidationError("prefutil needs --steer FILE[:S]: it scales that steering by each multiplier")
         }
-        _ = try PrefUtilMultipliers.parse(multipliers)
+        _ = try grid()
         if let limit, limit < 1 { throw ValidationError("--limit \(limit): expected a whole number >= 1") }
         if let slots, slots < 1 { throw ValidationError("--slots \(slots): expected a whole number >= 1") }
         if perPair, !output.json { throw ValidationError("--per-pair adds rows to the --json document; give --json too") }
@@ -58,7 +63,7 @@ struct PrefUtilCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         try reportOptions.checkWritable()
-        let grid = try PrefUtilMultipliers.parse(multipliers)
+        let values = try grid().values
         let directory = MCDataDirectory.resolve(option: data)
         let file = try PolarityPairFile.resolve(pairs, dataDirectory: directory)
         let all = try PolarityPairFile.load(file)
@@ -70,37 +75,8 @@ struct PrefUtilCommand: ParsableCommand {
         }
         let selected = Array(all.prefix(limit ?? all.count))
         let document = try PrefUtilRunner(command: self, file: file, pairsInFile: all.count, pairs: selected,
-                                          multipliers: grid, started: started).run()
+                                          multipliers: values, started: started).run()
         if output.json { try Console.json(document) } else { PrefUtilReport.printTable(document) }
         try reportOptions.write(PrefUtilReport.html(document, command: CommandLine.arguments))
-    }
-}
-
-/// The multiplier grid. A stand-in for the sweep's `AlphaGrid` (same syntax, issue 12 design), to be replaced by it
-/// once that is on main.
-enum PrefUtilMultipliers {
-    /// "A:B:N" = linspace(A, B, N), or "a,b,c"; with 0 added, sorted, duplicates removed.
-    static func parse(_ text: String) throws -> [Double] {
-        func number(_ part: Substring) throws -> Double {
-            guard let value = Double(part.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-                throw ValidationError("--multipliers \(text): \"\(part)\" is not a finite number; expected A:B:N (e.g. -4:4:9) or a comma list (e.g. -2,0,2)")
-            }
-            return value
-        }
-        var values: [Double]
-        let range = text.split(separator: ":", omittingEmptySubsequences: false)
-        if range.count == 3 {
-            let a = try number(range[0]), b = try number(range[1])
-            guard let n = Int(range[2].trimmingCharacters(in: .whitespaces)), n >= 2 else {
-                throw ValidationError("--multipliers \(text): the count N in A:B:N must be a whole number >= 2")
-            }
-            values = (0..<n).map { a + (b - a) * Double($0) / Double(n - 1) }
-        } else if range.count == 1 {
-            values = try text.split(separator: ",", omittingEmptySubsequences: false).map(number)
-        } else {
-            throw ValidationError("--multipliers \(text): expected A:B:N (e.g. -4:4:9) or a comma list (e.g. -2,0,2)")
-        }
-        // -0 is 0: one unsteered row, printed as 0.
-        return Array(Set((values + [0]).map { $0 == 0 ? 0 : $0 })).sorted()
     }
 }

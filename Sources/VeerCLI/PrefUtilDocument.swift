@@ -73,7 +73,7 @@ extension PrefUtilDocument {
     static let utilityFormula = "utility_odds = A * D(m) + B, D(m) = (1 + (m - m0)^2 / (2*gamma*l^2))^-gamma"
 
     init<B: ComputeBackend>(runner: PrefUtilRunner, session: ModelSession<B>, steering: LoadedSteering, curve measured: PrefUtilCurve,
-                            observations: [[PairObservation]]?, template: Bool) throws {
+                            observations: [[PairObservation]]?) throws {
         let command = runner.command
         let rendering = command.answer == .full
             ? "chat template: user message = the question; assistant turn = the answer, scored in full"
@@ -81,7 +81,7 @@ extension PrefUtilDocument {
         self.protocol = ProtocolRecord(
             pairs_file: runner.file.path, pairs_sha256: try ModelStore.sha256(of: runner.file), pairs_in_file: runner.pairsInFile,
             pairs: runner.pairs.count, answer: command.answer.rawValue,
-            rendering: template ? rendering : rendering.replacingOccurrences(of: "chat template", with: "chat template without an assistant header"),
+            rendering: rendering,
             loss: command.loss.rawValue, utility_clamp: PreferenceUtility.utilityClamp, bos: session.addBOS)
         multipliers = runner.multipliers
         curve = measured.points.map(Self.point)

@@ -58,7 +58,7 @@ enum PrefUtilReport {
             let m = low + (high - low) * Double(i) / 100
             return (m, f(m, p))
         }
-        return [LineChart.Series(name: "fit, R² = \(r2)", points: points)]
+        return [LineChart.Series(name: "fit, R² = \(r2)", points: points, markers: false)]
     }
 
     static func decay(_ m: Double, _ p: [String: Double]) -> Double {

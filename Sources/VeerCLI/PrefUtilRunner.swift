@@ -3,9 +3,7 @@ import Evaluation
 import Foundation
 import Kernels
 import Llama
-import ModelStore
 import Steering
-import Tokenizers
 
 /// Runs `veer prefutil`: renders and tokenizes the pairs, sizes the KV cache to the longest pair, loads the model and
 /// scores every pair at every multiplier.
@@ -59,8 +57,7 @@ struct PrefUtilRunner {
                 Console.note("warning: multiplier \(PrefUtilReport.format(point.multiplier)): \(point.degeneratePairs) pairs gave degenerate logits (NaN, inf or all equal); left out of the means")
             }
             return try PrefUtilDocument(runner: runner, session: s, steering: loaded, curve: curve,
-                                    observations: runner.command.perPair ? observations : nil,
-                                    template: tokenized.requests.first?.answerStart != nil)
+                                    observations: runner.command.perPair ? observations : nil)
         }
 
         /// The steering at multiplier m: every entry's strength times m, composed per request as evaluation does.

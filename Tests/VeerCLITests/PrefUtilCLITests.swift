@@ -27,9 +27,9 @@ import TestSupport
     }
 
     @Test(arguments: [
-        (["--multipliers", "-1,nan,1"], "\"nan\" is not a finite number"),
-        (["--multipliers", "-4:4:1"], "the count N in A:B:N must be a whole number >= 2"),
-        (["--multipliers", "1:2"], "expected A:B:N"),
+        (["--multipliers", "-1,nan,1"], "--multipliers -1,nan,1: 'nan' is not a finite number"),
+        (["--multipliers", "-4:4:x"], "--multipliers -4:4:x: the count 'x' is not a whole number"),
+        (["--multipliers", "1:2"], "--multipliers 1:2: expected three parts A:B:N"),
     ])
     func badMultipliersAreErrors(arguments: [String], expected: String) throws {
         let run = try prefutil(["--pairs", "sycophancy", "--steer", "v.gguf"] + arguments)
@@ -39,7 +39,7 @@ import TestSupport
 
     @Test(arguments: [
         ([] as [String], "prefutil needs --steer FILE[:S]"),
-        (["--steer", "v.gguf", "--png"], "--png renders the report's figures; give --report FILE.html too"),
+        (["--steer", "v.gguf", "--png"], "--png renders the report's figures; give it with --report FILE.html"),
         (["--steer", "v.gguf", "--report", "r.svg"], "--report r.svg: expected a file name ending in .html"),
         (["--steer", "v.gguf", "--per-pair"], "--per-pair adds rows to the --json document"),
         (["--steer", "v.gguf", "--answer", "word"], "--answer"),
@@ -51,15 +51,15 @@ import TestSupport
     }
 }
 
-/// `veer prefutil` end to end on the default model (release builds): a CAA vector from 16 sycophancy training items,
-/// 4 held-out pairs, 3 multipliers, JSON, the HTML report and its PNGs.
+/// `veer prefutil` end to end on the default model (release builds): a CAA vector from 16 corrigible-neutral-HHH
+/// training items (short prompts), 4 held-out pairs, 3 multipliers, JSON, the HTML report and its PNGs.
 @Suite("veer prefutil on the default model", .enabled(if: GenerateGoldenCLITests.enabled), .serialized)
 struct PrefUtilCLITests {
     let scratch: ScratchDirectory
     init() throws { scratch = try ScratchDirectory() }
 
     func vector() throws -> String {
-        let source = TestFileLocations.data.appending(path: "caa/generate/sycophancy/generate_dataset.json")
+        let source = TestFileLocations.data.appending(path: "caa/generate/corrigible-neutral-HHH/generate_dataset.json")
         let items = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: source)) as? [Any])
         let training = scratch.url.appending(path: "train.json")
         try JSONSerialization.data(withJSONObject: Array(items.prefix(16))).write(to: training)
@@ -78,7 +78,7 @@ struct PrefUtilCLITests {
     @Test func curveFitsReportAndUnsteeredRow() throws {
         let vector = try vector()
         let report = scratch.url.appending(path: "prefutil.html")
-        let base = ["prefutil", "--backend", "cpu", "--pairs", "sycophancy", "--limit", "4"]
+        let base = ["prefutil", "--backend", "cpu", "--pairs", "corrigible-neutral-HHH", "--limit", "4"]
         let run = try VeerProcess.run(base + ["--steer", vector, "--multipliers", "-2,2", "--json", "--per-pair",
                                               "--report", report.path, "--png"])
         try #require(run.status == 0, "stderr: \(run.stderr)")
@@ -92,7 +92,7 @@ struct PrefUtilCLITests {
         #expect((preferenceFit["reason"] as? String)?.contains("at least 7 multipliers") == true, "\(preferenceFit)")
         #expect(try rows(document, multiplier: 0).count == 4 && (document["pair_rows"] as? [Any])?.count == 12)
         let protocolRecord = try #require(document["protocol"] as? [String: Any])
-        #expect((protocolRecord["pairs_file"] as? String)?.hasSuffix("caa/test/sycophancy/test_dataset_ab.json") == true)
+        #expect((protocolRecord["pairs_file"] as? String)?.hasSuffix("caa/test/corrigible-neutral-HHH/test_dataset_ab.json") == true)
         #expect(protocolRecord["loss"] as? String == "mean-token" && protocolRecord["answer"] as? String == "full")
         let manifest = try #require(document["run"] as? [String: Any])
         #expect(manifest["model_sha256"] is String && manifest["steering"] is [String: Any])

@@ -7,7 +7,11 @@ public struct LineChart: Sendable {
     public struct Series: Sendable {
         public var name: String
         public var points: [(x: Double, y: Double)]
-        public init(name: String, points: [(x: Double, y: Double)]) { self.name = name; self.points = points }
+        /// Dots at this series' points; nil: the chart's `markers` (a fitted curve drawn densely sets false).
+        public var markers: Bool?
+        public init(name: String, points: [(x: Double, y: Double)], markers: Bool? = nil) {
+            self.name = name; self.points = points; self.markers = markers
+        }
     }
 
     public var title: String
@@ -64,7 +68,7 @@ public struct LineChart: Sendable {
             for run in Self.finiteRuns(s.points) {
                 let points = run.map { String(format: "%.1f,%.1f", px($0.x), py($0.y)) }.joined(separator: " ")
                 out.append("<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(points)\"/>")
-                if markers {
+                if s.markers ?? markers {
                     for p in run { out.append(String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%@\"/>", px(p.x), py(p.y), colour)) }
                 }
             }

@@ -1,6 +1,4 @@
 import Evaluation
-import Foundation
-import Steering
 
 /// One query with a concept-positive answer A_p and a concept-negative answer A_n (spec §6.2): for CAA's A/B items,
 /// the behaviour-matching and the non-matching answer.
