@@ -66,6 +66,32 @@ struct SweepCLITests {
         #expect(bytes.count > 8000, "\(figure): \(bytes.count) bytes is too little for a chart")
     }
 
+    /// --concept with the word list and the model itself as judge, on chat prompts: a concept row per alpha with both
+    /// scorers' rates, their accuracy on the labelled completions, and the three laws checked in the document.
+    @Test func conceptProbabilityJudgeLexiconChatAndLaws() throws {
+        let words = TestFileLocations.data.appending(path: "judge/joy.words").path
+        let result = try VeerProcess.run(Self.small + ["--steer", try Self.happy, "--alphas", "-4,4", "--chat", "--concept", "joy",
+                                                       "--judge", "self", "--concept-words", words, "--samples", "2",
+                                                       "--sample-tokens", "8", "--json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("warning: the judge is the swept model itself"))
+        let json = try #require(try result.json() as? [String: Any])
+        #expect(json["chat"] as? Bool == true)
+        #expect(((json["prompts"] as? [[String: Any]])?.first?["text"] as? String)?.contains("<|im_start|>user\nToday I feel") == true)
+        let concept = try #require(json["concept"] as? [String: Any])
+        let rows = try #require(concept["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["alpha"] as? Double } == [-4, 0, 4])
+        for row in rows {
+            #expect(row["completions"] as? Int == 2)
+            #expect((row["judge"] as? [String: Any])?["labelled"] != nil && (row["lexicon"] as? [String: Any])?["labelled"] != nil, "\(row)")
+        }
+        #expect((concept["judge_accuracy"] as? [String: Any])?["items"] as? Int == 28)
+        #expect((concept["lexicon_accuracy"] as? [String: Any])?["items"] as? Int == 28)
+        let laws = try #require(json["laws"] as? [String: Any])
+        #expect((laws["token_shapes"] as? [[String: Any]])?.count == 2)
+        #expect((laws["concept"] as? [[String: Any]])?.map { $0["scorer"] as? String } == ["judge", "lexicon"])
+    }
+
     @Test func textOutputShowsTheTableAndTheRange() throws {
         let result = try VeerProcess.run(Self.small + ["--steer", try Self.happy, "--alphas", "-2:2:3", "--top-k", "4", "--ce-tokens", "0"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
@@ -111,6 +137,12 @@ struct SweepCLITests {
         (["--steer", "spec.json", "--alphas", "-1,1", "--write-range"], "--write-range records the range in a vector file; spec.json is a JSON spec"),
         (["--alphas", "-1,1"], "veer sweep needs a steering vector"),
         (["--steer", "HAPPY", "--alphas", "-1,1", "--top-k", "0"], "--top-k 0: expected a whole number >= 1"),
+        (["--steer", "HAPPY", "--alphas", "-1,1", "--judge", "self"], "--judge labels completions for a concept: give --concept NAME too"),
+        (["--steer", "HAPPY", "--alphas", "-1,1", "--concept", "joy", "--concept-words", "/nonexistent/joy.words", "--any-of-k"],
+         "--any-of-k is a judge mode: give --judge too"),
+        (["--steer", "HAPPY", "--alphas", "-1,1", "--concept", "joy", "--samples", "0"], "--samples 0: expected a whole number >= 1"),
+        (["--steer", "HAPPY", "--alphas", "-1,1", "--concept", "joy", "--concept-words", "/nonexistent/joy.words"], "/nonexistent/joy.words"),
+        (["--steer", "HAPPY", "--alphas", "-1,1", "--concept", "joy", "--judge", "/nonexistent/judge.gguf", "--ce-tokens", "0"], "/nonexistent/judge.gguf"),
     ])
     func badInputIsAClearError(arguments: [String], message: String) throws {
         let happy = try Self.happy
