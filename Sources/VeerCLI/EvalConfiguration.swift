@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Foundation
 import Steering
@@ -10,6 +11,8 @@ struct EvalConfiguration {
     var steering: SteeringOptions?
     /// --two-fold: the extraction method.
     var twoFold: ExtractCommand.Method?
+    /// --alphas: the strength multiplier this configuration runs the --steer vectors at.
+    var alpha: Double? = nil
 
     static let unsteered = EvalConfiguration(name: "unsteered", steering: nil, twoFold: nil)
 
@@ -21,8 +24,23 @@ struct EvalConfiguration {
             return [.unsteered, EvalConfiguration(name: "\(method.rawValue) two-fold", steering: nil, twoFold: method)]
         }
         guard command.steering.isActive else { return [.unsteered] }
+        if let grid = try command.alphaGrid() { return try scaled(command.steering, over: grid) }
         return [EvalConfiguration(name: try command.steering.vectorArguments.joined(separator: " + "),
                                   steering: command.steering, twoFold: nil)]
+    }
+
+    /// --alphas: the --steer configuration at every strength multiplier of the grid, each vector's strength S run at
+    /// S·alpha; alpha 0 is the unsteered model (no steering at all, so its scores are the unsteered ones bit for bit).
+    static func scaled(_ steering: SteeringOptions, over grid: AlphaGrid) throws -> [EvalConfiguration] {
+        let vectors = try steering.vectorArguments.map(ScaledVectorPath.init(argument:))
+        return grid.values.map { alpha in
+            guard alpha != 0 else { return EvalConfiguration(name: "alpha=0", steering: nil, twoFold: nil, alpha: 0) }
+            var options = steering
+            options.steer = vectors.map { "\($0.path):\($0.strength * Float(alpha))" }
+            options.controlVectors = []
+            options.controlVectorsScaled = []
+            return EvalConfiguration(name: "alpha=\(String(format: "%g", alpha))", steering: options, twoFold: nil, alpha: alpha)
+        }
     }
 
     /// Reads a --configs file: a JSON list of objects with "name" (unique) and optionally "steer" (a list of

@@ -100,6 +100,8 @@ struct EvalDocument: Codable {
     }
 
     var metrics: Metrics
+    /// --alphas: each configuration's strength multiplier, in the configurations' order.
+    var alphas: [Double]? = nil
     var `protocol`: ProtocolRecord
     var selection: Selection
     var configs: [Configuration]

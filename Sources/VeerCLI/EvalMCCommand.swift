@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Evaluation
 import Foundation
@@ -43,6 +44,9 @@ struct EvalMCCommand: ParsableCommand {
     var extractArgs: String?
     @Option(name: .customLong("vectors-out"), help: "--two-fold: the directory the two vectors are written to (default: the current directory).")
     var vectorsOut: String?
+    @Option(parsing: .unconditional,
+            help: "With --steer: one configuration per strength multiplier of this grid (A:B:N, N values from A to B, or a comma list; 0, the unsteered model, is always added); the report charts each metric against alpha.")
+    var alphas: String?
     @Option(help: "KV-cache slots: how many options run in one batch (default: as many as fit in 1 GiB of cache, at most 64).")
     var slots: Int?
 
@@ -51,6 +55,12 @@ struct EvalMCCommand: ParsableCommand {
         if let slots, slots < 1 { throw ValidationError("--slots \(slots): expected a whole number >= 1") }
         if let shard { _ = try EvalShard(parsing: shard) }
         if let fold { _ = try Self.foldChoice(fold) }
+        if alphas != nil {
+            _ = try alphaGrid()
+            guard steering.isActive, configs == nil, twoFold == nil else {
+                throw ValidationError("--alphas scales the --steer vectors: give it with --steer, without --configs or --two-fold")
+            }
+        }
         if configs != nil, steering.isActive {
             throw ValidationError("give --steer or --configs, not both (a configuration lists its own \"steer\")")
         }
@@ -66,6 +76,12 @@ struct EvalMCCommand: ParsableCommand {
         }
     }
 
+    /// The strength grid of --alphas.
+    func alphaGrid() throws -> AlphaGrid? {
+        guard let alphas else { return nil }
+        do { return try AlphaGrid(parsing: alphas, option: "--alphas") } catch { throw ValidationError("\(error)") }
+    }
+
     func run() throws {
         let started = Date()
         if let report { try EvalReport.checkWritable(report) }
@@ -73,8 +89,9 @@ struct EvalMCCommand: ParsableCommand {
         let taskData = try MCTaskData.load(task, dataDirectory: directory)
         let items = try selectedItems(taskData.items)
         let configurations = try EvalConfiguration.list(command: self)
-        let document = try EvalRunner(command: self, data: taskData, items: items, configurations: configurations,
+        var document = try EvalRunner(command: self, data: taskData, items: items, configurations: configurations,
                                       started: started).run()
+        document.alphas = configurations.compactMap(\.alpha).count == configurations.count ? configurations.map { $0.alpha! } : nil
         if let report { try EvalReport.write(document, to: report) }
         if output.json { try Console.json(document) } else { EvalReport.printSummary(document) }
     }

@@ -95,7 +95,7 @@ struct EvalMergeCommand: ParsableCommand {
         protocolRecord.items = Set(ordered.map(\.result.index)).count
         var selection = first.selection
         selection.shard = nil
-        return EvalDocument(metrics: .init(configurations), protocol: protocolRecord, selection: selection,
+        return EvalDocument(metrics: .init(configurations), alphas: first.alphas, protocol: protocolRecord, selection: selection,
                             configs: configurations,
                             agreement: EvalAgreement.pairs(ordered, configurations: configurations.map(\.name)),
                             items: ordered, run: first.run,

@@ -104,6 +104,14 @@ enum EvalReport {
             report.table(header: ["configuration A", "configuration B", "agreement", "items"],
                          rows: agreement.map { [$0.a, $0.b, String(format: "%.4f", $0.agreement), "\($0.items)"] })
         }
+        if let alphas = d.alphas {
+            let names = metricNames(d).filter { ["mc1", "mc2", "mc3", "accuracy", "accuracy_mean", "p_matching"].contains($0) }
+            report.figure(name: "accuracy-vs-alpha", charts: [LineChart(
+                title: "\(d.protocol.task) against steering strength", xLabel: "alpha (steering strength multiplier)",
+                yLabel: "score (fraction of items)",
+                series: names.map { name in .init(name: name, points: zip(alphas, d.configs).map { ($0, $1.metrics[name] ?? .nan) }) })],
+                columns: 1, caption: "Each metric against alpha: the --steer vectors at strength S·alpha (alpha 0: unsteered), on the same \(d.protocol.items) items.")
+        }
         report.paragraph(String(format: "Wall time %.1f s. Produced by Veer %@.", d.wall_seconds, d.run.veer_version))
         return report.html
     }

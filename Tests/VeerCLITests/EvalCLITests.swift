@@ -108,6 +108,24 @@ struct EvalCLITests {
         #expect((doc["items"] as? [Any])?.count == 9)
     }
 
+    /// --alphas: one configuration per strength multiplier, each vector at S·alpha, alpha 0 exactly the unsteered run;
+    /// the JSON records the grid and the HTML report charts the metrics against it.
+    @Test func alphaGridRunsOneConfigurationPerStrength() throws {
+        let happy = try SteerCLITests.happy
+        let report = scratch.url.appending(path: "alphas.html").path
+        let doc = try Self.document(Self.eval("copa", ["--limit", "3", "--steer", "\(happy):2", "--alphas", "-1,1", "--report", report]))
+        #expect(doc["alphas"] as? [Double] == [-1, 0, 1])
+        let configs = try #require(doc["configs"] as? [[String: Any]])
+        #expect(configs.map { $0["name"] as? String } == ["alpha=-1", "alpha=0", "alpha=1"])
+        #expect(((configs[0]["steering"] as? [String: Any])?["vectors"] as? [[String: Any]])?.first?["strength"] as? Double == -2)
+        #expect(configs[1]["steering"] == nil)
+        let plain = try Self.document(Self.eval("copa", ["--limit", "3"]))
+        let list = try #require(doc["metrics"] as? [[String: Any]])
+        #expect((list[1]["metrics"] as? [String: Double]) == (plain["metrics"] as? [String: Double]))
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.contains("copa against steering strength") && html.contains("alpha (steering strength multiplier)"))
+    }
+
     /// Two shards merged give the document of the whole run: the same items and metrics.
     @Test func shardsMergeIntoTheWholeRun() throws {
         var paths: [String] = []
@@ -197,6 +215,8 @@ struct EvalCLITests {
         (["--fold", "2/2"], "--fold 2/2: expected k/n with n >= 2 and 0 <= k < n (0-based), e.g. 1/2"),
         (["--fold", "1"], "--fold 1: expected k/n"),
         (["--limit", "1", "--fold", "1/2"], "--fold 1/2: 1 items cannot be split into 2 folds"),
+        (["--alphas", "-1,1"], "--alphas scales the --steer vectors: give it with --steer"),
+        (["--alphas", "1:2", "--steer", "x.gguf"], "--alphas 1:2: expected three parts A:B:N, got 2"),
     ])
     func badArgumentsAreNamed(_ more: [String], _ message: String) throws {
         let run = try VeerProcess.run(Self.eval("copa", more))
