@@ -37,6 +37,13 @@ struct SweepDocument: Encodable {
         var finite: Bool
     }
 
+    /// Spherical steering: at one alpha, the share of the prompt's positions whose gate opened at each rotating block.
+    struct GateOpenRate: Encodable {
+        struct Block: Encodable { var block: Int; var rate: Double }
+        var alpha: Double
+        var blocks: [Block]
+    }
+
     struct Prompt: Encodable {
         var text: String
         var tokens: Int
@@ -44,6 +51,8 @@ struct SweepDocument: Encodable {
         var logits_finite: [Bool]
         var tracked_tokens: [TrackedToken]
         var continuations: [Continuation]
+        /// Only when the steering rotates (Spherical): per alpha (alpha 0, unsteered, has no blocks).
+        var gate_open_rate: [GateOpenRate]?
     }
 
     struct CrossEntropy: Encodable {
@@ -123,8 +132,14 @@ struct SweepDocument: Encodable {
                              repetition_rate: prompt.repetition[a], compression_ratio: prompt.compression[a],
                              finite: run.continuationFinite[a])
             }
+            let gates = run.gateOpenRate.map { rates in
+                alphas.indices.map { a in
+                    GateOpenRate(alpha: alphas[a], blocks: rates[a].keys.sorted().map { .init(block: $0, rate: rates[a][$0]!) })
+                }
+            }
             return Prompt(text: prompt.text, tokens: run.promptTokens.count, dropped_tokens: prompt.droppedTokens,
-                          logits_finite: run.logitsFinite, tracked_tokens: tracked, continuations: continuations)
+                          logits_finite: run.logitsFinite, tracked_tokens: tracked, continuations: continuations,
+                          gate_open_rate: gates)
         }
         if let neutral, !result.crossEntropy.isEmpty {
             let ce0 = result.crossEntropy[zero].crossEntropy

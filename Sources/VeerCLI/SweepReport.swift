@@ -34,6 +34,14 @@ enum SweepReport {
                 LineChart(title: "Δp, top tokens at alpha \(SweepTable.number(d.alphas.first!))", xLabel: xLabel,
                           yLabel: "Δp = p(alpha) − p(0)", series: series(atMin, \.delta_p)),
             ], caption: "Change of the next-token probability against the unsteered model (spec §3.2.1).")
+            if let gates = prompt.gate_open_rate?.filter({ !$0.blocks.isEmpty }), !gates.isEmpty {
+                // At most six alphas, spread over the grid, so the lines stay readable.
+                let shown = gates.count <= 6 ? gates : (0..<6).map { gates[$0 * (gates.count - 1) / 5] }
+                report.figure(name: "prompt\(p + 1)-gate-open-rate", charts: [LineChart(
+                    title: "Spherical gate: open share per block", xLabel: "block (resid_post)", yLabel: "share of prompt positions rotated",
+                    series: shown.map { g in .init(name: "alpha \(SweepTable.number(g.alpha))", points: g.blocks.map { (Double($0.block), $0.rate) }) })],
+                    columns: 1, caption: "The von Mises-Fisher gate decides per position whether to rotate toward the target (spec §2.2): the share of the prompt's positions it opened at each rotating block, per alpha.")
+            }
         }
         report.heading("Cross-entropy and collapse")
         var charts: [LineChart] = []

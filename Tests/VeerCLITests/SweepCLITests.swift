@@ -92,6 +92,32 @@ struct SweepCLITests {
         #expect((laws["concept"] as? [[String: Any]])?.map { $0["scorer"] as? String } == ["judge", "lexicon"])
     }
 
+    /// A Spherical vector: the JSON and the report carry the gate's open share per rotating block at every steered
+    /// alpha (alpha 0 has none), each a fraction of the prompt's positions.
+    @Test func sphericalSweepRecordsTheGateOpenRate() throws {
+        let scratch = try ScratchDirectory()
+        try withExtendedLifetime(scratch) {
+            let vector = scratch.url.appending(path: "spherical.gguf").path
+            let pairs = TestFileLocations.data.deletingLastPathComponent().appending(path: "examples/happy-sad-pairs.jsonl").path
+            let extract = try VeerProcess.run(["extract", "--backend", "cpu", "--method", "spherical", "--pairs", pairs,
+                                               "--layers", "10,14", "--beta", "-0.5", "--out", vector])
+            #expect(extract.status == 0, "stderr: \(extract.stderr)")
+            let report = scratch.url.appending(path: "gate.html").path
+            let result = try VeerProcess.run(Self.small + ["--steer", vector, "--alphas", "0.5,1", "--ce-tokens", "0", "--json", "--report", report])
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            let json = try #require(try result.json() as? [String: Any])
+            let gates = try #require((json["prompts"] as? [[String: Any]])?.first?["gate_open_rate"] as? [[String: Any]])
+            #expect(gates.map { $0["alpha"] as? Double } == [0, 0.5, 1])
+            #expect((gates[0]["blocks"] as? [Any])?.isEmpty == true)
+            for gate in gates.dropFirst() {
+                let blocks = try #require(gate["blocks"] as? [[String: Any]])
+                #expect(blocks.map { $0["block"] as? Int } == [10, 14])
+                #expect(blocks.allSatisfy { ($0["rate"] as? Double).map { $0 >= 0 && $0 <= 1 } == true })
+            }
+            #expect(try String(contentsOfFile: report, encoding: .utf8).contains("Spherical gate: open share per block"))
+        }
+    }
+
     @Test func textOutputShowsTheTableAndTheRange() throws {
         let result = try VeerProcess.run(Self.small + ["--steer", try Self.happy, "--alphas", "-2:2:3", "--top-k", "4", "--ce-tokens", "0"])
         #expect(result.status == 0, "stderr: \(result.stderr)")

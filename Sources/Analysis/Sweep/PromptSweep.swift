@@ -24,6 +24,9 @@ public struct PromptSweepRun: Sendable {
     public var continuations: [[Int32]]
     /// [alpha] whether every decode step of the continuation gave finite, non-constant logits.
     public var continuationFinite: [Bool]
+    /// [alpha][block] the share of the prompt's positions whose Spherical gate opened (the kernel rotated the row)
+    /// at each rotating block; nil when the steering rotates nowhere.
+    public var gateOpenRate: [[Int: Double]]?
     /// [alpha][vocab] the logits after the prompt, only when asked for (`keepLogits`: tests).
     public var logits: [[Float]]?
 }
@@ -75,7 +78,21 @@ public final class PromptSweeper<B: ComputeBackend> {
             if batch?.forward.rewritesNewestUnsteered == true {
                 throw SweepError("--cache-mode reference-recompute with --positions last re-runs every newest token unsteered; a sweep does not support it")
             }
-            let logits = try prefill(prompt, slots: group.count, steering: batch?.forward)
+            // A rotation's gate decides per position whether it turns the row: the prompt pass records it (a trace
+            // makes each pass wait, so only the prompt's passes carry one).
+            let rotates = sequences.contains { $0?.edits.values.contains { $0.rotation != nil } == true }
+            let trace = rotates ? SteeringTrace() : nil
+            let traced = try trace.map { try BatchSteering(model: model, sequences: sequences, cacheMode: steering.cacheMode, trace: $0) }
+            let logits = try prefill(prompt, slots: group.count, steering: (traced ?? batch)?.forward)
+            if let trace {
+                if run.gateOpenRate == nil { run.gateOpenRate = Array(repeating: [:], count: n) }
+                for (slot, index) in group.enumerated() {
+                    let rows = trace.rows.filter { $0.sequence == slot && $0.cos != nil }
+                    for (block, at) in Dictionary(grouping: rows, by: \.block) {
+                        run.gateOpenRate![index][block] = Double(at.filter(\.rotated).count) / Double(at.count)
+                    }
+                }
+            }
             for (slot, index) in group.enumerated() {
                 let row = logits[slot]
                 if keepLogits { run.logits![index] = row }
