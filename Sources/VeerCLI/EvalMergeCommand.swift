@@ -25,12 +25,17 @@ struct EvalMergeCommand: ParsableCommand {
     }
 
     static func read(_ path: String) throws -> (path: String, document: EvalDocument) {
+        (path, try readDocument(path, as: EvalDocument.self, producedBy: "veer eval mc --json"))
+    }
+
+    /// A JSON document one of Veer's commands wrote; errors name the file and what it should have been.
+    static func readDocument<T: Decodable>(_ path: String, as type: T.Type, producedBy command: String) throws -> T {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw InvalidInput("\(path): cannot read (\(error.localizedDescription))")
         }
-        do { return (path, try JSONDecoder().decode(EvalDocument.self, from: data)) } catch {
-            throw InvalidInput("\(path): not a `veer eval mc --json` result (\(Self.describe(error)))")
+        do { return try JSONDecoder().decode(T.self, from: data) } catch {
+            throw InvalidInput("\(path): not a `\(command)` result (\(Self.describe(error)))")
         }
     }
 

@@ -5,13 +5,7 @@ import Foundation
 /// Reading search documents, turning a stage's evaluation into its table, and joining the shards of a stage.
 enum SweepSearchMerge {
     static func read(_ path: String) throws -> (path: String, document: SweepSearchDocument) {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw InvalidInput("\(path): cannot read (\(error.localizedDescription))")
-        }
-        do { return (path, try JSONDecoder().decode(SweepSearchDocument.self, from: data)) } catch {
-            throw InvalidInput("\(path): not a `veer sweep search --json` result (\(EvalMergeCommand.describe(error)))")
-        }
+        (path, try EvalMergeCommand.readDocument(path, as: SweepSearchDocument.self, producedBy: "veer sweep search --json"))
     }
 
     /// A stage's table from its evaluation: configuration 0 is the unsteered model, then one per candidate in order.
