@@ -100,7 +100,7 @@ struct SweepCLITests {
             let vector = scratch.url.appending(path: "spherical.gguf").path
             let pairs = TestFileLocations.data.deletingLastPathComponent().appending(path: "examples/happy-sad-pairs.jsonl").path
             let extract = try VeerProcess.run(["extract", "--backend", "cpu", "--method", "spherical", "--pairs", pairs,
-                                               "--layers", "10,14", "--beta", "-0.5", "--out", vector])
+                                               "--layers", "10,14", "--beta=-0.5", "--out", vector])
             #expect(extract.status == 0, "stderr: \(extract.stderr)")
             let report = scratch.url.appending(path: "gate.html").path
             let result = try VeerProcess.run(Self.small + ["--steer", vector, "--alphas", "0.5,1", "--ce-tokens", "0", "--json", "--report", report])
