@@ -91,7 +91,7 @@ if sweep:
               f"{side['shapes']['top_token_monotone']}" + (f"; bump peaks: {peaks}" if peaks else ""))
     for c in laws.get("concept", []):
         f = c.get("fit")
-        print(f"- concept ({c['scorer']}): " + (f"sigmoid R² {f['r_squared']:.3f}, line R² {f['linear_r_squared']:.3f}, "
+        print(f"- concept ({c['scorer']}): " + (f"moves by {f['value_range']:.3f}; sigmoid R² {f['r_squared']:.3f}, line R² {f['linear_r_squared']:.3f}, "
               f"{f['lower']:.2f} → {f['upper']:.2f}, midpoint {f['midpoint']:.3g}" if f else f"no fit: {c.get('error')}"))
     q = laws.get("cross_entropy")
     if q:
@@ -99,7 +99,10 @@ if sweep:
               f"R² {q['r_squared']:.3f}, linear share {q['linear_share']:.2f}")
     print()
 
-pref = load("prefutil.json")
+try:
+    pref = load("prefutil.json")
+except json.JSONDecodeError:
+    pref = None   # still being written
 if pref:
     print("### Preference and utility\n")
     print("| m | L_p | L_n | PrefOdds | UtilOdds | P(A_p preferred) |\n|---|---|---|---|---|---|")

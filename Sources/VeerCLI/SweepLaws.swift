@@ -25,6 +25,8 @@ struct SweepLaws: Encodable {
     var cross_entropy_error: String?
 
     static let shapeTolerance = 0.01
+    /// A concept rate that moves by less than this over the grid is reported as flat rather than fitted.
+    static let flatConcept = 0.1
 
     init(_ d: SweepDocument, topK: Int) {
         let alphas = d.alphas
@@ -72,7 +74,10 @@ struct SweepLaws: Encodable {
                 + "; the top token \(side.shapes.top_token_monotone ? "rises monotonically" : "does not rise monotonically")"
         }
         for c in concept {
-            if let f = c.fit {
+            if let f = c.fit, f.value_range < Self.flatConcept {
+                lines.append(String(format: "concept probability (%@): flat, it moves by %.3f over the grid (under %.2f): no sigmoid to see",
+                                    c.scorer, f.value_range, Self.flatConcept))
+            } else if let f = c.fit {
                 lines.append(String(format: "concept probability (%@): sigmoid R² %.3f (a line: %.3f), from %.2f to %.2f, midpoint alpha %.3g",
                                     c.scorer, f.r_squared, f.linear_r_squared, f.lower, f.upper, f.midpoint))
             } else { lines.append("concept probability (\(c.scorer)): no sigmoid fit (\(c.error ?? ""))") }

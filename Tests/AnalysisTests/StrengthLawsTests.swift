@@ -45,6 +45,10 @@ import Testing
         // A straight line gains nothing from the sigmoid: both fit it perfectly.
         let line = try StrengthLaws.sigmoid(alphas: alphas, values: alphas.map { 0.5 + 0.01 * $0 })
         #expect(line.linear_r_squared > 0.999999)
+        // A rate that never moves fits anything perfectly; its range says there was nothing to fit.
+        let flat = try StrengthLaws.sigmoid(alphas: alphas, values: alphas.map { _ in 1 })
+        #expect(flat.value_range == 0)
+        #expect(abs(fit.value_range - (mass.max()! - mass.min()!)) < 1e-12)
     }
 
     /// Theorem 3.8: ΔCE near 0 is quadratic with the closed-form coefficient and no linear term; an added linear term

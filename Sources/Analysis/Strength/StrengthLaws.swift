@@ -78,6 +78,8 @@ public enum StrengthLaws {
         public var r_squared: Double
         /// R² of the best straight line through the same points: a sigmoid that does no better is no evidence of one.
         public var linear_r_squared: Double
+        /// Largest minus smallest value fitted: a rate that barely moves gives perfect but empty fits.
+        public var value_range: Double
         public func callAsFunction(_ alpha: Double) -> Double {
             lower + (upper - lower) / (1 + exp(-steepness * (alpha - midpoint)))
         }
@@ -99,7 +101,8 @@ public enum StrengthLaws {
         }
         guard let p = best?.params, p.allSatisfy(\.isFinite) else { throw DecayFit.FitError.notFinite }
         return SigmoidFit(lower: p[0], upper: p[1], midpoint: p[2], steepness: p[3],
-                          r_squared: rSquared(residualSumOfSquares: best!.sse, y), linear_r_squared: line.r2)
+                          r_squared: rSquared(residualSumOfSquares: best!.sse, y), linear_r_squared: line.r2,
+                          value_range: high - low)
     }
 
     /// ΔCE ≈ linear·α + quadratic·α² over |α| ≤ window (no constant: ΔCE(0) = 0 by definition).
