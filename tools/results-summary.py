@@ -16,7 +16,10 @@ def load(name):
     if not os.path.exists(path):
         return None
     with open(path) as f:
-        return json.load(f)
+        try:
+            return json.load(f)
+        except json.JSONDecodeError:
+            return None   # still being written
 
 
 def fmt(value, digits=3):
@@ -33,7 +36,9 @@ if search:
         best = {json.dumps(b, sort_keys=True) for b in stage.get("best", [])}
         for row in stage["rows"]:
             mark = " (chosen)" if json.dumps(row, sort_keys=True) in best else ""
-            print(f"| {row.get('config', row)}{mark} | {fmt(row.get('mc1'))} | {fmt(row.get('mc2'))} |")
+            c = row["candidate"]
+            label = f"{c['method']} block {c['layer']}, strength {c['strength']:g}" + (f", β {c['beta']:g}" if "beta" in c else "")
+            print(f"| {label}{mark} | {fmt(row.get('mc1'))} | {fmt(row.get('mc2'))} |")
         print()
     print(f"Search wall time: {search['wall_seconds']:.0f} s.\n")
 
@@ -99,10 +104,7 @@ if sweep:
               f"R² {q['r_squared']:.3f}, linear share {q['linear_share']:.2f}")
     print()
 
-try:
-    pref = load("prefutil.json")
-except json.JSONDecodeError:
-    pref = None   # still being written
+pref = load("prefutil.json")
 if pref:
     print("### Preference and utility\n")
     print("| m | L_p | L_n | PrefOdds | UtilOdds | P(A_p preferred) |\n|---|---|---|---|---|---|")
