@@ -28,8 +28,9 @@ public struct ConceptSweepSettings: Sendable, Equatable {
         self.alphas = alphas
     }
 
-    /// The strengths the sweep runs: `alphas` ∪ {0}, sorted, duplicates removed.
-    public var grid: [Double] { Array(Set(alphas + [0])).sorted() }
+    /// The strengths the sweep runs: `alphas` ∪ {0}, sorted, duplicates removed (the sweep's `AlphaGrid`; empty
+    /// when a strength is not finite, which `validate` refuses).
+    public var grid: [Double] { (try? AlphaGrid(values: alphas))?.values ?? [] }
 
     /// Throws naming the first setting out of range.
     public func validate() throws {

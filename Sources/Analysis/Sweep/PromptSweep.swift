@@ -143,7 +143,8 @@ public final class PromptSweeper<B: ComputeBackend> {
         return logits
     }
 
-    /// Greedy decoding in slots 0..<firsts.count from the prompt's end: `length` tokens per slot, the first given
+    /// Greedy decoding in slots 0..<firsts.count from the prompt's end (continuing the caches the prompt pass just
+    /// filled, which `BatchGenerator` would prefill again): `length` tokens per slot, the first given
     /// (the argmax after the prompt), one recorded decode step for the rest. Also whether each slot's logits stayed
     /// healthy.
     private func greedyContinuation(from firsts: [Int32], promptLength p: Int, length: Int,
