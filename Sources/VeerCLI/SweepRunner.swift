@@ -14,8 +14,6 @@ struct SweepRunner {
     var prompts: [String]
     var started: Date
 
-    static let maxDefaultSlots = 64
-
     func run() throws {
         try command.report.checkWritable()
         let settings = command.measures.settings(grid: grid)
@@ -40,7 +38,7 @@ struct SweepRunner {
         } else {
             contextSize = needed
         }
-        let slots = command.measures.slots ?? min(grid.values.count, Self.maxDefaultSlots)
+        let slots = command.measures.slots ?? min(grid.values.count, ScoringCacheSize.maxDefaultSlots)
         let labelled = command.concept.concept == nil ? nil
             : try LabelledCompletion.load(path: MCDataDirectory.resolve(option: command.measures.data).appending(path: "judge/completions.jsonl").path)
         let lexicon = try command.concept.conceptWords.map { try ConceptLexicon.load(path: $0) }
