@@ -96,7 +96,7 @@ if sweep:
               f"{side['shapes']['top_token_monotone']}" + (f"; bump peaks: {peaks}" if peaks else ""))
     for c in laws.get("concept", []):
         f = c.get("fit")
-        print(f"- concept ({c['scorer']}): " + (f"moves by {f['value_range']:.3f}; sigmoid R² {f['r_squared']:.3f}, line R² {f['linear_r_squared']:.3f}, "
+        print(f"- concept ({c['scorer']}): " + (f"moves by {f.get('value_range', f['upper'] - f['lower']):.3f}; sigmoid R² {f['r_squared']:.3f}, line R² {f['linear_r_squared']:.3f}, "
               f"{f['lower']:.2f} → {f['upper']:.2f}, midpoint {f['midpoint']:.3g}" if f else f"no fit: {c.get('error')}"))
     q = laws.get("cross_entropy")
     if q:
