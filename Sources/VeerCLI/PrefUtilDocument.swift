@@ -109,15 +109,14 @@ extension PrefUtilDocument {
         wall_seconds = Date().timeIntervalSince(runner.started)
     }
 
-    static func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
 
     static func point(_ p: PrefUtilPoint) -> Point {
         Point(multiplier: p.multiplier, pairs: p.pairs, degenerate_pairs: p.degeneratePairs,
-              positive_loss: finite(p.positiveLoss.mean), positive_loss_se: finite(p.positiveLoss.standardError),
-              negative_loss: finite(p.negativeLoss.mean), negative_loss_se: finite(p.negativeLoss.standardError),
-              preference_odds: finite(p.preferenceOdds.mean), preference_odds_se: finite(p.preferenceOdds.standardError),
-              utility_odds: finite(p.utilityOdds.mean), utility_odds_se: finite(p.utilityOdds.standardError),
-              clamped: p.clamped, positive_preferred: finite(p.positivePreferred))
+              positive_loss: finiteOrNull(p.positiveLoss.mean), positive_loss_se: finiteOrNull(p.positiveLoss.standardError),
+              negative_loss: finiteOrNull(p.negativeLoss.mean), negative_loss_se: finiteOrNull(p.negativeLoss.standardError),
+              preference_odds: finiteOrNull(p.preferenceOdds.mean), preference_odds_se: finiteOrNull(p.preferenceOdds.standardError),
+              utility_odds: finiteOrNull(p.utilityOdds.mean), utility_odds_se: finiteOrNull(p.utilityOdds.standardError),
+              clamped: p.clamped, positive_preferred: finiteOrNull(p.positivePreferred))
     }
 
     /// `describe` gives the parameters, R² and convergence of a fit that was made.
@@ -126,7 +125,7 @@ extension PrefUtilDocument {
         switch result {
         case .success(let f):
             let (parameters, r2, converged) = describe(f)
-            return Fit(formula: formula, fitted: true, converged: converged, r_squared: finite(r2),
+            return Fit(formula: formula, fitted: true, converged: converged, r_squared: finiteOrNull(r2),
                        parameters: parameters, reason: converged ? nil : "Levenberg-Marquardt stopped at its iteration limit before converging")
         case .failure(let error):
             return Fit(formula: formula, fitted: false, converged: nil, r_squared: nil, parameters: nil, reason: error.description)

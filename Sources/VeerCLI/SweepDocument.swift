@@ -125,7 +125,7 @@ struct SweepDocument: Encodable {
                 return TrackedToken(id: id, text: tokenizer.decode([id], renderSpecial: true),
                                     rank_at_max: run.topAtMax.firstIndex(of: id).map { $0 + 1 },
                                     rank_at_min: run.topAtMin.firstIndex(of: id).map { $0 + 1 },
-                                    probability: curve.map(Self.finite), delta_p: curve.map { Self.finite($0 - curve[zero]) })
+                                    probability: curve.map(finiteOrNull), delta_p: curve.map { finiteOrNull($0 - curve[zero]) })
             }
             let continuations = alphas.indices.map { a in
                 Continuation(alpha: alphas[a], text: prompt.continuationTexts[a], tokens: run.continuations[a].count,
@@ -147,13 +147,13 @@ struct SweepDocument: Encodable {
                 source: neutral.file, source_sha256: neutral.sha256, tokens_per_alpha: result.crossEntropy[0].tokens,
                 window: NeutralTextChunks.length, stride: NeutralTextChunks.stride,
                 points: result.crossEntropy.map { point in
-                    .init(alpha: point.alpha, cross_entropy: Self.finite(point.crossEntropy),
-                          delta_cross_entropy: Self.finite(point.crossEntropy - ce0), perplexity: Self.finite(point.perplexity),
+                    .init(alpha: point.alpha, cross_entropy: finiteOrNull(point.crossEntropy),
+                          delta_cross_entropy: finiteOrNull(point.crossEntropy - ce0), perplexity: finiteOrNull(point.perplexity),
                           finite: point.finite)
                 })
         }
         rows = result.rows.enumerated().map { a, row in
-            Row(alpha: row.alpha, delta_cross_entropy: row.deltaCrossEntropy.flatMap(Self.finite),
+            Row(alpha: row.alpha, delta_cross_entropy: row.deltaCrossEntropy.flatMap(finiteOrNull),
                 repetition_rate: result.prompts.map { $0.repetition[a] }, compression_ratio: result.prompts.map { $0.compression[a] },
                 degenerate: row.collapse != nil, reason: row.collapse)
         }
@@ -167,5 +167,4 @@ struct SweepDocument: Encodable {
         wall_seconds = 0
     }
 
-    static func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
 }

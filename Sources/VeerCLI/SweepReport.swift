@@ -22,18 +22,18 @@ enum SweepReport {
                 }
             }
             let xLabel = "alpha (steering strength multiplier)"
-            report.figure(name: "prompt\(p + 1)-token-probability", charts: [
-                LineChart(title: "Top \(atMax.count) tokens at alpha \(SweepTable.number(d.alphas.last!))", xLabel: xLabel,
-                          yLabel: "next-token probability", series: series(atMax, \.probability)),
-                LineChart(title: "Top \(atMin.count) tokens at alpha \(SweepTable.number(d.alphas.first!))", xLabel: xLabel,
-                          yLabel: "next-token probability", series: series(atMin, \.probability)),
-            ], caption: "Probability of the next token after the prompt against alpha, for the tokens most probable at the largest (left) and smallest (right) alpha.")
-            report.figure(name: "prompt\(p + 1)-delta-p", charts: [
-                LineChart(title: "Δp, top tokens at alpha \(SweepTable.number(d.alphas.last!))", xLabel: xLabel,
-                          yLabel: "Δp = p(alpha) − p(0)", series: series(atMax, \.delta_p)),
-                LineChart(title: "Δp, top tokens at alpha \(SweepTable.number(d.alphas.first!))", xLabel: xLabel,
-                          yLabel: "Δp = p(alpha) − p(0)", series: series(atMin, \.delta_p)),
-            ], caption: "Change of the next-token probability against the unsteered model (spec §3.2.1).")
+            let figures: [(name: String, title: (Int, String) -> String, yLabel: String, values: (SweepDocument.TrackedToken) -> [Double?], caption: String)] = [
+                ("token-probability", { "Top \($0) tokens at alpha \($1)" }, "next-token probability", \.probability,
+                 "Probability of the next token after the prompt against alpha, for the tokens most probable at the largest (left) and smallest (right) alpha."),
+                ("delta-p", { "Δp, top tokens at alpha \($1)" }, "Δp = p(alpha) − p(0)", \.delta_p,
+                 "Change of the next-token probability against the unsteered model (spec §3.2.1)."),
+            ]
+            for f in figures {
+                report.figure(name: "prompt\(p + 1)-\(f.name)", charts: [(atMax, d.alphas.last!), (atMin, d.alphas.first!)].map { tokens, end in
+                    LineChart(title: f.title(tokens.count, SweepTable.number(end)), xLabel: xLabel,
+                              yLabel: f.yLabel, series: series(tokens, f.values))
+                }, caption: f.caption)
+            }
             if let gates = prompt.gate_open_rate?.filter({ !$0.blocks.isEmpty }), !gates.isEmpty {
                 // At most six alphas, spread over the grid, so the lines stay readable.
                 let shown = gates.count <= 6 ? gates : (0..<6).map { gates[$0 * (gates.count - 1) / 5] }
