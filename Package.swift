@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "Steering", targets: ["Steering"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "Serving", targets: ["Serving"]),
         .library(name: "Kernels", targets: ["Kernels"]),
         .library(name: "KernelsReference", targets: ["KernelsReference"]),
         .library(name: "KernelsCPU", targets: ["KernelsCPU"]),
@@ -43,6 +44,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         // `swift package generate-documentation` (DocC); a plugin only, nothing of it is linked.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // `veer serve`: the HTTP server, its lifecycle (SIGTERM drain), logging and Prometheus metrics.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+        // Tests only: the deploy/ manifests are parsed as YAML.
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // The Vulkan C headers and loader (pkg-config vulkan; Debian: libvulkan-dev).
@@ -86,6 +94,24 @@ let package = Package(
             name: "Analysis",
             dependencies: ["Llama", "Steering", "Evaluation", "Tokenizers", "Kernels", "GGUF"],
             swiftSettings: swiftSettings),
+        // The serving engine: continuous batching of completion requests over KV-cache slots, each with its own
+        // sampling and steering; the steering registry requests name vectors from. No HTTP here.
+        .target(
+            name: "Serving",
+            dependencies: ["Llama", "Steering", "Tokenizers", "Kernels", "GGUF"],
+            swiftSettings: swiftSettings),
+        // `veer serve`'s HTTP side: OpenAI-compatible routes, server-sent events, errors, auth, metrics, the
+        // playground page and the graceful drain, over any `CompletionEngine`.
+        .target(
+            name: "VeerServer",
+            dependencies: [
+                "Serving", "Steering", "Tokenizers", "Llama",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings),
         .target(name: "KernelCases", dependencies: ["Kernels", "KernelsReference"], swiftSettings: swiftSettings),
         .target(
             name: "TestSupport",
@@ -94,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "VeerCLI",
             dependencies: [
-                "Llama", "Steering", "Evaluation", "Analysis", "GGUF", "Tokenizers", "ModelStore",
+                "Llama", "Steering", "Evaluation", "Analysis", "GGUF", "Tokenizers", "ModelStore", "Serving", "VeerServer",
                 "Kernels", "KernelsCPU", "KernelsVulkan", "KernelsReference", "KernelCases", "VulkanRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -141,7 +167,18 @@ let package = Package(
             dependencies: ["Evaluation", "Steering", "Llama", "Tokenizers", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport", "GGUF", "ModelStore"], exclude: ["Fixtures"],
+            name: "ServingTests",
+            dependencies: ["Serving", "Steering", "Llama", "Tokenizers", "Kernels", "KernelsCPU", "KernelsVulkan", "VulkanRuntime", "TestSupport", "GGUF"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VeerServerTests",
+            dependencies: [
+                "VeerServer", "Serving", "Steering", "Llama", "Tokenizers", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport", "GGUF", "ModelStore", .product(name: "Yams", package: "Yams")], exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
     ]
 )

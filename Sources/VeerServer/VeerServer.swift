@@ -1,0 +1,2 @@
+/// `veer serve`'s HTTP side (see docs/serve.md). Placeholder until the routes land.
+enum VeerServerModule {}
