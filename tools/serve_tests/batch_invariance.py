@@ -25,17 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import httpx  # noqa: E402
 
-from serve_client import Checks, additive_spec, registered_vectors, run_main, send, stream_problems  # noqa: E402
-
-PROMPTS = {
-    "short": "Hi!",
-    "medium": "Tell me about your day, and what you plan to do this evening.",
-    "long": ("I am writing a short story about a lighthouse keeper who lives alone on a rocky island far from the "
-             "coast. Every night she climbs the spiral stairs, polishes the great lens, and watches the beam sweep "
-             "across the dark water. One stormy evening a small boat appears near the rocks, and she must decide "
-             "whether to leave the light and row out to help, or to keep the lamp burning for the ships that still "
-             "depend on it. Describe how she feels as the storm grows, and what she decides to do."),
-}
+from serve_client import PROMPTS, Checks, additive_spec, registered_vectors, run_main, send, stream_problems  # noqa: E402
 
 
 def plan(vector: str | None, strengths: list[float], spec: dict, second: str | None) -> list[tuple[str, str, list]]:

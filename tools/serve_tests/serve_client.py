@@ -20,6 +20,17 @@ import httpx
 # SmolLM2-135M's residual width: an additive spec's `v` has this many floats (SteeringSpec checks the size).
 DEFAULT_WIDTH = 576
 
+# User messages of three lengths: a few tokens, a sentence, and well over 64 tokens (a prefill of several chunks).
+PROMPTS = {
+    "short": "Hi!",
+    "medium": "Tell me about your day, and what you plan to do this evening.",
+    "long": ("I am writing a short story about a lighthouse keeper who lives alone on a rocky island far from the "
+             "coast. Every night she climbs the spiral stairs, polishes the great lens, and watches the beam sweep "
+             "across the dark water. One stormy evening a small boat appears near the rocks, and she must decide "
+             "whether to leave the light and row out to help, or to keep the lamp burning for the ships that still "
+             "depend on it. Describe how she feels as the storm grows, and what she decides to do."),
+}
+
 
 @dataclass
 class StreamResult:
