@@ -2,7 +2,7 @@
 """Batch invariance through the server: at temperature 0, each of 8 concurrent streaming chat requests gets exactly
 the tokens it gets when sent alone.
 
-Usage: python3 tools/serve_tests/batch_invariance.py URL [--max-tokens 24] [--vector NAME] [--strengths 1,4]
+Usage: python3 tools/serve_tests/batch_invariance.py URL [--max-tokens 24] [--vector NAME] [--strengths 1,2]
                                                       [--spec-layer 10] [--spec-strength 4]
 
 The 8 requests mix steering (none, a registered vector at two strengths, an inline additive JSON spec
@@ -80,7 +80,7 @@ async def main() -> int:
     parser.add_argument("url", help="the server, e.g. http://127.0.0.1:8080 (started with --slots 8 or more)")
     parser.add_argument("--max-tokens", type=int, default=24)
     parser.add_argument("--vector", help="the registered vector to steer with (default: the first listed)")
-    parser.add_argument("--strengths", default="1,4", help="the vector's two strengths, WEAK,STRONG (default 1,4)")
+    parser.add_argument("--strengths", default="1,2", help="the vector's two strengths, WEAK,STRONG (default 1,2)")
     parser.add_argument("--spec-layer", type=int, default=10, help="the inline spec's block (default 10)")
     parser.add_argument("--spec-strength", type=float, default=4.0, help="the inline spec's s (default 4; v has norm 8)")
     parser.add_argument("--label", default="", help="a name for this run in the output (e.g. the backend)")

@@ -41,7 +41,7 @@ def main() -> int:
     parser.add_argument("url", help="the server, e.g. http://127.0.0.1:8080")
     parser.add_argument("--api-key", default="unused", help="sent as Bearer (the server needs it only with --api-key)")
     parser.add_argument("--vector", help="a registered vector (default: the first listed)")
-    parser.add_argument("--strength", type=float, default=4.0, help="the steering strength (default 4)")
+    parser.add_argument("--strength", type=float, default=1.0, help="the steering strength (default 1)")
     parser.add_argument("--max-tokens", type=int, default=24)
     options = parser.parse_args()
     base = options.url.rstrip("/")
