@@ -2,7 +2,7 @@
 """SIGTERM drains `veer serve` cleanly: it stops accepting, lets running streams finish for up to --drain-timeout,
 cuts the rest with an SSE error event and [DONE], and exits 0.
 
-Usage: python3 tools/serve_tests/sigterm.py [--drain-timeout 2] [--short-tokens 6] [--long-tokens 400]
+Usage: python3 tools/serve_tests/sigterm.py [--drain-timeout 2] [--short-tokens 6] [--long-tokens 256]
                                             BINARY serve --port 0 [ARGS...]
 
 Starts the server itself (the command after the options; the script appends `--drain-timeout N`), waits for its
@@ -143,7 +143,7 @@ async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--drain-timeout", type=float, default=2.0, help="passed to the server (default 2 s)")
     parser.add_argument("--short-tokens", type=int, default=6, help="max_tokens of the streams that finish (6)")
-    parser.add_argument("--long-tokens", type=int, default=400, help="max_tokens of the streams that are cut (400)")
+    parser.add_argument("--long-tokens", type=int, default=256, help="max_tokens of the streams that are cut (256)")
     parser.add_argument("--start-timeout", type=float, default=180, help="seconds to wait for the listening line")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="the server: BINARY serve --port 0 ARGS...")
     options = parser.parse_args()
