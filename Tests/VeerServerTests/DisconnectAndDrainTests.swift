@@ -11,7 +11,8 @@ import Glibc
 #endif
 
 /// A client that goes away stops the engine's stream; SIGTERM's drain ends held streams with an error event.
-@Suite struct DisconnectAndDrainTests {
+/// Serialized: the SIGTERM test signals the whole test process, and the live test's server would stop on it too.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct DisconnectAndDrainTests {
     static let request = CompletionRequest(prompt: [1], maxTokens: 4, sampling: .init())
     struct WriteFailed: Error {}
 
@@ -73,9 +74,40 @@ import Glibc
     }
 }
 
+/// The real entry point: SIGTERM (sent to this process once the server listens) drains, cancels the stream still
+/// running with an error event and [DONE], stops the server and returns normally.
+extension DisconnectAndDrainTests {
+    @Test func sigtermDrainsCancelsAndReturns() async throws {
+        let engine = ScriptedEngine { _ in .hold([.token(GeneratedToken(id: 75, text: "Hel"))]) }
+        let (ports, reportPort) = AsyncStream.makeStream(of: Int.self)
+        var configuration = ServerConfiguration(port: 0)
+        configuration.drainTimeout = 0.2
+        async let served: Void = VeerHTTPServer.run(engine: engine, model: TestModel.served, steering: FakeSteering(),
+                                                    configuration: configuration) { reportPort.yield($0) }
+        var next = ports.makeAsyncIterator()
+        let port = try #require(await next.next())
+        #expect(port > 0)
+        let socket = try RawConnection(port: port)
+        // On a failure below, closing the connection lets the server stop, so `served` returns and the test ends.
+        defer { socket.close() }
+        let body = #"{"prompt": "a", "stream": true}"#
+        try socket.send("POST /v1/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
+                        "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        _ = try socket.receive(until: "Hel")
+        kill(getpid(), SIGTERM)
+        let rest = try socket.receive(until: "data: [DONE]")
+        #expect(rest.contains(#""code":"shutdown""#), "\(rest)")
+        socket.close()
+        try await served
+        #expect(engine.record.calls == ["beginDrain", "waitUntilIdle(0.2)", "cancelAll"])
+        #expect(throws: (any Error).self, "the server no longer listens") { try RawConnection(port: port) }
+    }
+}
+
 /// A blocking TCP client on 127.0.0.1, to close a connection mid-response (the test clients cannot).
 final class RawConnection {
     private let descriptor: Int32
+    private var closed = false
 
     init(port: Int) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -86,7 +118,10 @@ final class RawConnection {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard descriptor >= 0, connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        guard connected == 0 else {
+            _ = Glibc.close(descriptor)
+            throw POSIXError(.ECONNREFUSED)
+        }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
@@ -108,5 +143,9 @@ final class RawConnection {
         return String(decoding: received, as: UTF8.self)
     }
 
-    func close() { _ = Glibc.close(descriptor) }
+    func close() {
+        guard !closed else { return }
+        closed = true
+        _ = Glibc.close(descriptor)
+    }
 }
