@@ -180,4 +180,16 @@ import Tokenizers
             #expect((error["message"] as? String)?.contains("block 3 went NaN") == true)
         }
     }
+
+    /// frequency/presence penalties are checked and kept for the sampler (SamplerSettings gets the fields from the lead).
+    @Test func penaltiesAreMappedForTheSampler() throws {
+        let body = try JSONDecoder().decode(ChatCompletionBody.self, from: Data(#"""
+            {"messages": [{"role": "user", "content": "Hi"}], "frequency_penalty": 0.5, "presence_penalty": -1}
+            """#.utf8))
+        let mapper = RequestMapper(model: TestModel.served, info: ScriptedEngine.defaultInfo, steering: FakeSteering())
+        let mapped = try mapper.chat(body)
+        #expect(mapped.penalties.frequency == 0.5 && mapped.penalties.presence == -1)
+        let defaults = try mapper.chat(try JSONDecoder().decode(ChatCompletionBody.self, from: Data(#"{"messages": [{"role": "user", "content": "Hi"}]}"#.utf8)))
+        #expect(defaults.penalties.frequency == 0 && defaults.penalties.presence == 0)
+    }
 }
