@@ -17,10 +17,11 @@ import Testing
     }
 
     @Test func presencePenaltyIgnoresCounts() {
-        // 3.0 − 0.6 = 2.4 whether 7 was seen once or three times; 4 (2.5) wins, and 4 penalized too gives 9 (2.2 vs 1.9).
+        // 3.0 − 0.6 = 2.4 whether 7 was seen once or three times, so 4 (2.5) wins.
         var sampler = Sampler(SamplerSettings(temperature: 0, presencePenalty: 0.6))
         #expect(sampler.sample(candidates: candidates, recent: [7, 7, 7][...]) == 4)
-        var both = Sampler(SamplerSettings(temperature: 0, presencePenalty: 0.6))
+        // Both 7 (3.0 − 0.9 = 2.1) and 4 (1.6) seen: 9 (2.2) wins.
+        var both = Sampler(SamplerSettings(temperature: 0, presencePenalty: 0.9))
         #expect(both.sample(candidates: candidates, recent: [7, 4][...]) == 9)
     }
 
