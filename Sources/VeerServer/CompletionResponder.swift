@@ -29,6 +29,7 @@ struct CompletionResponder: Sendable {
         case .cancelled: "the request was cancelled"
         case .degenerate: "the model's output became degenerate (NaN, infinite or flat logits)"
         case .shutdown: "the server shut down before the request finished"
+        case .failed: "the model's forward pass failed"
         case .stop, .length: "finished"
         }
         return APIError(status: .internalServerError, message: summary.detail.map { "\(message): \($0)" } ?? message,
