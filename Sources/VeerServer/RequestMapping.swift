@@ -10,10 +10,6 @@ struct MappedRequest: Sendable {
     var stream: Bool
     /// `stream_options.include_usage`: a last chunk with `usage`.
     var includeUsage: Bool
-    /// OpenAI's additive penalties, checked (−2…2).
-    // TODO(lead): SamplerSettings gains frequencyPenalty/presencePenalty: set them on `completion.sampling` in
-    // `RequestMapper.map` and delete this field.
-    var penalties: (frequency: Float, presence: Float)
 }
 
 /// Builds `CompletionRequest`s from OpenAI request bodies: renders and tokenizes the prompt, applies OpenAI's defaults
@@ -86,8 +82,6 @@ struct RequestMapper: Sendable {
             throw .invalid(promptField, "the prompt is \(prompt.count) tokens; with one generated token it must fit the context of \(info.contextSize)")
         }
         let sampling = try samplerSettings(fields)
-        let penalties = (frequency: try penalty(fields.frequencyPenalty, "frequency_penalty"),
-                         presence: try penalty(fields.presencePenalty, "presence_penalty"))
         let items = try steeringItems(fields.steering)
         let resolved: ResolvedSteering
         do {
@@ -99,7 +93,7 @@ struct RequestMapper: Sendable {
                                            stopStrings: try stopStrings(fields.stop), logprobs: logprobs,
                                            steering: resolved.sequence)
         return MappedRequest(completion: completion, applied: resolved.applied, stream: fields.stream ?? false,
-                             includeUsage: fields.streamOptions?.includeUsage ?? false, penalties: penalties)
+                             includeUsage: fields.streamOptions?.includeUsage ?? false)
     }
 
     private func refuseUnsupported(_ fields: CommonFields) throws(APIError) {
@@ -128,7 +122,9 @@ struct RequestMapper: Sendable {
         guard topK >= 0 else { throw .invalid("top_k", "top_k must be at least 0 (0: off), got \(topK)") }
         let seed = fields.seed.map { UInt64(bitPattern: $0) } ?? UInt64.random(in: .min ... .max)
         return SamplerSettings(temperature: temperature, topK: topK, topP: topP, minP: minP,
-                               repetitionPenalty: repeatPenalty, seed: seed)
+                               repetitionPenalty: repeatPenalty,
+                               frequencyPenalty: try penalty(fields.frequencyPenalty, "frequency_penalty"),
+                               presencePenalty: try penalty(fields.presencePenalty, "presence_penalty"), seed: seed)
     }
 
     private func penalty(_ value: Double?, _ field: String) throws(APIError) -> Float {

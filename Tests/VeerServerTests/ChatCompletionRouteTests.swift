@@ -69,6 +69,7 @@ import Tokenizers
         #expect(request.maxTokens == 7 && request.stopStrings == ["a", "b"])
         #expect(request.sampling.temperature == 0 && request.sampling.topP == 0.5 && request.sampling.topK == 3)
         #expect(request.sampling.minP == 0.1 && request.sampling.seed == 42 && request.sampling.repetitionPenalty == 1.2)
+        #expect(request.sampling.frequencyPenalty == 0.5 && request.sampling.presencePenalty == -1)
         let items = try #require(steering.calls.first?.items)
         #expect(items.count == 2)
         #expect(items[0] == .vector(name: "happy", strength: -3, layers: nil, positions: "answer"))
@@ -181,15 +182,15 @@ import Tokenizers
         }
     }
 
-    /// frequency/presence penalties are checked and kept for the sampler (SamplerSettings gets the fields from the lead).
-    @Test func penaltiesAreMappedForTheSampler() throws {
+    /// OpenAI's frequency/presence penalties reach the sampler (0 when absent).
+    @Test func penaltiesReachTheSampler() throws {
         let body = try JSONDecoder().decode(ChatCompletionBody.self, from: Data(#"""
             {"messages": [{"role": "user", "content": "Hi"}], "frequency_penalty": 0.5, "presence_penalty": -1}
             """#.utf8))
         let mapper = RequestMapper(model: TestModel.served, info: ScriptedEngine.defaultInfo, steering: FakeSteering())
         let mapped = try mapper.chat(body)
-        #expect(mapped.penalties.frequency == 0.5 && mapped.penalties.presence == -1)
+        #expect(mapped.completion.sampling.frequencyPenalty == 0.5 && mapped.completion.sampling.presencePenalty == -1)
         let defaults = try mapper.chat(try JSONDecoder().decode(ChatCompletionBody.self, from: Data(#"{"messages": [{"role": "user", "content": "Hi"}]}"#.utf8)))
-        #expect(defaults.penalties.frequency == 0 && defaults.penalties.presence == 0)
+        #expect(defaults.completion.sampling.frequencyPenalty == 0 && defaults.completion.sampling.presencePenalty == 0)
     }
 }
