@@ -173,8 +173,11 @@ let package = Package(
         .testTarget(
             name: "VeerServerTests",
             dependencies: [
-                "VeerServer", "Serving", "Steering", "Llama", "Tokenizers", "TestSupport",
+                "VeerServer", "Serving", "Steering", "Llama", "Tokenizers", "TestSupport", "GGUF",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -131,7 +131,10 @@ public final class BatchGenerator<B: ComputeBackend> {
                 try step.run(tokens: tokens, positions: positions)
                 try rewrite?.run(tokens: tokens, positions: positions)
                 let pass = ForwardBatch(tokens: tokens, slots: step.slots, positions: positions, logitRows: Array(tokens.indices))
-                let picks = try select(&active, selection: step.selection!, pass: pass, steering: steering)
+                var samplers = active.map(\.sampler)
+                let picks = try model.pickTokens(selection: step.selection!, samplers: &samplers,
+                                                 histories: active.map(\.history), pass: pass, steering: steering).picks
+                for row in active.indices { active[row].sampler = samplers[row] }
                 if decodeStart == nil { decodeStart = Date() }
                 var stillActive: [Active] = []
                 for (row, pick) in picks.enumerated() {
@@ -185,53 +188,12 @@ public final class BatchGenerator<B: ComputeBackend> {
                           steering: ForwardSteering<B.Buffer>?) throws -> DecodeStep<B> {
         let settings = active.map { requests[$0.slot].sampling }
         let selection: DecodeSelection<B.Buffer>
-        if settings.allSatisfy({ $0.isGreedy && $0.repetitionPenalty == 1 }) {
+        if settings.allSatisfy(\.isPlainArgmax) {
             selection = .argmax(ids: ids)
         } else {
             let k = settings.map { $0.candidateCount(penalized: $0.penaltyWindow, vocab: model.config.vocab) }.max()!
             selection = .topk(ids: ids, values: values, k: k)
         }
         return try DecodeStep(model: model, slots: active.map { Int32($0.slot) }, steering: steering, selection: selection)
-    }
-
-    /// What a row of a step gave: a token, or degenerate logits.
-    private enum Pick {
-        case token(Int32)
-        case degenerate(DegenerateOutput)
-    }
-
-    /// Reads the step's logits' health and selection, and picks each sound row's token with its own sampler (a
-    /// degenerate row's sampler draws nothing, as in `Generator`). A degenerate row is diagnosed alone
-    /// (`LlamaModel.diagnose` re-runs just that row with per-block checks, rewriting only that finished sequence's
-    /// cache entry).
-    private func select(_ active: inout [Active], selection: DecodeSelection<B.Buffer>, pass: ForwardBatch,
-                        steering: ForwardSteering<B.Buffer>?) throws -> [Pick] {
-        let rows = active.count, backend = model.backend
-        var chosenIds: [Int32], chosenValues: [Float] = [], stride = 1
-        switch selection {
-        case .argmax:
-            chosenIds = try backend.read(ids, count: rows)
-        case let .topk(_, _, k):
-            chosenIds = try backend.read(ids, count: rows * k)
-            chosenValues = try backend.read(values, count: rows * k)
-            stride = k
-        }
-        let health = try model.readLogitHealth(rows: rows)
-        var picks: [Pick] = []
-        for row in 0..<rows {
-            if health[row].isDegenerate {
-                let alone = ForwardBatch(tokens: [pass.tokens[row]], slots: [pass.slots[row]],
-                                         positions: [pass.positions[row]], logitRows: [0])
-                picks.append(.degenerate(try model.diagnose(alone, steering: steering, logits: health[row])))
-                continue
-            }
-            guard case .topk = selection else { picks.append(.token(chosenIds[row])); continue }
-            let settings = active[row].sampler.settings
-            let recent = active[row].history.suffix(settings.penaltyWindow)
-            let wanted = settings.candidateCount(penalized: Set(recent).count, vocab: model.config.vocab)
-            let candidates = (0..<wanted).map { (id: chosenIds[row * stride + $0], logit: chosenValues[row * stride + $0]) }
-            picks.append(.token(active[row].sampler.sample(candidates: candidates, recent: recent[...])))
-        }
-        return picks
     }
 }

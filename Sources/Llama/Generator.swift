@@ -144,7 +144,7 @@ public final class Generator<B: ComputeBackend> {
     /// candidates for the largest k the settings can ask for (`select` reads the first k it needs: they are the top k).
     /// The decode step records it; the prompt's last pass issues it itself.
     private func selection(_ settings: SamplerSettings) -> DecodeSelection<B.Buffer> {
-        if settings.isGreedy, settings.repetitionPenalty == 1 { return .argmax(ids: ids) }
+        if settings.isPlainArgmax { return .argmax(ids: ids) }
         return .topk(ids: ids, values: values,
                      k: settings.candidateCount(penalized: settings.penaltyWindow, vocab: model.config.vocab))
     }

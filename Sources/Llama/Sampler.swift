@@ -15,26 +15,39 @@ public struct SamplerSettings: Sendable, Equatable {
     public var minP: Float = 0.05
     /// Divides positive (multiplies negative) logits of recent tokens; 1 is off.
     public var repetitionPenalty: Float = 1
-    /// How many recent tokens the repetition penalty looks at (llama.cpp's `penalty_last_n`).
+    /// Subtracted from a recent token's logit once per occurrence (OpenAI's `frequency_penalty`; 0 is off).
+    public var frequencyPenalty: Float = 0
+    /// Subtracted from the logit of any token that occurs recently (OpenAI's `presence_penalty`; 0 is off).
+    public var presencePenalty: Float = 0
+    /// How many recent tokens (prompt and generated) the penalties look at (llama.cpp's `penalty_last_n`).
     public var penaltyWindow: Int = 64
     /// Seeds the draw: the same seed and logits give the same tokens.
     public var seed: UInt64 = 0
 
     /// Settings with llama.cpp's defaults unless given.
     public init(temperature: Float = 0.8, topK: Int = 40, topP: Float = 0.95, minP: Float = 0.05,
-                repetitionPenalty: Float = 1, penaltyWindow: Int = 64, seed: UInt64 = 0) {
+                repetitionPenalty: Float = 1, frequencyPenalty: Float = 0, presencePenalty: Float = 0,
+                penaltyWindow: Int = 64, seed: UInt64 = 0) {
         self.temperature = temperature; self.topK = topK; self.topP = topP; self.minP = minP
-        self.repetitionPenalty = repetitionPenalty; self.penaltyWindow = penaltyWindow; self.seed = seed
+        self.repetitionPenalty = repetitionPenalty; self.frequencyPenalty = frequencyPenalty
+        self.presencePenalty = presencePenalty; self.penaltyWindow = penaltyWindow; self.seed = seed
     }
 
     /// Whether selection is argmax (temperature 0).
     public var isGreedy: Bool { temperature <= 0 }
 
+    /// Whether any penalty changes recent tokens' logits.
+    public var isPenalized: Bool { repetitionPenalty != 1 || frequencyPenalty != 0 || presencePenalty != 0 }
+
+    /// Whether the device's argmax alone picks the token (greedy and no penalty).
+    public var isPlainArgmax: Bool { isGreedy && !isPenalized }
+
     /// How many candidates to ask the device for: top-k, widened by the tokens a penalty may push down, since a
-    /// penalized candidate can let the next one in.
+    /// penalized candidate can let the next one in. (A penalty that raises logits — repetition penalty below 1, a
+    /// negative frequency or presence penalty — acts on these candidates only.)
     public func candidateCount(penalized: Int, vocab: Int) -> Int {
         let k = topK <= 0 ? 256 : topK
-        return min(vocab, 256, k + (repetitionPenalty == 1 ? 0 : penalized))
+        return min(vocab, 256, k + (isPenalized ? penalized : 0))
     }
 
     /// Throws `ModelError.input` naming the first setting out of range.
@@ -44,6 +57,8 @@ public struct SamplerSettings: Sendable, Equatable {
         guard topP > 0, topP <= 1 else { throw ModelError.input("top-p \(topP) must be in (0, 1]") }
         guard minP >= 0, minP < 1 else { throw ModelError.input("min-p \(minP) must be in [0, 1)") }
         guard repetitionPenalty > 0, repetitionPenalty.isFinite else { throw ModelError.input("repetition penalty \(repetitionPenalty) must be > 0") }
+        guard frequencyPenalty.isFinite, abs(frequencyPenalty) <= 2 else { throw ModelError.input("frequency penalty \(frequencyPenalty) must be in [-2, 2]") }
+        guard presencePenalty.isFinite, abs(presencePenalty) <= 2 else { throw ModelError.input("presence penalty \(presencePenalty) must be in [-2, 2]") }
     }
 }
 
@@ -84,11 +99,17 @@ public struct Sampler: Sendable {
     public mutating func sample(candidates: [(id: Int32, logit: Float)], recent: ArraySlice<Int32>) -> Int32 {
         precondition(!candidates.isEmpty, "sampling needs at least one candidate")
         var c = candidates
-        if settings.repetitionPenalty != 1 {
-            let penalized = Set(recent.suffix(settings.penaltyWindow))
-            for i in c.indices where penalized.contains(c[i].id) {
-                // llama.cpp: divide positive logits, multiply negative ones.
-                c[i].logit = c[i].logit > 0 ? c[i].logit / settings.repetitionPenalty : c[i].logit * settings.repetitionPenalty
+        if settings.isPenalized {
+            var counts: [Int32: Int] = [:]
+            for id in recent.suffix(settings.penaltyWindow) { counts[id, default: 0] += 1 }
+            for i in c.indices {
+                guard let count = counts[c[i].id] else { continue }
+                // llama.cpp's order: the repetition penalty divides positive logits and multiplies negative ones;
+                // then the additive penalties subtract count × frequency + presence.
+                if settings.repetitionPenalty != 1 {
+                    c[i].logit = c[i].logit > 0 ? c[i].logit / settings.repetitionPenalty : c[i].logit * settings.repetitionPenalty
+                }
+                c[i].logit -= Float(count) * settings.frequencyPenalty + settings.presencePenalty
             }
             c.sort { $0.logit != $1.logit ? $0.logit > $1.logit : $0.id < $1.id }
         }

@@ -44,6 +44,8 @@ public enum FinishReason: String, Sendable, Equatable {
     case degenerate
     /// The server shut down before the request finished (after the drain timeout).
     case shutdown
+    /// A forward pass failed (e.g. the device was lost); `detail` says how.
+    case failed
 }
 
 /// The end of a request.

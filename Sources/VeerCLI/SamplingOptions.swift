@@ -11,6 +11,12 @@ struct SamplingOptions: ParsableArguments {
     @Option(name: .customLong("top-p"), help: "Keep the smallest set with this cumulative probability.") var topP: Float = 0.95
     @Option(name: .customLong("min-p"), help: "Drop tokens below this fraction of the top probability.") var minP: Float = 0.05
     @Option(name: .customLong("repeat-penalty"), help: "Repetition penalty (1: off).") var repeatPenalty: Float = 1
+    @Option(name: .customLong("frequency-penalty"), parsing: .unconditional,
+            help: "Subtract this times a token's count in the last 64 tokens from its logit (0: off; -2...2).")
+    var frequencyPenalty: Float = 0
+    @Option(name: .customLong("presence-penalty"), parsing: .unconditional,
+            help: "Subtract this from the logit of every token seen in the last 64 tokens (0: off; -2...2).")
+    var presencePenalty: Float = 0
     @Option(name: [.customShort("s"), .customLong("seed")],
             help: "Random seed (default: a random one, as llama.cpp; the run manifest records it).")
     var seed: UInt64?
@@ -25,6 +31,7 @@ struct SamplingOptions: ParsableArguments {
 
     func settings(seed: UInt64) -> SamplerSettings {
         SamplerSettings(temperature: temperature, topK: topK, topP: topP, minP: minP,
-                        repetitionPenalty: repeatPenalty, seed: seed)
+                        repetitionPenalty: repeatPenalty, frequencyPenalty: frequencyPenalty,
+                        presencePenalty: presencePenalty, seed: seed)
     }
 }

@@ -14,20 +14,15 @@ struct SteeringSource {
     var sha256: String
 
     /// A file whose name ends in `.json` is a spec; any other is a vector file.
-    static func isSpec(_ path: String) -> Bool { URL(fileURLWithPath: path).pathExtension.lowercased() == "json" }
+    static func isSpec(_ path: String) -> Bool { SteeringFile.isSpec(path) }
 
-    /// Loads the argument's file; a vector file's check against the model prints its warnings to stderr (with
-    /// `strict`, a fingerprint mismatch is an error).
+    /// Loads the argument's file (`SteeringFile`); a vector file's check against the model prints its warnings to
+    /// stderr (with `strict`, a fingerprint mismatch is an error).
     static func load(_ argument: ScaledVectorPath, model: ModelIdentity, strict: Bool) throws -> SteeringSource {
-        if isSpec(argument.path) {
-            let spec = try SteeringSpec(path: argument.path, model: model)
-            return SteeringSource(argument: argument, entries: spec.steeringEntries.map { $0.scaled(by: argument.strength) },
-                                  sha256: try hash(argument.path))
-        }
-        let vector = try SteeringVector.load(path: argument.path)
-        for warning in try vector.check(against: model, strict: strict) { Console.note("warning: \(warning)") }
-        return SteeringSource(argument: argument, entries: [try SteeringEntry(vector: vector, strength: argument.strength)],
-                              vector: vector, sha256: try hash(argument.path))
+        let file = try SteeringFile(path: argument.path, model: model, strict: strict)
+        for warning in file.warnings { Console.note("warning: \(warning)") }
+        return SteeringSource(argument: argument, entries: file.entries.map { $0.scaled(by: argument.strength) },
+                              vector: file.vector, sha256: try hash(argument.path))
     }
 
     private static func hash(_ path: String) throws -> String {

@@ -13,6 +13,7 @@ struct Veer: ParsableCommand {
             InfoCommand.self, BenchCommand.self, ModelCommand.self, TokenizeCommand.self, GenerateCommand.self,
             LogitsCommand.self, ParityCommand.self, ChatCommand.self, DetokenizeCommand.self, CaptureCommand.self, ExtractCommand.self,
             VectorCommand.self, EvalCommand.self, SweepCommand.self, SweepSearchCommand.self, PrefUtilCommand.self,
+            ServeCommand.self,
         ])
 
     /// Parses llama.cpp's two-value options as one value each (see `LlamaCppArguments`), and `veer sweep search ...`

@@ -1,0 +1,17 @@
+import Hummingbird
+
+/// Server-sent events as OpenAI streams them: `data: {json}\n\n` per chunk, then `data: [DONE]\n\n`.
+enum SSE {
+    static func event(_ value: some Encodable) -> ByteBuffer {
+        var buffer = ByteBuffer(string: "data: ")
+        buffer.writeBytes(JSONOutput.encode(value))
+        buffer.writeString("\n\n")
+        return buffer
+    }
+
+    static var done: ByteBuffer { ByteBuffer(string: "data: [DONE]\n\n") }
+
+    static func response(_ write: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: ResponseBody(write))
+    }
+}

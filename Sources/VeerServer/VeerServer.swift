@@ -1,2 +1,0 @@
-/// `veer serve`'s HTTP side (see docs/serve.md). Placeholder until the routes land.
-enum VeerServerModule {}
