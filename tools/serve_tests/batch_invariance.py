@@ -111,8 +111,9 @@ async def main() -> int:
     worst_logprob = 0.0
     for (label, _, _), batched, single in zip(requests, together, alone):
         for phase, result in (("concurrent", batched), ("alone", single)):
-            problems = ([f"HTTP {result.status}: {result.raw_body[:200]}"] if result.status != 200
-                        else [result.transport_error] if result.transport_error else stream_problems(result))
+            problems = ([result.transport_error] if result.transport_error
+                        else [f"HTTP {result.status}: {result.raw_body[:200]}"] if result.status != 200
+                        else stream_problems(result))
             if result.error_events:
                 problems.append(f"error event {result.error_events[0]}")
             checks.check(not problems, f"{label} {phase}: a well-formed stream", "; ".join(problems))
