@@ -11,7 +11,11 @@ enum SSE {
 
     static var done: ByteBuffer { ByteBuffer(string: "data: [DONE]\n\n") }
 
+    /// The stream's response. `Connection: close`: a stream is written while the server watches its connection for
+    /// the client closing (to cancel the request at once), and that watch leaves the connection unusable afterwards,
+    /// so the server closes it; saying so keeps clients from sending their next request on it.
     static func response(_ write: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: ResponseBody(write))
+        Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .connection: "close"],
+                 body: ResponseBody(write))
     }
 }

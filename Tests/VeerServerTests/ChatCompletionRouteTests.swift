@@ -107,6 +107,8 @@ import Tokenizers
         }
         #expect(response.status == .ok)
         #expect(response.headers[.contentType] == "text/event-stream")
+        // The server closes a stream's connection after it (see SSE.response): clients must not reuse it.
+        #expect(response.headers[.connection] == "close")
         let chunks = try response.eventObjects()
         let ids = Set(chunks.compactMap { $0["id"] as? String })
         #expect(ids.count == 1 && ids.first?.hasPrefix("chatcmpl-") == true)
