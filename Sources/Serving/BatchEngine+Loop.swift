@@ -13,8 +13,10 @@ extension BatchEngine {
                 endAll(.shutdown, detail: "the engine stopped", into: &ended)
                 break
             }
+            var cancellationSteps: Int?
             if !work.cancelled.isEmpty {
-                end(where: { work.cancelled.contains($0.id) }, .cancelled, into: &ended)
+                for r in running { if let at = work.cancelled[r.id] { cancellationSteps = max(cancellationSteps ?? 0, steps - at) } }
+                end(where: { work.cancelled[$0.id] != nil }, .cancelled, into: &ended)
             }
             if let detail = work.shutdownDetail {
                 endAll(.shutdown, detail: detail, into: &ended)
@@ -33,7 +35,8 @@ extension BatchEngine {
                 endAll(.failed, detail: "the forward pass failed: \(error)", into: &ended)
                 recorded = nil
             }
-            inbox.record(active: running.count, freeSlots: freeSlots.count, steps: steps, finishedDurations: ended)
+            inbox.record(active: running.count, freeSlots: freeSlots.count, steps: steps, finishedDurations: ended,
+                         cancellationSteps: cancellationSteps)
         }
         inbox.record(active: 0, freeSlots: freeSlots.count, steps: steps, finishedDurations: [])
     }

@@ -48,8 +48,12 @@ public struct EngineSnapshot: Sendable, Equatable {
     public var steps: Int
     /// Whether `beginDrain` was called.
     public var draining: Bool
-    public init(queued: Int, active: Int, steps: Int, draining: Bool) {
+    /// Decode steps that ran between the last cancellation of a running request and its slot being freed (0 or 1:
+    /// the cancellation is taken at the next step boundary); nil before any.
+    public var lastCancellationSteps: Int?
+    public init(queued: Int, active: Int, steps: Int, draining: Bool, lastCancellationSteps: Int? = nil) {
         self.queued = queued; self.active = active; self.steps = steps; self.draining = draining
+        self.lastCancellationSteps = lastCancellationSteps
     }
 }
 

@@ -13,7 +13,9 @@ final class EngineInbox: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var queue: [Pending] = []
-    private var cancelled: Set<UInt64> = []
+    /// Running requests to cancel, with the decode steps done when each was cancelled.
+    private var cancelled: [UInt64: Int] = [:]
+    private var lastCancellationSteps: Int?
     private var nextID: UInt64 = 1
     private var freeSlots: Int
     private var active = 0
@@ -59,7 +61,7 @@ final class EngineInbox: @unchecked Sendable {
             if let index = queue.firstIndex(where: { $0.id == id }) {
                 queue.remove(at: index)
             } else {
-                cancelled.insert(id)
+                cancelled[id] = steps
             }
             condition.signal()
         }
@@ -68,7 +70,8 @@ final class EngineInbox: @unchecked Sendable {
     /// What the loop takes at a step boundary.
     struct Work {
         var admitted: [Pending]
-        var cancelled: Set<UInt64>
+        /// Request id → decode steps done when it was cancelled.
+        var cancelled: [UInt64: Int]
         var shutdownDetail: String?
         var stop: Bool
     }
@@ -83,20 +86,24 @@ final class EngineInbox: @unchecked Sendable {
         // Until the loop records its counts, the admitted requests hold slots (so `enqueue` counts the queue right).
         freeSlots = freeSlotCount - admitted.count
         let work = Work(admitted: admitted, cancelled: cancelled, shutdownDetail: shutdownDetail, stop: stopped)
-        cancelled = []
+        cancelled = [:]
         return work
     }
 
-    /// The loop's counts after a step.
-    func record(active: Int, freeSlots: Int, steps: Int, finishedDurations: [Double]) {
+    /// The loop's counts after a step; `cancellationSteps`: steps between a cancellation and its slot being freed.
+    func record(active: Int, freeSlots: Int, steps: Int, finishedDurations: [Double], cancellationSteps: Int? = nil) {
         locked {
             self.active = active; self.freeSlots = freeSlots; self.steps = steps
+            if let cancellationSteps { lastCancellationSteps = cancellationSteps }
             recentDurations = Array((recentDurations + finishedDurations).suffix(32))
         }
     }
 
     func snapshot() -> EngineSnapshot {
-        locked { EngineSnapshot(queued: queue.count, active: active, steps: steps, draining: draining) }
+        locked {
+            EngineSnapshot(queued: queue.count, active: active, steps: steps, draining: draining,
+                           lastCancellationSteps: lastCancellationSteps)
+        }
     }
 
     func beginDrain() { locked { draining = true } }

@@ -107,7 +107,7 @@ struct BatchEngineTests {
         #expect(free.text.contains(","))
     }
 
-    /// A client that goes away frees its slot before the next step or so; the other request is unaffected.
+    /// A client that goes away frees its slot within one decode step; the other request is unaffected.
     @Test func cancelledStreamFreesItsSlot() async throws {
         let engine = try EngineFixture.cpuEngine(slots: 2)
         defer { engine.shutdown() }
@@ -120,15 +120,11 @@ struct BatchEngineTests {
             }
         }
         _ = try await task.value
-        let stepsAtCancel = engine.snapshot().steps
-        var freedAfter: Int?
-        for _ in 0..<400 {
-            let now = engine.snapshot()
-            if now.active <= 1 { freedAfter = now.steps - stepsAtCancel; break }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        let steps = try #require(freedAfter, "the cancelled request kept its slot")
-        #expect(steps <= 2, "freed after \(steps) steps")
+        // Counted by the engine itself (a poller here can be starved of CPU while the engine steps on).
+        for _ in 0..<2000 where engine.snapshot().active > 1 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(engine.snapshot().active <= 1, "the cancelled request kept its slot")
+        let steps = try #require(engine.snapshot().lastCancellationSteps)
+        #expect(steps <= 1, "freed after \(steps) steps")
         let kept = await EngineFixture.collect(keep)
         #expect(kept.summary?.finishReason != .cancelled)
     }

@@ -12,7 +12,9 @@ import Glibc
 
 /// A client that goes away stops the engine's stream; SIGTERM's drain ends held streams with an error event.
 /// Serialized: the SIGTERM test signals the whole test process, and the live test's server would stop on it too.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct DisconnectAndDrainTests {
+/// The release pass runs these beside long model tests that hold Swift's cooperative threads for seconds: the sockets
+/// block on threads of their own (`RawConnection`) and the time limits are generous.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct DisconnectAndDrainTests {
     static let request = CompletionRequest(prompt: [1], maxTokens: 4, sampling: .init())
     struct WriteFailed: Error {}
 
@@ -42,10 +44,10 @@ import Glibc
             let body = #"{"messages": [{"role": "user", "content": "Hi"}], "stream": true}"#
             try socket.send("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
                             "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
-            let received = try socket.receive(until: "Hel")
+            let received = try await socket.receive(until: "Hel")
             #expect(received.contains("text/event-stream"))
             socket.close()
-            for _ in 0..<200 where engine.record.terminations.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<6000 where engine.record.terminations.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
             #expect(engine.record.terminations == ["cancelled"])
         }
     }
@@ -58,7 +60,7 @@ import Glibc
                                                          configuration: ServerConfiguration(port: 0))
         try await application.test(.router) { client in
             async let streamed = client.post("/v1/completions", #"{"prompt": "a", "stream": true}"#)
-            for _ in 0..<200 where engine.snapshot().active == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<6000 where engine.snapshot().active == 0 { try await Task.sleep(for: .milliseconds(10)) }
             let drain = GracefulDrain(engine: engine, timeout: 0.25, logger: .init(label: "test"))
             let group = ServiceGroup(configuration: .init(services: [drain], logger: .init(label: "test")))
             async let run: Void = group.run()
@@ -93,9 +95,9 @@ extension DisconnectAndDrainTests {
         let body = #"{"prompt": "a", "stream": true}"#
         try socket.send("POST /v1/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
                         "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
-        _ = try socket.receive(until: "Hel")
+        _ = try await socket.receive(until: "Hel")
         kill(getpid(), SIGTERM)
-        let rest = try socket.receive(until: "data: [DONE]")
+        let rest = try await socket.receive(until: "data: [DONE]")
         #expect(rest.contains(#""code":"shutdown""#), "\(rest)")
         socket.close()
         try await served
@@ -105,7 +107,7 @@ extension DisconnectAndDrainTests {
 }
 
 /// A blocking TCP client on 127.0.0.1, to close a connection mid-response (the test clients cannot).
-final class RawConnection {
+final class RawConnection: @unchecked Sendable {
     private let descriptor: Int32
     private var closed = false
 
@@ -122,7 +124,7 @@ final class RawConnection {
             _ = Glibc.close(descriptor)
             throw POSIXError(.ECONNREFUSED)
         }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
@@ -131,8 +133,16 @@ final class RawConnection {
         guard Glibc.send(descriptor, bytes, bytes.count, 0) == bytes.count else { throw POSIXError(.EIO) }
     }
 
-    /// What arrives until `marker` has been seen (throws after the 5 s receive timeout).
-    func receive(until marker: String) throws -> String {
+    /// What arrives until `marker` has been seen (throws after the 60 s receive timeout). The blocking reads run on
+    /// a thread of their own, never on the cooperative pool, which the server's handlers need.
+    func receive(until marker: String) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            let reader = Thread { continuation.resume(with: Result { try self.receiveBlocking(until: marker) }) }
+            reader.start()
+        }
+    }
+
+    private func receiveBlocking(until marker: String) throws -> String {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while !String(decoding: received, as: UTF8.self).contains(marker) {
