@@ -182,18 +182,11 @@ public final class BatchGenerator<B: ComputeBackend> {
         return nil
     }
 
-    /// The decode step of the active sequences: argmax when every one is greedy without a penalty, else the top-k
-    /// candidates for the largest count any of them may ask for (the first k of them are the top k for every smaller k).
+    /// The decode step of the active sequences, with the token selection their samplers need.
     private func makeStep(_ active: [Active], requests: [GenerationRequest],
                           steering: ForwardSteering<B.Buffer>?) throws -> DecodeStep<B> {
-        let settings = active.map { requests[$0.slot].sampling }
-        let selection: DecodeSelection<B.Buffer>
-        if settings.allSatisfy(\.isPlainArgmax) {
-            selection = .argmax(ids: ids)
-        } else {
-            let k = settings.map { $0.candidateCount(penalized: $0.penaltyWindow, vocab: model.config.vocab) }.max()!
-            selection = .topk(ids: ids, values: values, k: k)
-        }
+        let selection = DecodeSelection.choose(for: active.map { requests[$0.slot].sampling }, ids: ids, values: values,
+                                               vocab: model.config.vocab)
         return try DecodeStep(model: model, slots: active.map { Int32($0.slot) }, steering: steering, selection: selection)
     }
 }

@@ -59,6 +59,16 @@ public enum DecodeSelection<Buffer> {
     case argmax(ids: Buffer)
     case topk(ids: Buffer, values: Buffer, k: Int)
 
+    /// The selection a step over rows sampled with `settings` needs: argmax when every row is greedy without a
+    /// penalty and none wants `alternatives` (log-probability candidates), else the top-k candidates for the largest
+    /// count any row may ask for (the first c < k of them are the top c, so one k serves every row).
+    public static func choose(for settings: [SamplerSettings], alternatives: Int = 0, ids: Buffer, values: Buffer,
+                              vocab: Int) -> DecodeSelection {
+        if alternatives == 0, settings.allSatisfy(\.isPlainArgmax) { return .argmax(ids: ids) }
+        let sampling = settings.map { $0.candidateCount(penalized: $0.penaltyWindow, vocab: vocab) }.max() ?? 1
+        return .topk(ids: ids, values: values, k: min(TopKOp.maxK, vocab, max(sampling, alternatives)))
+    }
+
     /// Issues the selection's op on `logits`, f32 [rows, vocab].
     func issue<B: ComputeBackend>(on backend: B, logits: Buffer, rows: Int, vocab: Int) throws where B.Buffer == Buffer {
         switch self {

@@ -144,9 +144,7 @@ public final class Generator<B: ComputeBackend> {
     /// candidates for the largest k the settings can ask for (`select` reads the first k it needs: they are the top k).
     /// The decode step records it; the prompt's last pass issues it itself.
     private func selection(_ settings: SamplerSettings) -> DecodeSelection<B.Buffer> {
-        if settings.isPlainArgmax { return .argmax(ids: ids) }
-        return .topk(ids: ids, values: values,
-                     k: settings.candidateCount(penalized: settings.penaltyWindow, vocab: model.config.vocab))
+        .choose(for: [settings], ids: ids, values: values, vocab: model.config.vocab)
     }
 
     /// Picks the next token from the logits of the last forward pass (row 0), `pass`. The pass checked its logits'

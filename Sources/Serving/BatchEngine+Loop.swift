@@ -20,9 +20,7 @@ extension BatchEngine {
             }
             if let detail = work.shutdownDetail {
                 endAll(.shutdown, detail: detail, into: &ended)
-                for pending in work.admitted {
-                    RunningRequest(pending, slot: -1, tokenizer: tokenizer).finish(.shutdown, detail: detail)
-                }
+                for pending in work.admitted { pending.finish(.shutdown, detail: detail) }
                 inbox.shutdownHandled()
             } else {
                 admit(work.admitted, into: &ended)
@@ -102,7 +100,7 @@ extension BatchEngine {
             let selection = selectionBuffers.selection(for: requests, vocab: model.config.vocab)
             let step = try DecodeStep(model: model, slots: members.map { Int32(running[$0].slot) }, steering: steering,
                                       selection: selection)
-            recorded = RecordedStep(members: ids, step: step, selection: selection,
+            recorded = RecordedStep(members: ids, step: step,
                                     wantsLogprobs: requests.contains { $0.logprobs != nil })
         }
         let step = recorded!
@@ -111,7 +109,7 @@ extension BatchEngine {
         steps += 1
         let pass = ForwardBatch(tokens: tokens, slots: step.step.slots, positions: positions, logitRows: Array(tokens.indices))
         var samplers = members.map { running[$0].sampler }
-        let (picks, candidates) = try model.pickTokens(selection: step.selection, samplers: &samplers,
+        let (picks, candidates) = try model.pickTokens(selection: step.step.selection!, samplers: &samplers,
                                                        histories: members.map { running[$0].history }, pass: pass,
                                                        steering: steering)
         let lse = step.wantsLogprobs

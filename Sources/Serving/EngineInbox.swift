@@ -9,6 +9,14 @@ final class EngineInbox: @unchecked Sendable {
         var request: CompletionRequest
         var output: AsyncStream<CompletionEvent>.Continuation
         var submitted: Date
+
+        /// Ends a request that never got a slot.
+        func finish(_ reason: FinishReason, detail: String) {
+            output.yield(.finished(CompletionSummary(
+                finishReason: reason, promptTokens: request.prompt.count, completionTokens: 0, timeToFirstToken: nil,
+                totalSeconds: Date().timeIntervalSince(submitted), detail: detail)))
+            output.finish()
+        }
     }
 
     private let condition = NSCondition()
@@ -118,12 +126,7 @@ final class EngineInbox: @unchecked Sendable {
             condition.signal()
             return all
         }
-        for pending in dropped {
-            pending.output.yield(.finished(CompletionSummary(
-                finishReason: .shutdown, promptTokens: pending.request.prompt.count, completionTokens: 0,
-                timeToFirstToken: nil, totalSeconds: Date().timeIntervalSince(pending.submitted), detail: detail)))
-            pending.output.finish()
-        }
+        for pending in dropped { pending.finish(.shutdown, detail: detail) }
     }
 
     /// Clears the shutdown request once the loop has ended the running requests (later submits are refused anyway).

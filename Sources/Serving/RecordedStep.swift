@@ -6,7 +6,6 @@ struct RecordedStep<B: ComputeBackend> {
     /// [rows] the request ids the step's rows belong to.
     let members: [UInt64]
     let step: DecodeStep<B>
-    let selection: DecodeSelection<B.Buffer>
     /// Whether some row reports log-probabilities (the step then selects top-k for every row).
     let wantsLogprobs: Bool
 }
@@ -26,15 +25,11 @@ struct SelectionBuffers<B: ComputeBackend> {
         logprobs = try backend.makeBuffer(byteCount: 4 * rows, label: "engine.logprobs")
     }
 
-    /// The selection a step over `requests` records: argmax when every one is greedy without a penalty and none
-    /// wants log-probabilities, else the top-k candidates for the largest count any of them may ask for (the first k
-    /// of them are the top k for every smaller k; a greedy row takes the first, which is the argmax).
+    /// The selection a step over `requests` records: their samplers' needs, and top-k candidates for every row when
+    /// one wants `top_logprobs` (the top alternative at least, whose log-probability gives the log-sum-exp).
     func selection(for requests: [CompletionRequest], vocab: Int) -> DecodeSelection<B.Buffer> {
-        let settings = requests.map(\.sampling)
-        if settings.allSatisfy(\.isPlainArgmax), requests.allSatisfy({ $0.logprobs == nil }) { return .argmax(ids: ids) }
-        let sampling = settings.map { $0.candidateCount(penalized: $0.penaltyWindow, vocab: vocab) }.max()!
-        let alternatives = requests.compactMap(\.logprobs).max().map { $0 + 1 } ?? 1
-        return .topk(ids: ids, values: values, k: min(TopKOp.maxK, vocab, max(sampling, alternatives)))
+        let alternatives = requests.compactMap(\.logprobs).max().map { $0 + 1 } ?? 0
+        return .choose(for: requests.map(\.sampling), alternatives: alternatives, ids: ids, values: values, vocab: vocab)
     }
 
     /// Each row's log-sum-exp of its logits (`logits`, f32 [rows, vocab], as the step left them), from the device's
