@@ -1,13 +1,14 @@
 #version 450
 // Causal grouped-query attention over the KV cache; the same kernel serves decode (one row per sequence) and
 // prefill (many rows). Query row r, head h (q[qOffset + r*qRowStride + h*headDim ..]) attends to positions
-// 0...pos[r] of cache slot slot[r] with KV head h / (nHeads / nKVHeads):
+// first...pos[r] of cache slot slot[r] with KV head h / (nHeads / nKVHeads), first = 0 or, with a sliding window
+// (push `window` > 0), pos[r] + 1 - window when that is positive:
 //   out[r, h*headDim + d] = sum_p softmax_p(scale * q . K[p]) * V[p][d]
 // One workgroup per (head, row): grid (nHeads, rows).
 //
-// The positions are visited in chunks of W (the workgroup size) with an online softmax: lane l scores position
-// c0 + l, the chunk's max and sum meet in the fixed tree of reduce.glsl, and lane d accumulates output dim d over
-// the chunk in position order. Every step depends only on this row's pos[r] and W, so a row's output is the same
+// The positions are visited from `first` in chunks of W (the workgroup size) with an online softmax: lane l scores
+// position c0 + l, the chunk's max and sum meet in the fixed tree of reduce.glsl, and lane d accumulates output dim
+// d over the chunk in position order. Every step depends only on this row's pos[r] and W, so a row's output is the same
 // alone or in any batch. Scores and accumulators are f32.
 #include "veer_kernel_abi.h"
 
@@ -58,13 +59,15 @@ void main() {
     uint kvHead = head / (p.nHeads / p.nKVHeads);
     uint cacheBase = uint(slot) * p.ctx * kvWidth + kvHead * headDim;
     uint count = uint(pos) + 1u;
+    // Sliding window: the last `window` positions only (key p0 masked when pos - p0 >= window).
+    uint first = p.window > 0u && count > p.window ? count - p.window : 0u;
 
     float runningMax = veerNegInf();
     float runningSum = 0.0;
     float acc[DIMS_PER_LANE];
     for (uint j = 0u; j < DIMS_PER_LANE; j++) acc[j] = 0.0;
 
-    for (uint c0 = 0u; c0 < count; c0 += W) {
+    for (uint c0 = first; c0 < count; c0 += W) {
         uint position = c0 + lid;
         bool valid = position < count;
         float score = veerNegInf();
@@ -78,7 +81,7 @@ void main() {
         float weight = valid ? exp(score - newMax) : 0.0;
         chunkWeights[lid] = weight;
         float chunkSum = veerWorkgroupSum(weight);   // its barriers also publish chunkWeights
-        float correction = c0 == 0u ? 0.0 : exp(runningMax - newMax);
+        float correction = c0 == first ? 0.0 : exp(runningMax - newMax);
         runningSum = fma(runningSum, correction, chunkSum);
         uint inChunk = min(W, count - c0);
         for (uint j = 0u; j < DIMS_PER_LANE; j++) {

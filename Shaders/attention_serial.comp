@@ -6,9 +6,9 @@
 // 128-token prefill there.
 //
 // Arithmetic (fixed per row; it depends only on this row's pos[r], never on the batch, so a position's output is
-// bit-identical in decode and inside any prefill): positions in chunks of CHUNK; per chunk the scores
-// s_t = (q . K[t], fma over d in order) * scale, the chunk's max and then sum of exp(s_t - max) taken in position
-// order, the running sum rescaled once per chunk, and out[d] accumulated over the chunk's positions in order.
+// bit-identical in decode and inside any prefill): positions from `first` (the window's start) in chunks of CHUNK;
+// per chunk the scores s_t = (q . K[t], fma over d in order) * scale, the chunk's max and then sum of exp(s_t - max)
+// taken in position order, the running sum rescaled once per chunk, and out[d] accumulated over the chunk's positions in order.
 // The order differs from attention.comp's (a tree per chunk), so the two kernels agree to rounding, not in bits;
 // one device uses one of them for every batch size.
 //
@@ -60,6 +60,8 @@ void main() {
     uint kvHead = head / (p.nHeads / p.nKVHeads);
     uint cacheBase = uint(slot) * p.ctx * kvWidth + kvHead * headDim;
     uint count = uint(pos) + 1u;
+    // Sliding window: the last `window` positions only (key p0 masked when pos - p0 >= window).
+    uint first = p.window > 0u && count > p.window ? count - p.window : 0u;
 
     float runningMax = veerNegInf();
     float runningSum = 0.0;
@@ -67,7 +69,7 @@ void main() {
     for (uint d = 0u; d < headDim; d++) acc[d] = 0.0;
 
     float weights[CHUNK];
-    for (uint c0 = 0u; c0 < count; c0 += CHUNK) {
+    for (uint c0 = first; c0 < count; c0 += CHUNK) {
         uint inChunk = min(CHUNK, count - c0);
         float chunkMax = veerNegInf();
         for (uint t = 0u; t < inChunk; t++) {
@@ -83,7 +85,7 @@ void main() {
             weights[t] = exp(weights[t] - newMax);
             chunkSum += weights[t];
         }
-        float correction = c0 == 0u ? 0.0 : exp(runningMax - newMax);
+        float correction = c0 == first ? 0.0 : exp(runningMax - newMax);
         runningSum = fma(runningSum, correction, chunkSum);
         for (uint d = 0u; d < headDim; d++) {
             float a = acc[d] * correction;

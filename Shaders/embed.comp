@@ -1,5 +1,6 @@
 #version 450
-// out[r, :] = dequant(table[ids[r], :]) for a table in WEIGHT_TYPE (weights.glsl).
+// out[r, :] = dequant(table[ids[r], :]) * scale for a table in WEIGHT_TYPE (weights.glsl); the f32 product (Gemma's
+// sqrt(width)) is skipped when scale is 1, so plain embeddings are the dequantized values themselves.
 //
 // A table larger than one binding is split by the host into dispatches over id ranges: this one handles ids in
 // [idBase, idBase + idCount), its binding holding those rows, and leaves other rows alone. A row whose id lies
@@ -35,5 +36,6 @@ void main() {
     uint local = uint(id) - p.idBase;   // wraps to a huge value for ids below idBase
     if (local >= p.idCount) return;
     uint rowBytes = weightRowBytes(p.width);
-    outValues[row * p.width + i] = weightAt((p.idBase * rowBytes) % BINDING_ALIGN + local * rowBytes, i);
+    float value = weightAt((p.idBase * rowBytes) % BINDING_ALIGN + local * rowBytes, i);
+    outValues[row * p.width + i] = p.scale == 1.0 ? value : value * p.scale;
 }

@@ -48,14 +48,20 @@ public protocol ComputeBackend: AnyObject {
     /// y = rmsnorm(x) · Wᵀ (`NormMatmulOp`), bit-identical to `normThenMatmul`, which is the default. A backend that
     /// pays per launch fuses the two where it can (Vulkan: the decode mat-vec).
     func normMatmul(_ op: NormMatmulOp, x: Buffer, normWeight: Buffer, normed: Buffer, weights: Buffer, y: Buffer) throws
-    func rope(_ op: RopeOp, x: Buffer, positions: Buffer) throws
+    /// In-place RoPE (`RopeOp`); `freqFactors` (f32 [nRot/2], Llama 3's rope scaling) divides each pair's angle,
+    /// nil: no factors (all 1).
+    func rope(_ op: RopeOp, x: Buffer, positions: Buffer, freqFactors: Buffer?) throws
+    /// out = act(gate) · up (`SwigluOp`: SwiGLU or GeGLU).
     func swiglu(_ op: SwigluOp, gate: Buffer, up: Buffer, out: Buffer) throws
+    /// x += bias per row, in place (`BiasAddOp`).
+    func biasAdd(_ op: BiasAddOp, x: Buffer, bias: Buffer) throws
     func softmax(_ op: SoftmaxOp, x: Buffer, out: Buffer) throws
     func kvStore(_ op: KVStoreOp, k: Buffer, v: Buffer, kCache: Buffer, vCache: Buffer, rows: RowPlacement<Buffer>) throws
     /// Rotates q's query heads in place and writes the rotated keys and the values into the cache (`RopeStoreOp`):
     /// the result of rope on q, rope on k and kvStore, bit for bit, in one launch; k is left unrotated.
+    /// `freqFactors` as for `rope`.
     func ropeStore(_ op: RopeStoreOp, q: Buffer, k: Buffer, v: Buffer, kCache: Buffer, vCache: Buffer,
-                   rows: RowPlacement<Buffer>) throws
+                   rows: RowPlacement<Buffer>, freqFactors: Buffer?) throws
     /// Copies a slot's first positions into other slots of both caches (`KVCopyOp`); nothing is issued when empty.
     func kvCopy(_ op: KVCopyOp, kCache: Buffer, vCache: Buffer) throws
     func attention(_ op: AttentionOp, q: Buffer, kCache: Buffer, vCache: Buffer, rows: RowPlacement<Buffer>,
@@ -70,6 +76,17 @@ public protocol ComputeBackend: AnyObject {
 }
 
 extension ComputeBackend {
+    /// RoPE without frequency factors.
+    public func rope(_ op: RopeOp, x: Buffer, positions: Buffer) throws {
+        try rope(op, x: x, positions: positions, freqFactors: nil)
+    }
+
+    /// rope_store without frequency factors.
+    public func ropeStore(_ op: RopeStoreOp, q: Buffer, k: Buffer, v: Buffer, kCache: Buffer, vCache: Buffer,
+                          rows: RowPlacement<Buffer>) throws {
+        try ropeStore(op, q: q, k: k, v: v, kCache: kCache, vCache: vCache, rows: rows, freqFactors: nil)
+    }
+
     /// Copies the weights into a new buffer.
     public func makeWeightBuffer(_ bytes: UnsafeRawBufferPointer, owner: AnyObject, label: String) throws -> Buffer {
         let buffer = try makeBuffer(byteCount: bytes.count, label: label)

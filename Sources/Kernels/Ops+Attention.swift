@@ -47,29 +47,41 @@ public struct KVStoreOp: Sendable, Equatable {
 
 /// Causal grouped-query attention over the KV cache, for a decode step (one row per sequence) or a prefill block
 /// (many rows of one or more sequences) alike. Query row r, head h (read at qOffset + r·qRowStride + h·headDim)
-/// attends to positions 0...pos[r] of slot slot[r], using KV head h / (nHeads / nKVHeads).
-/// out: [rows, nHeads · headDim]. Scores and softmax are f32; the reduction order depends only on the row.
+/// attends to positions 0...pos[r] of slot slot[r], using KV head h / (nHeads / nKVHeads); with a sliding `window`
+/// (> 0) only to the last `window` of them, `firstPosition(for:)`...pos[r] (llama.cpp's SWA mask: key position p0 is
+/// masked when pos − p0 >= window). out: [rows, nHeads · headDim]. Scores and softmax are f32; the reduction order
+/// depends only on the row.
 public struct AttentionOp: Sendable, Equatable {
     public var rows: Int, nHeads: Int
     public var cache: KVCacheShape
     public var qRowStride: Int, qOffset: Int
     public var scale: Float
-    public init(rows: Int, nHeads: Int, cache: KVCacheShape, qRowStride: Int? = nil, qOffset: Int = 0, scale: Float? = nil) {
+    /// Keys a query sees, counting its own position (Gemma 3's local layers); 0: every position up to its own.
+    public var window: Int
+    public init(rows: Int, nHeads: Int, cache: KVCacheShape, qRowStride: Int? = nil, qOffset: Int = 0, scale: Float? = nil,
+                window: Int = 0) {
         self.rows = rows; self.nHeads = nHeads; self.cache = cache
         self.qRowStride = qRowStride ?? nHeads * cache.headDim; self.qOffset = qOffset
         self.scale = scale ?? 1 / Float(cache.headDim).squareRoot()
+        self.window = window
     }
+    /// The first key position a query at `position` attends to.
+    @inline(__always)
+    public func firstPosition(for position: Int) -> Int { window > 0 ? max(0, position - window + 1) : 0 }
     public var outWidth: Int { nHeads * cache.headDim }
     public var push: VeerAttentionPush {
         VeerAttentionPush(rows: UInt32(rows), nHeads: UInt32(nHeads), nKVHeads: UInt32(cache.nKVHeads),
                           headDim: UInt32(cache.headDim), ctx: UInt32(cache.ctx), qRowStride: UInt32(qRowStride),
-                          qOffset: UInt32(qOffset), scale: scale)
+                          qOffset: UInt32(qOffset), scale: scale, window: UInt32(window))
     }
     public func validate(q: Int, kCache: Int, vCache: Int, slots: Int, positions: Int, out: Int) throws {
         let op = "attention"
         try requirePositive(rows, "rows", op: op)
         guard nHeads > 0, cache.nKVHeads > 0, nHeads % cache.nKVHeads == 0 else {
             throw KernelError.invalidShape(op: op, detail: "nHeads \(nHeads) must be a positive multiple of nKVHeads \(cache.nKVHeads)")
+        }
+        guard window >= 0 else {
+            throw KernelError.invalidShape(op: op, detail: "window \(window) must be 0 (off) or positive")
         }
         try requireBytes(q, 4 * (qOffset + (rows - 1) * qRowStride + outWidth), op: op, operand: "q")
         try requireBytes(kCache, cache.bytes, op: op, operand: "kCache")

@@ -7,42 +7,47 @@ import KernelABI
 /// Query row r, head h sits at q[qOffset + r·qRowStride + h·headDim]; key and value rows at kOffset and vOffset +
 /// r·kvRowStride in k and v, `cache.kvWidth` floats each. q, k and v may be one buffer (the fused QKV output), as long
 /// as the query heads do not overlap the keys or values. The host guarantees slot < slots and pos < ctx (backends
-/// check placements before writing).
+/// check placements before writing). `style` and the optional frequency factors are those of `RopeOp`, shared by the
+/// query and key rotations.
 public struct RopeStoreOp: Sendable, Equatable {
     public var rows: Int, nHeads: Int, nRot: Int
     public var cache: KVCacheShape
     public var qRowStride: Int, qOffset: Int
     public var kvRowStride: Int, kOffset: Int, vOffset: Int
     public var freqBase: Float, freqScale: Float
+    public var style: RopeStyle
 
     public init(rows: Int, nHeads: Int, cache: KVCacheShape, nRot: Int? = nil, qRowStride: Int? = nil, qOffset: Int = 0,
-                kvRowStride: Int? = nil, kOffset: Int = 0, vOffset: Int = 0, freqBase: Float, freqScale: Float = 1) {
+                kvRowStride: Int? = nil, kOffset: Int = 0, vOffset: Int = 0, freqBase: Float, freqScale: Float = 1,
+                style: RopeStyle = .adjacent) {
         self.rows = rows; self.nHeads = nHeads; self.nRot = nRot ?? cache.headDim; self.cache = cache
         self.qRowStride = qRowStride ?? nHeads * cache.headDim; self.qOffset = qOffset
         self.kvRowStride = kvRowStride ?? cache.kvWidth; self.kOffset = kOffset; self.vOffset = vOffset
-        self.freqBase = freqBase; self.freqScale = freqScale
+        self.freqBase = freqBase; self.freqScale = freqScale; self.style = style
     }
 
     /// The query rotation this op performs.
     public var queryRope: RopeOp {
         RopeOp(rows: rows, nHeads: nHeads, headDim: cache.headDim, nRot: nRot, rowStride: qRowStride, headOffset: qOffset,
-               freqBase: freqBase, freqScale: freqScale)
+               freqBase: freqBase, freqScale: freqScale, style: style)
     }
     /// The key rotation whose result this op stores.
     public var keyRope: RopeOp {
         RopeOp(rows: rows, nHeads: cache.nKVHeads, headDim: cache.headDim, nRot: nRot, rowStride: kvRowStride,
-               headOffset: kOffset, freqBase: freqBase, freqScale: freqScale)
+               headOffset: kOffset, freqBase: freqBase, freqScale: freqScale, style: style)
     }
     /// The cache write this op performs (of the rotated keys).
     public var store: KVStoreOp {
         KVStoreOp(rows: rows, cache: cache, rowStride: kvRowStride, kOffset: kOffset, vOffset: vOffset)
     }
 
-    public var push: VeerRopeStorePush {
+    /// The push block; `hasFreqFactors` says whether a factors buffer is bound.
+    public func push(hasFreqFactors: Bool) -> VeerRopeStorePush {
         VeerRopeStorePush(rows: UInt32(rows), nHeads: UInt32(nHeads), nKVHeads: UInt32(cache.nKVHeads),
                           headDim: UInt32(cache.headDim), nRot: UInt32(nRot), ctx: UInt32(cache.ctx),
                           qRowStride: UInt32(qRowStride), qOffset: UInt32(qOffset), kvRowStride: UInt32(kvRowStride),
-                          kOffset: UInt32(kOffset), vOffset: UInt32(vOffset), freqBase: freqBase, freqScale: freqScale)
+                          kOffset: UInt32(kOffset), vOffset: UInt32(vOffset), freqBase: freqBase, freqScale: freqScale,
+                          style: style.rawValue, hasFreqFactors: hasFreqFactors ? 1 : 0)
     }
 
     /// Floats of q the op reads and writes: up to the end of the last row's query heads.
@@ -53,8 +58,9 @@ public struct RopeStoreOp: Sendable, Equatable {
 
     /// - Parameter qSharesKV: q is the same buffer as k or v; then the query heads must not overlap them (the
     ///   rotation in place would race with the reads of the keys).
+    /// - Parameter freqFactors: the byte count of the frequency factors buffer, nil when there is none.
     public func validate(q: Int, k: Int, v: Int, kCache: Int, vCache: Int, slots: Int, positions: Int,
-                         qSharesKV: Bool) throws {
+                         qSharesKV: Bool, freqFactors: Int? = nil) throws {
         let op = "rope_store"
         try requirePositive(rows, "rows", op: op); try requirePositive(nHeads, "nHeads", op: op)
         try requirePositive(cache.nKVHeads, "nKVHeads", op: op)
@@ -81,5 +87,6 @@ public struct RopeStoreOp: Sendable, Equatable {
         try requireBytes(vCache, cache.bytes, op: op, operand: "vCache")
         try requireBytes(slots, 4 * rows, op: op, operand: "slots")
         try requireBytes(positions, 4 * rows, op: op, operand: "positions")
+        if let freqFactors { try requireBytes(freqFactors, 4 * nRot / 2, op: op, operand: "freqFactors") }
     }
 }

@@ -35,20 +35,26 @@ public struct MatmulOp: Sendable, Equatable {
     }
 }
 
-/// out[rows, width] = dequant(table[ids[r], :]); ids: int32 [rows]; table: [vocab, width] in `tableType`.
-/// An id outside [0, vocab) is a contract violation the host checks (`validateIds`) before launch.
+/// out[rows, width] = dequant(table[ids[r], :]) · scale; ids: int32 [rows]; table: [vocab, width] in `tableType`.
+/// `scale` is applied in f32 after dequantization (Gemma multiplies its embeddings by sqrt(width)); 1 leaves them as
+/// they are. An id outside [0, vocab) is a contract violation the host checks (`validateIds`) before launch.
 public struct EmbedOp: Sendable, Equatable {
     public var rows: Int, width: Int, vocab: Int
     public var tableType: DType
-    public init(rows: Int, width: Int, vocab: Int, tableType: DType) {
-        self.rows = rows; self.width = width; self.vocab = vocab; self.tableType = tableType
+    public var scale: Float
+    public init(rows: Int, width: Int, vocab: Int, tableType: DType, scale: Float = 1) {
+        self.rows = rows; self.width = width; self.vocab = vocab; self.tableType = tableType; self.scale = scale
     }
     public var push: VeerEmbedPush {
-        VeerEmbedPush(rows: UInt32(rows), width: UInt32(width), vocab: UInt32(vocab), idBase: 0, idCount: UInt32(vocab))
+        VeerEmbedPush(rows: UInt32(rows), width: UInt32(width), vocab: UInt32(vocab), idBase: 0, idCount: UInt32(vocab),
+                      scale: scale)
     }
     public func validate(ids: Int, table: Int, out: Int) throws {
         let op = "embed"
         try requirePositive(rows, "rows", op: op); try requirePositive(vocab, "vocab", op: op)
+        guard scale.isFinite else {
+            throw KernelError.invalidShape(op: op, detail: "scale \(scale) must be finite")
+        }
         try tableType.checkRowLength(width, op: op)
         try requireBytes(ids, 4 * rows, op: op, operand: "ids")
         try requireBytes(table, vocab * tableType.rowBytes(width), op: op, operand: "table")
@@ -76,25 +82,43 @@ public struct RMSNormOp: Sendable, Equatable {
     }
 }
 
-/// In-place rotary embedding, GGUF `llama` convention (adjacent pairs). x: [rows, rowStride] floats with nHeads
-/// heads of headDim starting at headOffset; positions: int32 [rows]. Pair i of a head turns by
-/// pos · freqScale · freqBase^(−2i/nRot), for 2i < nRot; dims at or beyond nRot are left alone.
+/// Which dims of a head RoPE pairs up. Raw values are the shaders' VEER_ROPE_* constants.
+public enum RopeStyle: UInt32, Sendable, Equatable, CaseIterable {
+    /// GGUF `llama` (GGML NORM mode): pair i is (x[2i], x[2i+1]).
+    case adjacent = 0
+    /// GGML NEOX mode (Gemma 3, Qwen2): pair i is (x[i], x[i + nRot/2]).
+    case neox = 1
+
+    /// The dims of pair i of a head whose first `nRot` dims rotate.
+    @inline(__always)
+    public func dims(ofPair i: Int, nRot: Int) -> (Int, Int) {
+        self == .adjacent ? (2 * i, 2 * i + 1) : (i, i + nRot / 2)
+    }
+}
+
+/// In-place rotary embedding. x: [rows, rowStride] floats with nHeads heads of headDim starting at headOffset;
+/// positions: int32 [rows]. Pair i of a head (`style` says which two dims) turns by
+/// pos · freqScale · freqBase^(−2i/nRot) / freqFactors[i], for i < nRot/2 (factors: the backends' optional
+/// `freqFactors` buffer, f32 [nRot/2], Llama 3's rope scaling; without it all 1); dims at or beyond nRot are left alone.
 public struct RopeOp: Sendable, Equatable {
     public var rows: Int, nHeads: Int, headDim: Int, nRot: Int
     public var rowStride: Int, headOffset: Int
     public var freqBase: Float, freqScale: Float
+    public var style: RopeStyle
     public init(rows: Int, nHeads: Int, headDim: Int, nRot: Int? = nil, rowStride: Int? = nil, headOffset: Int = 0,
-                freqBase: Float, freqScale: Float = 1) {
+                freqBase: Float, freqScale: Float = 1, style: RopeStyle = .adjacent) {
         self.rows = rows; self.nHeads = nHeads; self.headDim = headDim; self.nRot = nRot ?? headDim
         self.rowStride = rowStride ?? nHeads * headDim; self.headOffset = headOffset
-        self.freqBase = freqBase; self.freqScale = freqScale
+        self.freqBase = freqBase; self.freqScale = freqScale; self.style = style
     }
-    public var push: VeerRopePush {
+    /// The push block; `hasFreqFactors` says whether a factors buffer is bound.
+    public func push(hasFreqFactors: Bool) -> VeerRopePush {
         VeerRopePush(rows: UInt32(rows), nHeads: UInt32(nHeads), headDim: UInt32(headDim), nRot: UInt32(nRot),
                      rowStride: UInt32(rowStride), headOffset: UInt32(headOffset), freqBase: freqBase,
-                     freqScale: freqScale)
+                     freqScale: freqScale, style: style.rawValue, hasFreqFactors: hasFreqFactors ? 1 : 0)
     }
-    public func validate(x: Int, positions: Int) throws {
+    /// - Parameter freqFactors: the byte count of the frequency factors buffer, nil when there is none.
+    public func validate(x: Int, positions: Int, freqFactors: Int? = nil) throws {
         let op = "rope"
         try requirePositive(rows, "rows", op: op); try requirePositive(nHeads, "nHeads", op: op)
         try Self.checkRotation(headDim: headDim, nRot: nRot, op: op)
@@ -102,6 +126,7 @@ public struct RopeOp: Sendable, Equatable {
                                op: op, operand: "x")
         try requireBytes(x, 4 * rows * rowStride, op: op, operand: "x")
         try requireBytes(positions, 4 * rows, op: op, operand: "positions")
+        if let freqFactors { try requireBytes(freqFactors, 4 * nRot / 2, op: op, operand: "freqFactors") }
     }
 
     /// Pairs need an even head size and an even rotated part no larger than the head.
@@ -120,20 +145,34 @@ public struct RopeOp: Sendable, Equatable {
     }
 }
 
-/// out[i] = silu(gate[i]) · up[i], i < count. out may be gate or up.
+/// The activation of a gated unit (`SwigluOp`). Raw values are the shaders' VEER_ACTIVATION_* constants.
+public enum GatedActivation: UInt32, Sendable, Equatable, CaseIterable {
+    /// silu(g) = g / (1 + exp(−g)) (Llama, Qwen2).
+    case silu = 0
+    /// gelu_tanh(g) = 0.5·g·(1 + tanh(sqrt(2/π)·g·(1 + 0.044715·g²))) in f32, ggml's `ggml_gelu_f32` (Gemma).
+    case geluTanh = 1
+}
+
+/// The gated activation out[i] = act(gate[i]) · up[i], i < count (`activation`: silu, SwiGLU, by default, or
+/// tanh-GELU, GeGLU). out may be gate or up.
 ///
-/// Row form: out[r, c] = silu(gate[r·stride + c]) · up[r·stride + upOffset + c] for r < rows, c < width (out
+/// Row form: out[r, c] = act(gate[r·stride + c]) · up[r·stride + upOffset + c] for r < rows, c < width (out
 /// [rows, width]), so gate and up can be the two halves of one stacked projection's rows (`stride` = 2·width,
 /// `upOffset` = width). The flat form is one row of `count`.
 public struct SwigluOp: Sendable, Equatable {
     public var rows: Int, width: Int, stride: Int, upOffset: Int
+    public var activation: GatedActivation
     public var count: Int { rows * width }
-    public init(count: Int) { rows = 1; width = count; stride = count; upOffset = 0 }
-    public init(rows: Int, width: Int, stride: Int, upOffset: Int) {
+    public init(count: Int, activation: GatedActivation = .silu) {
+        rows = 1; width = count; stride = count; upOffset = 0; self.activation = activation
+    }
+    public init(rows: Int, width: Int, stride: Int, upOffset: Int, activation: GatedActivation = .silu) {
         self.rows = rows; self.width = width; self.stride = stride; self.upOffset = upOffset
+        self.activation = activation
     }
     public var push: VeerSwigluPush {
-        VeerSwigluPush(count: UInt32(count), width: UInt32(width), stride: UInt32(stride), upOffset: UInt32(upOffset))
+        VeerSwigluPush(count: UInt32(count), width: UInt32(width), stride: UInt32(stride), upOffset: UInt32(upOffset),
+                       activation: activation.rawValue)
     }
     /// Floats the gate and up operands span.
     public var gateExtent: Int { (rows - 1) * stride + width }

@@ -34,7 +34,7 @@ extension CPUBackend {
     }
 
     /// Causal grouped-query attention, two passes per (row, head) in f32: scores q·k·scale for positions
-    /// 0...pos[r] into per-worker scratch, then exp(s − max) and the weighted sum of v, divided by Σ exp once.
+    /// first...pos[r] (first = 0, or the window's first position: `AttentionOp.firstPosition`) into per-worker scratch, then exp(s − max) and the weighted sum of v, divided by Σ exp once.
     /// Decode and prefill rows run the same per-(row, head) code, so a row's output is independent of its batch.
     public func attention(_ op: AttentionOp, q: CPUBuffer, kCache: CPUBuffer, vCache: CPUBuffer,
                           rows: RowPlacement<CPUBuffer>, out: CPUBuffer) throws {
@@ -53,32 +53,34 @@ extension CPUBackend {
 
             // One item per (row, head); tiny contexts run inline.
             let items = op.rows * nHeads
-            let work = (0..<op.rows).reduce(0) { $0 + (Int(positions[$1]) + 1) } * nHeads * headDim
+            let work = (0..<op.rows).reduce(0) { $0 + (Int(positions[$1]) + 1 - op.firstPosition(for: Int(positions[$1]))) }
+                * nHeads * headDim
             pool.forEachRange(count: items, itemsPerChunk: 1, minimumItems: work < 1 << 15 ? items : 1) { range, worker in
-                let scores = scratches[worker].floats(ctx)   // [pos + 1] f32
+                let scores = scratches[worker].floats(ctx)   // [visible positions] f32
                 for item in range {
                     let r = item / nHeads, h = item % nHeads
                     let query = queries + qOffset + r * qRowStride + h * headDim
-                    let base = Int(slots[r]) * ctx * kvWidth + (h / group) * headDim
-                    let last = Int(positions[r])
+                    let last = Int(positions[r]), first = op.firstPosition(for: last), visible = last + 1 - first
+                    // The visible positions' keys and values start at `base`.
+                    let base = Int(slots[r]) * ctx * kvWidth + (h / group) * headDim + first * kvWidth
                     let target = output + r * outWidth + h * headDim
 
                     var top = -Float.infinity
-                    for p in 0...last {
+                    for p in 0..<visible {
                         let s = VectorMath.dot(query, keys + base + p * kvWidth, count: headDim) * scale
                         scores[p] = s
                         top = max(top, s)
                     }
                     // Σ exp in SIMD lanes (fixed order for a given length), then the lanes' sum.
                     var lanes = SIMD16<Float>()
-                    forEachSixteen(count: last + 1) { p, count in
+                    forEachSixteen(count: visible) { p, count in
                         var e = exp16(loadFloats(scores + p, lanes: count) - top)
                         if count < 16 { e = e.replacing(with: 0, where: laneIndices .>= Int32(count)) }
                         storeFloats(e, to: scores + p, lanes: count)
                         lanes += e
                     }
                     let sum = horizontalSum(lanes)
-                    VectorMath.weightedSum(scores, rows: values + base, stride: kvWidth, count: last + 1,
+                    VectorMath.weightedSum(scores, rows: values + base, stride: kvWidth, count: visible,
                                            width: headDim, into: target)
                     let inverse = 1 / sum
                     for d in 0..<headDim { target[d] *= inverse }

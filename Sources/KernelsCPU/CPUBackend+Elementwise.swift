@@ -33,13 +33,14 @@ extension CPUBackend {
         }
     }
 
-    /// In-place RoPE, GGML NORM mode. The angles of a row depend on its position only, so cos/sin are computed
-    /// once per row (`RopeAngles`) and reused for every head.
-    public func rope(_ op: RopeOp, x: CPUBuffer, positions: CPUBuffer) throws {
+    /// In-place RoPE, either pairing (`RopeStyle`). The angles of a row depend on its position only, so cos/sin are
+    /// computed once per row (`RopeAngles`) and reused for every head.
+    public func rope(_ op: RopeOp, x: CPUBuffer, positions: CPUBuffer, freqFactors: CPUBuffer?) throws {
         try serialized("rope") {
-            try op.validate(x: x.byteCount, positions: positions.byteCount)
+            try op.validate(x: x.byteCount, positions: positions.byteCount, freqFactors: freqFactors?.byteCount)
             let values = x.floats(), pos = positions.int32s()
-            let angles = RopeAngles(nRot: op.nRot, freqBase: op.freqBase, freqScale: op.freqScale)
+            let angles = RopeAngles(nRot: op.nRot, freqBase: op.freqBase, freqScale: op.freqScale, style: op.style,
+                                    freqFactors: freqFactors.map { UnsafePointer($0.floats()) })
             let scratches = workerScratch
             pool.forEachRange(count: op.rows, itemsPerChunk: rowsPerChunk(width: op.rowStride),
                               minimumItems: 2 * rowsPerChunk(width: op.rowStride)) { rows, worker in
@@ -55,13 +56,14 @@ extension CPUBackend {
         }
     }
 
-    /// out[r, c] = g / (1 + exp(−g)) · u with g = gate[r·stride + c], u = up[r·stride + upOffset + c] (`SwigluOp`).
-    /// In the flat form out may be gate or up.
+    /// out[r, c] = act(g) · u with g = gate[r·stride + c], u = up[r·stride + upOffset + c] (`SwigluOp`): silu(g) =
+    /// g / (1 + exp(−g)) in SIMD lanes, or ggml's f32 tanh-GELU one element at a time (`geluTanh`, libm's tanhf, as
+    /// ggml_gelu_f32). In the flat form out may be gate or up.
     public func swiglu(_ op: SwigluOp, gate: CPUBuffer, up: CPUBuffer, out: CPUBuffer) throws {
-        try serialized("swiglu") {
+        try serialized(op.activation == .silu ? "swiglu" : "geglu") {
             try op.validate(gate: gate.byteCount, up: up.byteCount, out: out.byteCount)
             let g = UnsafePointer(gate.floats()), u = UnsafePointer(up.floats()), output = out.floats()
-            let width = op.width, stride = op.stride, upOffset = op.upOffset
+            let width = op.width, stride = op.stride, upOffset = op.upOffset, activation = op.activation
             // Items are (row, block of up to 8192 columns), handed out about 8192 elements at a time; each element is
             // computed the same way wherever it falls. Under 16384 elements everything runs inline.
             let block = 8192, blocksPerRow = (width + block - 1) / block, items = op.rows * blocksPerRow
@@ -70,11 +72,31 @@ extension CPUBackend {
                 for item in range {
                     let r = item / blocksPerRow, first = (item % blocksPerRow) * block
                     let gateRow = g + r * stride, upRow = u + r * stride + upOffset, outRow = output + r * width
-                    forEachSixteen(count: min(block, width - first)) { offset, lanes in
-                        let c = first + offset
-                        let value = loadFloats(gateRow + c, lanes: lanes)
-                        storeFloats(value / (1 + exp16(-value)) * loadFloats(upRow + c, lanes: lanes), to: outRow + c, lanes: lanes)
+                    let columns = min(block, width - first)
+                    switch activation {
+                    case .silu:
+                        forEachSixteen(count: columns) { offset, lanes in
+                            let c = first + offset
+                            let value = loadFloats(gateRow + c, lanes: lanes)
+                            storeFloats(value / (1 + exp16(-value)) * loadFloats(upRow + c, lanes: lanes), to: outRow + c, lanes: lanes)
+                        }
+                    case .geluTanh:
+                        for c in first ..< first + columns { outRow[c] = geluTanh(gateRow[c]) * upRow[c] }
                     }
+                }
+            }
+        }
+    }
+
+    /// x[r·rowStride + offset + c] += bias[c] in place (`BiasAddOp`), one f32 addition per element.
+    public func biasAdd(_ op: BiasAddOp, x: CPUBuffer, bias: CPUBuffer) throws {
+        try serialized("bias_add") {
+            try op.validate(x: x.byteCount, bias: bias.byteCount)
+            let values = x.floats(), gains = UnsafePointer(bias.floats())
+            for r in 0..<op.rows {
+                let row = values + r * op.rowStride + op.offset
+                forEachSixteen(count: op.width) { c, lanes in
+                    storeFloats(loadFloats(row + c, lanes: lanes) + loadFloats(gains + c, lanes: lanes), to: row + c, lanes: lanes)
                 }
             }
         }
@@ -110,4 +132,11 @@ extension CPUBackend {
             }
         }
     }
+}
+
+/// ggml_gelu_f32 term for term in f32: 0.5·x·(1 + tanh(sqrt(2/π)·x·(1 + 0.044715·x·x))).
+@inline(__always)
+func geluTanh(_ x: Float) -> Float {
+    let sqrtTwoOverPi: Float = 0.79788456080286535587989211986876, coefficient: Float = 0.044715
+    return 0.5 * x * (1 + Foundation.tanh(sqrtTwoOverPi * x * (1 + coefficient * x * x)))
 }

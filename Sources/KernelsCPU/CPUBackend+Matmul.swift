@@ -30,8 +30,8 @@ extension CPUBackend {
         }
     }
 
-    /// out[rows, width] = dequant(table[ids[r], :]). Ids are checked first: a bad id is an error, never a read
-    /// outside the table.
+    /// out[rows, width] = dequant(table[ids[r], :]) · scale (in f32; skipped when the scale is 1). Ids are checked
+    /// first: a bad id is an error, never a read outside the table.
     public func embed(_ op: EmbedOp, ids: CPUBuffer, table: CPUBuffer, out: CPUBuffer) throws {
         try serialized("embed") {
             try op.validate(ids: ids.byteCount, table: table.byteCount, out: out.byteCount)
@@ -51,6 +51,9 @@ extension CPUBackend {
                 case .q8_0: dequantizeRow(Q8_0Weights.self, row, width: op.width, into: target)
                 case .q4_0: dequantizeRow(Q4_0Weights.self, row, width: op.width, into: target)
                 case .q4_1: dequantizeRow(Q4_1Weights.self, row, width: op.width, into: target)
+                }
+                if op.scale != 1 {
+                    for i in 0..<op.width { target[i] *= op.scale }
                 }
             }
         }

@@ -1,19 +1,24 @@
 import Foundation
+import Kernels
 
-/// The rotary angles of GGML NORM-mode RoPE and the rotation itself, shared by `rope` and `ropeStore` so the two give
-/// the same bits. Pair i at position p turns by p · freqScale · freqBase^(−2i/nRot), computed in f64 and then rounded
-/// (an f32 angle at position 10⁴ would be off by ~10⁻³ rad).
+/// The rotary angles of RoPE and the rotation itself, shared by `rope` and `ropeStore` so the two give the same bits.
+/// Pair i at position p turns by p · freqScale · freqBase^(−2i/nRot) / freqFactor[i], computed in f64 and then
+/// rounded (an f32 angle at position 10⁴ would be off by ~10⁻³ rad). `style` says which dims form pair i.
 struct RopeAngles {
     /// Rotated pairs per head.
     let pairs: Int
-    /// freqBase^(−2i/nRot) per pair, shared by every row.
+    /// freqBase^(−2i/nRot) / freqFactor[i] per pair, shared by every row.
     let inverseFrequencies: [Double]
     let freqScale: Double
+    let style: RopeStyle
 
-    init(nRot: Int, freqBase: Float, freqScale: Float) {
+    /// - Parameter freqFactors: nRot/2 factors dividing each pair's frequency (Llama 3), nil: none.
+    init(nRot: Int, freqBase: Float, freqScale: Float, style: RopeStyle, freqFactors: UnsafePointer<Float>?) {
         pairs = nRot / 2
-        inverseFrequencies = (0..<nRot / 2).map { pow(Double(freqBase), -2 * Double($0) / Double(nRot)) }
+        let base = (0..<nRot / 2).map { pow(Double(freqBase), -2 * Double($0) / Double(nRot)) }
+        inverseFrequencies = freqFactors.map { factors in base.indices.map { base[$0] / Double(factors[$0]) } } ?? base
         self.freqScale = Double(freqScale)
+        self.style = style
     }
 
     /// Floats of a table: [pairs] cos, then [pairs] sin.
@@ -29,14 +34,18 @@ struct RopeAngles {
         }
     }
 
-    /// Rotates the first `pairs` pairs of one head from `source` into `target` (the same pointer: in place).
+    /// Rotates the first `pairs` pairs of one head from `source` into `target` (the same pointer: in place). The
+    /// rotated dims are the first 2·pairs of the head in either style.
     @inline(__always)
     func rotate(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, table: UnsafePointer<Float>) {
+        // The pair's second dim: the next one (adjacent) or half the rotated part further on (NEOX).
+        let (step, apart) = style == .adjacent ? (2, 1) : (1, pairs)
         for i in 0..<pairs {
-            let x0 = source[2 * i], x1 = source[2 * i + 1]
+            let d0 = step * i, d1 = d0 + apart
+            let x0 = source[d0], x1 = source[d1]
             let c = table[i], s = table[pairs + i]
-            target[2 * i] = x0 * c - x1 * s
-            target[2 * i + 1] = x0 * s + x1 * c
+            target[d0] = x0 * c - x1 * s
+            target[d1] = x0 * s + x1 * c
         }
     }
 }

@@ -20,8 +20,9 @@ extension Reference {
         }
     }
 
-    /// Causal grouped-query attention: query row r, head h attends to positions 0...pos[r] of slot slot[r] through
-    /// KV head h / (nHeads / nKVHeads). Scores = scale·q·k, softmax with max subtraction; all in f64.
+    /// Causal grouped-query attention: query row r, head h attends to positions first...pos[r] of slot slot[r]
+    /// through KV head h / (nHeads / nKVHeads), first = 0 or, with a sliding window, the first position p0 with
+    /// pos[r] − p0 < window. Scores = scale·q·k, softmax with max subtraction; all in f64.
     /// Returns out [rows, nHeads·headDim].
     public static func attention(_ op: AttentionOp, q: [Float], kCache: [Float], vCache: [Float],
                                  slots: [Int32], positions: [Int32]) throws -> [Float] {
@@ -34,20 +35,21 @@ extension Reference {
         var out = [Float](repeating: 0, count: op.rows * op.outWidth)
         for r in 0..<op.rows {
             let slotBase = Int(slots[r]) * op.cache.ctx * kvWidth
-            let last = Int(positions[r])
+            let last = Int(positions[r]), first = op.firstPosition(for: last)
             for h in 0..<op.nHeads {
                 let qStart = op.qOffset + r * op.qRowStride + h * headDim
                 let query = q[qStart ..< qStart + headDim]
                 let kvHead = (h / group) * headDim
                 func cacheRow(_ p: Int) -> Range<Int> { slotBase + p * kvWidth + kvHead ..< slotBase + p * kvWidth + kvHead + headDim }
 
-                let scores = (0...last).map { p in Double(op.scale) * dot(query, kCache[cacheRow(p)]) }
+                let visible = first...last
+                let scores = visible.map { p in Double(op.scale) * dot(query, kCache[cacheRow(p)]) }
                 let top = scores.max()!
                 let weights = scores.map { exp($0 - top) }
                 let total = weights.reduce(0, +)
                 for d in 0..<headDim {
                     var value = 0.0
-                    for p in 0...last { value += weights[p] * Double(vCache[cacheRow(p).lowerBound + d]) }
+                    for (w, p) in zip(weights, visible) { value += w * Double(vCache[cacheRow(p).lowerBound + d]) }
                     out[r * op.outWidth + h * headDim + d] = Float(value / total)
                 }
             }

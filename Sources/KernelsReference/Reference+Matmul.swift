@@ -29,6 +29,7 @@ extension Reference {
             let id = Int(ids[r])
             out += dequantize(op.tableType, table[id * rowBytes ..< (id + 1) * rowBytes], count: op.width)
         }
-        return out
+        // The product of two floats is exact in f64, so this rounds as the f32 product does.
+        return op.scale == 1 ? out : out.map { Float(Double($0) * Double(op.scale)) }
     }
 }

@@ -22,10 +22,18 @@ extension ReferenceBackend {
                                         weight: weight.load(Float.self, count: op.width)))
     }
 
-    public func rope(_ op: RopeOp, x: HostBuffer, positions: HostBuffer) throws {
-        try op.validate(x: x.byteCount, positions: positions.byteCount)
+    public func rope(_ op: RopeOp, x: HostBuffer, positions: HostBuffer, freqFactors: HostBuffer?) throws {
+        try op.validate(x: x.byteCount, positions: positions.byteCount, freqFactors: freqFactors?.byteCount)
         var values = x.load(Float.self, count: op.rows * op.rowStride)
-        try Reference.rope(op, x: &values, positions: positions.load(Int32.self, count: op.rows))
+        try Reference.rope(op, x: &values, positions: positions.load(Int32.self, count: op.rows),
+                           freqFactors: freqFactors?.load(Float.self, count: op.nRot / 2))
+        x.store(values)
+    }
+
+    public func biasAdd(_ op: BiasAddOp, x: HostBuffer, bias: HostBuffer) throws {
+        try op.validate(x: x.byteCount, bias: bias.byteCount)
+        var values = x.load(Float.self, count: op.xExtent)
+        try Reference.biasAdd(op, x: &values, bias: bias.load(Float.self, count: op.width))
         x.store(values)
     }
 
@@ -54,17 +62,18 @@ extension ReferenceBackend {
     }
 
     public func ropeStore(_ op: RopeStoreOp, q: HostBuffer, k: HostBuffer, v: HostBuffer, kCache: HostBuffer,
-                          vCache: HostBuffer, rows: RowPlacement<HostBuffer>) throws {
+                          vCache: HostBuffer, rows: RowPlacement<HostBuffer>, freqFactors: HostBuffer?) throws {
         try op.validate(q: q.byteCount, k: k.byteCount, v: v.byteCount, kCache: kCache.byteCount,
                         vCache: vCache.byteCount, slots: rows.slots.byteCount, positions: rows.positions.byteCount,
-                        qSharesKV: q === k || q === v)
+                        qSharesKV: q === k || q === v, freqFactors: freqFactors?.byteCount)
         let cacheCount = op.cache.bytes / 4
         var queries = q.loadAll(Float.self)
         var keys = kCache.load(Float.self, count: cacheCount), values = vCache.load(Float.self, count: cacheCount)
         // k and v are read before q is stored back: when they share q's buffer they must be the unrotated inputs.
         try Reference.ropeStore(op, q: &queries, k: k.loadAll(Float.self), v: v.loadAll(Float.self), kCache: &keys,
                                 vCache: &values, slots: rows.slots.load(Int32.self, count: op.rows),
-                                positions: rows.positions.load(Int32.self, count: op.rows))
+                                positions: rows.positions.load(Int32.self, count: op.rows),
+                                freqFactors: freqFactors?.load(Float.self, count: op.nRot / 2))
         q.store(queries)
         kCache.store(keys)
         vCache.store(values)

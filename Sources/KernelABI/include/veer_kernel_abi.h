@@ -50,13 +50,15 @@ VEER_STRUCT(VeerNormMatmulPush) {
 
 // out[r, :] = dequant(table[ids[r], :]); ids are int32 in [0, vocab). One dispatch handles the ids in
 // [idBase, idBase + idCount) and its table binding holds those rows (a table larger than one binding is split;
-// idBase = 0 and idCount = vocab when it fits). Rows with an id outside [0, vocab) become NaN.
+// idBase = 0 and idCount = vocab when it fits). Rows with an id outside [0, vocab) become NaN. Each value is
+// multiplied by scale in f32 (Gemma: sqrt(width); 1 leaves the dequantized values as they are).
 VEER_STRUCT(VeerEmbedPush) {
     uint32_t rows;
     uint32_t width;
     uint32_t vocab;
     uint32_t idBase;
     uint32_t idCount;
+    float scale;
 } VEER_END(VeerEmbedPush)
 
 // out[r, i] = x[r, i] / sqrt(mean_i(x[r, :]^2) + eps) * weight[i]
@@ -66,8 +68,15 @@ VEER_STRUCT(VeerRMSNormPush) {
     float eps;
 } VEER_END(VeerRMSNormPush)
 
-// In place, GGUF `llama` (GGML NORM) convention: adjacent pairs (x[2i], x[2i+1]) of each head's first nRot dims
-// rotate by pos[r] * freqScale * freqBase^(-2i/nRot). x is [rows, rowStride] with heads at x[r, headOffset + h*headDim].
+// RoPE pairing (the `style` field of the rope pushes). ADJACENT: GGUF `llama` (GGML NORM mode), pair i is
+// (x[2i], x[2i+1]). NEOX: GGML NEOX mode (Gemma 3, Qwen2), pair i is (x[i], x[i + nRot/2]).
+#define VEER_ROPE_ADJACENT 0u
+#define VEER_ROPE_NEOX 1u
+
+// In place: pair i < nRot/2 of each head's first nRot dims (paired as `style` says) rotates by
+// pos[r] * freqScale * freqBase^(-2i/nRot), divided by freqFactors[i] when hasFreqFactors = 1 (Llama 3 rope scaling;
+// the factors are a binding of nRot/2 floats, a placeholder when 0). x is [rows, rowStride] with heads at
+// x[r, headOffset + h*headDim].
 VEER_STRUCT(VeerRopePush) {
     uint32_t rows;
     uint32_t nHeads;
@@ -77,15 +86,31 @@ VEER_STRUCT(VeerRopePush) {
     uint32_t headOffset;
     float freqBase;
     float freqScale;
+    uint32_t style;
+    uint32_t hasFreqFactors;
 } VEER_END(VeerRopePush)
 
-// out[r, c] = silu(gate[r*stride + c]) * up[r*stride + upOffset + c] for r < count / width, c < width.
+// Gated activations (the `activation` field of VeerSwigluPush): silu(g) = g / (1 + exp(-g)); gelu_tanh(g) =
+// 0.5*g*(1 + tanh(sqrt(2/pi)*g*(1 + 0.044715*g*g))) (ggml_gelu_f32, in f32).
+#define VEER_ACTIVATION_SILU 0u
+#define VEER_ACTIVATION_GELU_TANH 1u
+
+// out[r, c] = act(gate[r*stride + c]) * up[r*stride + upOffset + c] for r < count / width, c < width.
 VEER_STRUCT(VeerSwigluPush) {
     uint32_t count;
     uint32_t width;
     uint32_t stride;
     uint32_t upOffset;
+    uint32_t activation;
 } VEER_END(VeerSwigluPush)
+
+// In place: x[r*rowStride + offset + c] += bias[c] for r < rows, c < width (Qwen2's Q, K and V biases).
+VEER_STRUCT(VeerBiasAddPush) {
+    uint32_t rows;
+    uint32_t width;
+    uint32_t rowStride;
+    uint32_t offset;
+} VEER_END(VeerBiasAddPush)
 
 // Per row: out = softmax(x) or, with logMode = 1, log-softmax(x).
 VEER_STRUCT(VeerSoftmaxPush) {
@@ -109,7 +134,8 @@ VEER_STRUCT(VeerKVStorePush) {
 // rope_store: RoPE and the cache write of one block in one launch. Query heads (nHeads at qOffset + r*qRowStride)
 // rotate in place as VeerRopePush describes; key heads (nKVHeads at kOffset + r*kvRowStride) rotate on their way
 // into kCache[slot[r], pos[r], :] and values (at vOffset + r*kvRowStride) are copied into vCache. k itself is left
-// as it was. headDim is shared by all heads; kvWidth = nKVHeads * headDim.
+// as it was. headDim is shared by all heads; kvWidth = nKVHeads * headDim. style and hasFreqFactors as in
+// VeerRopePush.
 VEER_STRUCT(VeerRopeStorePush) {
     uint32_t rows;
     uint32_t nHeads;
@@ -124,6 +150,8 @@ VEER_STRUCT(VeerRopeStorePush) {
     uint32_t vOffset;
     float freqBase;
     float freqScale;
+    uint32_t style;
+    uint32_t hasFreqFactors;
 } VEER_END(VeerRopeStorePush)
 
 // kv_copy: for both caches, positions 0 ..< count / kvWidth of slot sourceSlot are copied into every slot of
@@ -139,6 +167,7 @@ VEER_STRUCT(VeerKVCopyPush) {
 
 // Causal grouped-query attention over the KV cache: query row r (head h, read at qOffset + r*qRowStride + h*headDim)
 // attends to positions 0...pos[r] of slot slot[r], KV head h / (nHeads / nKVHeads). out is [rows, nHeads*headDim].
+// window > 0: sliding window, only positions p0 with pos[r] - p0 < window (the last `window` ones); 0: all.
 VEER_STRUCT(VeerAttentionPush) {
     uint32_t rows;
     uint32_t nHeads;
@@ -148,6 +177,7 @@ VEER_STRUCT(VeerAttentionPush) {
     uint32_t qRowStride;
     uint32_t qOffset;
     float scale;
+    uint32_t window;
 } VEER_END(VeerAttentionPush)
 
 // argmax / topk over each row of x[rows, width]. Ties go to the lowest id. A row holding NaN or +-inf yields id -1
