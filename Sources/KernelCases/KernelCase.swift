@@ -14,6 +14,7 @@ public enum KernelName: String, Sendable, CaseIterable {
     case rowHealth = "row_health"
     case residualSteer = "residual_steer"
     case headsEdit = "heads_edit"
+    case biasAdd = "bias_add"
 }
 
 /// One named kernel invocation: a shape, seeded inputs and a tolerance, runnable on any backend.

@@ -9,6 +9,9 @@ import Kernels
 /// Shape order in names: matvec k×n; matmul and norm_matmul (rows×)k×n; embed vocab×width; rope, rope_store, attention
 /// rows×heads(×kvHeads)×headDim; residual_steer and heads_edit width×rows; everything else rows×width, with the rows
 /// left out when there is one.
+///
+/// The newer architectures' options have cases of their own (Gemma 3: NEOX RoPE, sliding-window attention with
+/// heads of 256, a scaled embedding, tanh-GELU; Qwen2: QKV biases; Llama 3: RoPE frequency factors).
 public enum KernelCatalog {
     public static let small: [any KernelCase] = {
         var cases: [any KernelCase] = []
@@ -38,13 +41,25 @@ public enum KernelCatalog {
             RMSNormCase(rows: 1, width: 577), RMSNormCase(rows: 3, width: 37), RMSNormCase(rows: 2, width: 100, inPlace: true),
             RopeCase(rows: 4, nHeads: 3, headDim: 16),
             RopeCase(qkvRows: 3, nHeads: 3, headDim: 16, nRot: 12, extraHeads: 2, headOffset: 0),
+            RopeCase(rows: 4, nHeads: 3, headDim: 16, style: .neox),
+            RopeCase(rows: 3, nHeads: 2, headDim: 16, freqFactors: true),
+            RopeCase(qkvRows: 3, nHeads: 3, headDim: 16, nRot: 12, extraHeads: 2, headOffset: 0, style: .neox,
+                     freqFactors: true),
             SwigluCase(count: 1), SwigluCase(count: 1537), SwigluCase(stackedRows: 3, width: 97),
+            SwigluCase(count: 1537, activation: .geluTanh), SwigluCase(stackedRows: 3, width: 97, activation: .geluTanh),
+            BiasAddCase(rows: 3, width: 37), BiasAddCase(qkvRows: 3, width: 24, rowStride: 96, offset: 64),
             SoftmaxCase(rows: 3, width: 1001), SoftmaxCase(rows: 2, width: 1), SoftmaxCase(rows: 1, width: 4097),
             SoftmaxCase(rows: 3, width: 1001, log: true),
             KVStoreCase(rows: 5, cache: KVCacheShape(slots: 2, ctx: 8, nKVHeads: 3, headDim: 16)),
             KVStoreCase(fusedRows: 3, cache: KVCacheShape(slots: 3, ctx: 5, nKVHeads: 2, headDim: 8), qWidth: 32),
             RopeStoreCase(rows: 4, nHeads: 6, cache: KVCacheShape(slots: 2, ctx: 8, nKVHeads: 2, headDim: 16)),
             RopeStoreCase(qkvRows: 3, nHeads: 3, cache: KVCacheShape(slots: 3, ctx: 5, nKVHeads: 1, headDim: 16), nRot: 12),
+            RopeStoreCase(rows: 4, nHeads: 4, cache: KVCacheShape(slots: 2, ctx: 8, nKVHeads: 2, headDim: 16), style: .neox),
+            RopeStoreCase(qkvRows: 3, nHeads: 3, cache: KVCacheShape(slots: 2, ctx: 5, nKVHeads: 1, headDim: 16), nRot: 12,
+                          freqFactors: true),
+            // NEOX with nRot < headDim: the key items past the rotated pairs copy the tail.
+            RopeStoreCase(qkvRows: 3, nHeads: 4, cache: KVCacheShape(slots: 3, ctx: 6, nKVHeads: 1, headDim: 32), nRot: 24,
+                          style: .neox, freqFactors: true),
             // The scorer's prompt sharing: the source before and after its targets, every position or a prefix
             // (the rest of each target slot must stay), a slot's copy spanning several workgroups.
             KVCopyCase(cache: KVCacheShape(slots: 4, ctx: 6, nKVHeads: 2, headDim: 8), positions: 6, sourceSlot: 0,
@@ -59,6 +74,15 @@ public enum KernelCatalog {
             AttentionCase.prefill(blocks: [(start: 0, count: 7)], nHeads: 6, nKVHeads: 2, headDim: 16, ctx: 9),
             AttentionCase.prefill(blocks: [(start: 5, count: 6), (start: 0, count: 3)], nHeads: 4, nKVHeads: 1,
                                   headDim: 8, ctx: 12),
+            // Gemma 3's heads (4 query heads on 1 KV head of 256), alone and with a window shorter than the positions.
+            AttentionCase.decode(positions: [40, 0], nHeads: 4, nKVHeads: 1, headDim: 256, ctx: 41),
+            AttentionCase.decode(positions: [0, 9, 20], nHeads: 4, nKVHeads: 1, headDim: 256, ctx: 24, window: 8),
+            // Windows spanning several chunks of both attention kernels, from starts inside a chunk.
+            AttentionCase.decode(positions: [200, 12, 39], nHeads: 4, nKVHeads: 2, headDim: 16, ctx: 201, window: 140),
+            AttentionCase.prefill(blocks: [(start: 3, count: 9), (start: 0, count: 4)], nHeads: 4, nKVHeads: 2,
+                                  headDim: 16, ctx: 14, window: 5),
+            EmbedCase(rows: 7, width: 64, vocab: 100, dtype: .q8_0, scale: Float(640).squareRoot()),
+            EmbedCase(rows: 5, width: 64, vocab: 100, dtype: .f32, scale: Float(640).squareRoot()),
             ArgmaxCase(rows: 9, width: 1000), ArgmaxCase(rows: 18, width: 33), ArgmaxCase(rows: 1, width: 4099),
             TopKCase(rows: 9, width: 1000, k: 5), TopKCase(rows: 9, width: 50, k: 50), TopKCase(rows: 2, width: 300, k: 1),
             TokenLogprobsCase(rows: 5, width: 1001),
@@ -141,7 +165,30 @@ public enum KernelCatalog {
             HeadsEditCase(.add, nHeads: heads, headDim: headDim, rows: 1),
             HeadsEditCase(.units, nHeads: heads, headDim: headDim, rows: 1),
         ]
+        cases += newerArchitectures
         return cases
+    }()
+
+    /// The newer architectures' shapes: Gemma 3 270M (d = 640, ff = 2048, 4 query heads on 1 KV head of 256, NEOX
+    /// RoPE with base 10⁶, a 512-position window), Qwen2-0.5B's QKV bias (d = 896, 2 KV heads of 64) and a Llama 3.2
+    /// 1B rotation with frequency factors (32 query and 8 KV heads of 64, base 500000).
+    static let newerArchitectures: [any KernelCase] = {
+        let gemma = KVCacheShape(slots: 1, ctx: 1024, nKVHeads: 1, headDim: 256)
+        let llama3 = KVCacheShape(slots: 1, ctx: 512, nKVHeads: 8, headDim: 64)
+        let qwenWidth = 896, qwenQKV = 896 + 2 * 128
+        return [
+            EmbedCase(rows: 64, width: 640, vocab: 49152, dtype: .q8_0, scale: Float(640).squareRoot()),
+            SwigluCase(count: 2048, activation: .geluTanh), SwigluCase(stackedRows: 64, width: 2048, activation: .geluTanh),
+            RopeStoreCase(qkvRows: 1, nHeads: 4, cache: gemma, nRot: 256, freqBase: 1_000_000, freqScale: 1, style: .neox),
+            RopeStoreCase(qkvRows: 64, nHeads: 4, cache: gemma, nRot: 256, freqBase: 1_000_000, freqScale: 1, style: .neox),
+            RopeStoreCase(qkvRows: 1, nHeads: 32, cache: llama3, nRot: 64, freqBase: 500_000, freqScale: 1,
+                          freqFactors: true),
+            AttentionCase.decode(positions: [1023], nHeads: 4, nKVHeads: 1, headDim: 256, ctx: 1024, window: 512),
+            AttentionCase.prefill(blocks: [(start: 900, count: 64)], nHeads: 4, nKVHeads: 1, headDim: 256, ctx: 1024,
+                                  window: 512),
+            BiasAddCase(rows: 1, width: qwenQKV), BiasAddCase(rows: 64, width: qwenQKV),
+            BiasAddCase(qkvRows: 64, width: 128, rowStride: qwenQKV, offset: qwenWidth),
+        ]
     }()
 
     /// Both sets; names are unique across them.

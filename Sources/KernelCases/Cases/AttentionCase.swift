@@ -4,7 +4,9 @@ import Kernels
 /// - `decode`: one row per sequence, sequence r in slot r at its own position (positions differ, one is 0);
 /// - `prefill`: a block of consecutive positions per sequence (possibly continuing a cached prefix), with queries read
 ///   out of a fused QKV row (qRowStride > nHeads · headDim).
-/// The caches hold noise everywhere, also past each row's position, so a kernel that reads beyond pos[r] fails.
+/// With a sliding window the variant reads `decode_swa<window>` or `prefill_swa<window>`.
+/// The caches hold noise everywhere, also past each row's position and before its window, so a kernel that reads
+/// beyond pos[r] or before the window fails.
 public struct AttentionCase: KernelCase {
     public enum Variant: String, Sendable { case decode, prefill }
 
@@ -14,17 +16,18 @@ public struct AttentionCase: KernelCase {
     public var positions: [Int32]   // [rows]
 
     /// One row per sequence: sequence r lives in slot r at `positions[r]`.
-    public static func decode(positions: [Int], nHeads: Int, nKVHeads: Int, headDim: Int, ctx: Int) -> AttentionCase {
+    public static func decode(positions: [Int], nHeads: Int, nKVHeads: Int, headDim: Int, ctx: Int,
+                              window: Int = 0) -> AttentionCase {
         let cache = KVCacheShape(slots: positions.count, ctx: ctx, nKVHeads: nKVHeads, headDim: headDim)
         return AttentionCase(
-            variant: .decode, op: AttentionOp(rows: positions.count, nHeads: nHeads, cache: cache),
+            variant: .decode, op: AttentionOp(rows: positions.count, nHeads: nHeads, cache: cache, window: window),
             slots: positions.indices.map { Int32($0) }, positions: positions.map { Int32($0) })
     }
 
     /// For each (start, count) in `blocks`, `count` rows of a sequence in its own slot at positions start..<start+count.
     /// Queries sit at the start of fused QKV rows of width (nHeads + 2 nKVHeads) · headDim.
     public static func prefill(blocks: [(start: Int, count: Int)], nHeads: Int, nKVHeads: Int, headDim: Int,
-                               ctx: Int) -> AttentionCase {
+                               ctx: Int, window: Int = 0) -> AttentionCase {
         let cache = KVCacheShape(slots: blocks.count, ctx: ctx, nKVHeads: nKVHeads, headDim: headDim)
         var slots: [Int32] = [], positions: [Int32] = []
         for (slot, block) in blocks.enumerated() {
@@ -33,21 +36,24 @@ public struct AttentionCase: KernelCase {
             }
         }
         let op = AttentionOp(rows: slots.count, nHeads: nHeads, cache: cache,
-                             qRowStride: (nHeads + 2 * nKVHeads) * headDim)
+                             qRowStride: (nHeads + 2 * nKVHeads) * headDim, window: window)
         return AttentionCase(variant: .prefill, op: op, slots: slots, positions: positions)
     }
 
     public var kernel: KernelName { .attention }
     public var name: String {
-        "attention_\(variant.rawValue)_\(op.rows)x\(op.nHeads)x\(op.cache.nKVHeads)x\(op.cache.headDim)"
+        let window = op.window > 0 ? "_swa\(op.window)" : ""
+        return "attention_\(variant.rawValue)\(window)_\(op.rows)x\(op.nHeads)x\(op.cache.nKVHeads)x\(op.cache.headDim)"
     }
     public var tolerance: ToleranceClass { .reduction }
-    /// Per row and head: a dot product and a weighted sum over pos + 1 cached positions.
+    /// Positions each row attends to: pos + 1, or fewer in a sliding window.
+    private var visiblePositions: [Int] { positions.map { Int($0) + 1 - op.firstPosition(for: Int($0)) } }
+    /// Per row and head: a dot product and a weighted sum over the visible cached positions.
     public var flops: Double {
-        positions.reduce(0.0) { $0 + 4 * Double(op.nHeads * op.cache.headDim) * Double($1 + 1) }
+        visiblePositions.reduce(0.0) { $0 + 4 * Double(op.nHeads * op.cache.headDim) * Double($1) }
     }
     public var bytes: Double {
-        let kvRead = positions.reduce(0.0) { $0 + 8 * Double(op.cache.kvWidth) * Double($1 + 1) }
+        let kvRead = visiblePositions.reduce(0.0) { $0 + 8 * Double(op.cache.kvWidth) * Double($1) }
         return kvRead + Double(8 * op.rows * op.outWidth)
     }
 

@@ -1,17 +1,19 @@
 import Kernels
 
-/// out[rows, width] = dequant(table[ids[r], :]) with table [vocab, width] in `dtype`.
-/// Named `embed_<dtype>_<vocab>x<width>`; the ids always include the first and the last token and one repeat.
+/// out[rows, width] = dequant(table[ids[r], :]) · scale with table [vocab, width] in `dtype`.
+/// Named `embed_<dtype>_<vocab>x<width>`, `embed_<dtype>_scaled_<vocab>x<width>` with a scale other than 1 (Gemma's
+/// sqrt(width)); the ids always include the first and the last token and one repeat.
 public struct EmbedCase: KernelCase {
     public var op: EmbedOp
 
-    public init(rows: Int, width: Int, vocab: Int, dtype: DType) {
-        op = EmbedOp(rows: rows, width: width, vocab: vocab, tableType: dtype)
+    public init(rows: Int, width: Int, vocab: Int, dtype: DType, scale: Float = 1) {
+        op = EmbedOp(rows: rows, width: width, vocab: vocab, tableType: dtype, scale: scale)
     }
 
     public var kernel: KernelName { .embed }
-    public var name: String { "embed_\(op.tableType)_\(op.vocab)x\(op.width)" }
-    /// Dequantization is exact in f32: f16 scales times small integer codes, plus one rounding for q4_1's minimum.
+    public var name: String { "embed_\(op.tableType)\(op.scale != 1 ? "_scaled" : "")_\(op.vocab)x\(op.width)" }
+    /// Dequantization is exact in f32: f16 scales times small integer codes, plus one rounding for q4_1's minimum (and
+    /// one for the scale).
     public var tolerance: ToleranceClass { .elementwise }
     public var flops: Double { 0 }
     public var bytes: Double { Double(op.rows * (op.tableType.rowBytes(op.width) + 4 * op.width + 4)) }

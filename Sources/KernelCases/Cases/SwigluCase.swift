@@ -1,21 +1,27 @@
 import Kernels
 
-/// out = silu(gate) · up. Flat (`swiglu_<count>`: separate gate and up buffers) or in row form over one stacked
-/// projection (`swiglu_stacked_<rows>x<width>`: gate and up the two halves of each row of one buffer, as the model
-/// runs it). Gates span ±8 so both tails of the sigmoid are exercised.
+/// out = act(gate) · up (silu, or tanh-GELU: `swiglu_gelu_...`). Flat (`swiglu_<count>`: separate gate and up
+/// buffers) or in row form over one stacked projection (`swiglu_stacked_<rows>x<width>`: gate and up the two halves
+/// of each row of one buffer, as the model runs it). Gates span ±8 so both tails of the sigmoid (and of tanh) are
+/// exercised.
 public struct SwigluCase: KernelCase {
     public var op: SwigluOp
     /// Gate and up live in one buffer, rows [gate | up].
     public var stacked: Bool
 
-    public init(count: Int) { op = SwigluOp(count: count); stacked = false }
-    public init(stackedRows rows: Int, width: Int) {
-        op = SwigluOp(rows: rows, width: width, stride: 2 * width, upOffset: width)
+    public init(count: Int, activation: GatedActivation = .silu) {
+        op = SwigluOp(count: count, activation: activation); stacked = false
+    }
+    public init(stackedRows rows: Int, width: Int, activation: GatedActivation = .silu) {
+        op = SwigluOp(rows: rows, width: width, stride: 2 * width, upOffset: width, activation: activation)
         stacked = true
     }
 
     public var kernel: KernelName { .swiglu }
-    public var name: String { stacked ? "swiglu_stacked_\(op.rows)x\(op.width)" : "swiglu_\(op.count)" }
+    public var name: String {
+        let activation = op.activation == .geluTanh ? "_gelu" : ""
+        return stacked ? "swiglu\(activation)_stacked_\(op.rows)x\(op.width)" : "swiglu\(activation)_\(op.count)"
+    }
     public var tolerance: ToleranceClass { .elementwise }
     public var flops: Double { 6 * Double(op.count) }
     public var bytes: Double { Double(12 * op.count) }
