@@ -45,30 +45,34 @@ enum BatchInvariance {
         var random = SplitMix64(seed: "batch.attention")
         let kCache = try backend.makeBuffer(random.floats(cache.bytes / 4), label: "kCache")   // [slots, ctx, kvWidth]
         let vCache = try backend.makeBuffer(random.floats(cache.bytes / 4), label: "vCache")
-        // Decode: one row per slot. Prefill-like: rows of slots 0 and 1 interleaved at several positions.
+        // Decode: one row per slot. Prefill-like: rows of slots 0 and 1 interleaved at several positions. Both also
+        // with a sliding window shorter than most positions.
         let batches: [(name: String, slots: [Int32], positions: [Int32])] = [
             ("decode", [0, 1, 2], [4, 23, 0]),
             ("prefill", [0, 1, 0, 1, 0, 2], [10, 3, 11, 4, 12, 7]),
         ]
-        for batch in batches {
-            let rows = batch.slots.count
-            let q = random.floats(rows * width)   // [rows, nHeads * headDim] f32
-            let out = try runAttention(backend, cache: cache, nHeads: nHeads, q: q, slots: batch.slots,
-                                       positions: batch.positions, kCache: kCache, vCache: vCache)
-            for r in 0..<rows {
-                let alone = try runAttention(backend, cache: cache, nHeads: nHeads,
-                                             q: Array(q[r * width ..< (r + 1) * width]), slots: [batch.slots[r]],
-                                             positions: [batch.positions[r]], kCache: kCache, vCache: vCache)
-                expectBitIdentical(alone, Array(out[r * width ..< (r + 1) * width]), "\(batch.name) row \(r) alone")
+        for window in [0, 5] {
+            for batch in batches {
+                let rows = batch.slots.count
+                let q = random.floats(rows * width)   // [rows, nHeads * headDim] f32
+                let out = try runAttention(backend, cache: cache, nHeads: nHeads, window: window, q: q,
+                                           slots: batch.slots, positions: batch.positions, kCache: kCache, vCache: vCache)
+                for r in 0..<rows {
+                    let alone = try runAttention(backend, cache: cache, nHeads: nHeads, window: window,
+                                                 q: Array(q[r * width ..< (r + 1) * width]), slots: [batch.slots[r]],
+                                                 positions: [batch.positions[r]], kCache: kCache, vCache: vCache)
+                    expectBitIdentical(alone, Array(out[r * width ..< (r + 1) * width]),
+                                       "\(batch.name) row \(r) alone, window \(window)")
+                }
             }
         }
     }
 
     private static func runAttention<B: ComputeBackend>(
-        _ backend: B, cache: KVCacheShape, nHeads: Int, q: [Float], slots: [Int32], positions: [Int32],
+        _ backend: B, cache: KVCacheShape, nHeads: Int, window: Int, q: [Float], slots: [Int32], positions: [Int32],
         kCache: B.Buffer, vCache: B.Buffer
     ) throws -> [Float] {
-        let op = AttentionOp(rows: slots.count, nHeads: nHeads, cache: cache)
+        let op = AttentionOp(rows: slots.count, nHeads: nHeads, cache: cache, window: window)
         let out = try backend.makeBuffer(byteCount: 4 * slots.count * op.outWidth, label: "out")
         try backend.attention(op, q: try backend.makeBuffer(q, label: "q"), kCache: kCache, vCache: vCache,
                               rows: RowPlacement(slots: try backend.makeBuffer(slots, label: "slots"),

@@ -8,18 +8,21 @@ import Testing
 /// CPU and Vulkan suites run the same checks.
 enum FusionEquivalence {
     /// rope_store against rope on q, rope on k and kv_store: q separate from k and v, and all three in one QKV
-    /// buffer with nRot < headDim. The fused op leaves k unrotated.
+    /// buffer with nRot < headDim, also in the NEOX style with frequency factors. The fused op leaves k unrotated.
     static func ropeStore<B: ComputeBackend>(_ backend: B) throws {
         let cache = KVCacheShape(slots: 3, ctx: 40, nKVHeads: 2, headDim: 16)
         let nHeads = 6, qWidth = nHeads * cache.headDim, rows = 5
         let qkvStride = qWidth + 2 * cache.kvWidth
-        let layouts: [(name: String, op: RopeStoreOp)] = [
-            ("separate", RopeStoreOp(rows: rows, nHeads: nHeads, cache: cache, freqBase: 10000)),
+        let layouts: [(name: String, op: RopeStoreOp, factors: Bool)] = [
+            ("separate", RopeStoreOp(rows: rows, nHeads: nHeads, cache: cache, freqBase: 10000), false),
             ("qkv", RopeStoreOp(rows: rows, nHeads: nHeads, cache: cache, nRot: 12, qRowStride: qkvStride,
                                 kvRowStride: qkvStride, kOffset: qWidth, vOffset: qWidth + cache.kvWidth,
-                                freqBase: 500_000, freqScale: 0.25)),
+                                freqBase: 500_000, freqScale: 0.25), false),
+            ("qkv_neox_scaled", RopeStoreOp(rows: rows, nHeads: nHeads, cache: cache, nRot: 12, qRowStride: qkvStride,
+                                            kvRowStride: qkvStride, kOffset: qWidth, vOffset: qWidth + cache.kvWidth,
+                                            freqBase: 1_000_000, style: .neox), true),
         ]
-        for (name, op) in layouts {
+        for (name, op, hasFactors) in layouts {
             var random = SplitMix64(seed: "fusion.rope_store.\(name)")
             let shared = op.qRowStride == op.kvRowStride && op.kOffset > 0
             let q = random.floats(rows * op.qRowStride)
@@ -27,6 +30,7 @@ enum FusionEquivalence {
             let v = shared ? q : random.floats(rows * op.kvRowStride)
             let kCache = random.floats(cache.bytes / 4), vCache = random.floats(cache.bytes / 4)
             let slots: [Int32] = [0, 2, 1, 0, 2], positions: [Int32] = [0, 7, 39, 1, 33]
+            let factors = hasFactors ? random.floats(op.nRot / 2, 1, 8) : nil
 
             func run(fused: Bool) throws -> (q: [Float], k: [Float], kCache: [Float], vCache: [Float]) {
                 let qBuffer = try backend.makeBuffer(q, label: "q")
@@ -35,11 +39,13 @@ enum FusionEquivalence {
                 let keys = try backend.makeBuffer(kCache, label: "kCache"), values = try backend.makeBuffer(vCache, label: "vCache")
                 let placement = RowPlacement(slots: try backend.makeBuffer(slots, label: "slots"),
                                              positions: try backend.makeBuffer(positions, label: "positions"))
+                let factorBuffer = try factors.map { try backend.makeBuffer($0, label: "freqFactors") }
                 if fused {
-                    try backend.ropeStore(op, q: qBuffer, k: kBuffer, v: vBuffer, kCache: keys, vCache: values, rows: placement)
+                    try backend.ropeStore(op, q: qBuffer, k: kBuffer, v: vBuffer, kCache: keys, vCache: values, rows: placement,
+                                          freqFactors: factorBuffer)
                 } else {
-                    try backend.rope(op.queryRope, x: qBuffer, positions: placement.positions)
-                    try backend.rope(op.keyRope, x: kBuffer, positions: placement.positions)
+                    try backend.rope(op.queryRope, x: qBuffer, positions: placement.positions, freqFactors: factorBuffer)
+                    try backend.rope(op.keyRope, x: kBuffer, positions: placement.positions, freqFactors: factorBuffer)
                     try backend.kvStore(op.store, k: kBuffer, v: vBuffer, kCache: keys, vCache: values, rows: placement)
                 }
                 return (try backend.read(qBuffer, count: q.count), try backend.read(kBuffer, count: k.count),

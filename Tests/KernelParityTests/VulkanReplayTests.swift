@@ -55,6 +55,64 @@ struct VulkanReplayTests {
         }
     }
 
+    /// The newer architectures' ops in a recorded step, with the bindings they add: a scaled embedding, a QKV bias,
+    /// rope_store in the NEOX style with frequency factors and without (the placeholder binding), windowed attention
+    /// over heads of 256, and the tanh-GELU. Replays give the direct run's bits, also after the ids change.
+    @Test func replayingTheNewerArchitecturesOpsMatchesDirectRuns() throws {
+        try ValidatedVulkan.withSharedBackend { backend in
+            var random = SplitMix64(seed: "replay.architectures")
+            let cache = KVCacheShape(slots: 1, ctx: 8, nKVHeads: 1, headDim: 256)
+            let nHeads = 2, qWidth = nHeads * cache.headDim, stride = qWidth + 2 * cache.kvWidth   // 1024
+            let vocab = 5
+            let embed = EmbedOp(rows: 1, width: stride, vocab: vocab, tableType: .q8_0, scale: 1.5)
+            let bias = BiasAddOp(rows: 1, width: stride)
+            let global = RopeStoreOp(rows: 1, nHeads: nHeads, cache: cache, qRowStride: stride, kvRowStride: stride,
+                                     kOffset: qWidth, vOffset: qWidth + cache.kvWidth, freqBase: 1_000_000, style: .neox)
+            var local = global
+            local.freqBase = 10_000; local.style = .adjacent
+            let attention = AttentionOp(rows: 1, nHeads: nHeads, cache: cache, qRowStride: stride, window: 3)
+            let gelu = SwigluOp(count: qWidth / 2, activation: .geluTanh)
+
+            let ids = try backend.makeBuffer([Int32(3)], label: "ids")
+            let table = try backend.makeBuffer(random.weights(.q8_0, rows: vocab, k: stride), label: "table")
+            let biasBuffer = try backend.makeBuffer(random.floats(stride), label: "bias")
+            let factors = try backend.makeBuffer(random.floats(cache.headDim / 2, 1, 8), label: "freqFactors")
+            let qkv = try backend.makeBuffer(byteCount: 4 * stride, label: "qkv")
+            let kCache = try backend.makeBuffer(random.floats(cache.bytes / 4), label: "kCache")
+            let vCache = try backend.makeBuffer(random.floats(cache.bytes / 4), label: "vCache")
+            let placement = RowPlacement(slots: try backend.makeBuffer([Int32(0)], label: "slots"),
+                                         positions: try backend.makeBuffer([Int32(6)], label: "positions"))
+            let heads = try backend.makeBuffer(byteCount: 4 * qWidth, label: "heads")
+            let out = try backend.makeBuffer(byteCount: 4 * qWidth / 2, label: "out")
+            func issueStep() throws {
+                try backend.embed(embed, ids: ids, table: table, out: qkv)
+                try backend.biasAdd(bias, x: qkv, bias: biasBuffer)
+                try backend.ropeStore(global, q: qkv, k: qkv, v: qkv, kCache: kCache, vCache: vCache, rows: placement,
+                                      freqFactors: factors)
+                try backend.ropeStore(local, q: qkv, k: qkv, v: qkv, kCache: kCache, vCache: vCache, rows: placement)
+                try backend.attention(attention, q: qkv, kCache: kCache, vCache: vCache, rows: placement, out: heads)
+                try backend.swiglu(gelu, gate: heads, up: heads, out: out)
+            }
+            func outputs() throws -> [Float] {
+                try backend.read(out, count: qWidth / 2) + backend.read(kCache, count: cache.bytes / 4)
+            }
+
+            try issueStep()
+            let direct = try outputs()
+            let step = try backend.record { try issueStep() }
+            #expect(step.dispatchCount == 6)
+            try backend.replay(step)
+            expectBitIdentical(try outputs(), direct, "replayed step")
+
+            try [Int32(1)].withUnsafeBytes { try backend.write($0, to: ids, at: 0) }
+            try backend.replay(step)
+            let replayed = try outputs()
+            try issueStep()
+            expectBitIdentical(replayed, try outputs(), "replay after a write")
+            #expect(replayed != direct)
+        }
+    }
+
     /// A recording holds dispatches only: waiting for the device inside one cannot be replayed, so it is an error.
     @Test func synchronizingWhileRecordingIsAnError() throws {
         _ = try ValidatedVulkan.withSharedBackend { backend in
