@@ -8,12 +8,14 @@
 // Arithmetic (fixed per row; it depends only on this row's pos[r], never on the batch, so a position's output is
 // bit-identical in decode and inside any prefill): positions from `first` (the window's start) in chunks of CHUNK;
 // per chunk the scores s_t = (q . K[t], fma over d in order) * scale, the chunk's max and then sum of exp(s_t - max)
-// taken in position order, the running sum rescaled once per chunk, and out[d] accumulated over the chunk's positions in order.
+// taken in position order, the running sum rescaled once per chunk, and out[d] accumulated over the chunk's
+// positions in order.
 // The order differs from attention.comp's (a tree per chunk), so the two kernels agree to rounding, not in bits;
 // one device uses one of them for every batch size.
 //
 // Workgroup: any size; invocation i of the flattened grid serves row i / nHeads, head i % nHeads, so the lanes of a
 // SIMD row are mostly the heads of one row (same positions: the loops stay uniform).
+#extension GL_EXT_control_flow_attributes : require
 #include "veer_kernel_abi.h"
 
 layout(local_size_x_id = 0) in;
@@ -33,6 +35,13 @@ layout(std430, binding = 5) writeonly buffer Out { float outValues[]; };    // [
 
 const uint MAX_HEAD_DIM = 256u;   // the host keeps headDim <= MAX_HEAD_DIM
 const uint CHUNK = 32u;           // positions scored before their values are accumulated
+// llvmpipe (lavapipe) ends a loop after 65535 iterations in total per invocation (its guard against endless loops),
+// so the loops over a head's dims nested in the loop over the positions, one dim at a time, gave garbage past
+// 65535 / headDim positions (256 at headDim 256, 1024 at 64). Rows past that run the same arithmetic in the same
+// order (the same bits) with the dims in unrolled blocks of DIM_BLOCK: up to 65535 * DIM_BLOCK / headDim positions
+// (16383 at 256). The plain loops stay for the rows within the limit: on lavapipe they ran 2-3x faster.
+const uint LOOP_LIMIT = 65535u;
+const uint DIM_BLOCK = 64u;
 
 void main() {
     uint item = veerFlatGroup() * gl_WorkGroupSize.x + gl_LocalInvocationID.x;
@@ -62,6 +71,7 @@ void main() {
     uint count = uint(pos) + 1u;
     // Sliding window: the last `window` positions only (key p0 masked when pos - p0 >= window).
     uint first = p.window > 0u && count > p.window ? count - p.window : 0u;
+    bool blocked = headDim * (count - first) > LOOP_LIMIT;
 
     float runningMax = veerNegInf();
     float runningSum = 0.0;
@@ -75,7 +85,15 @@ void main() {
         for (uint t = 0u; t < inChunk; t++) {
             uint kAt = cacheBase + (c0 + t) * kvWidth;
             float dot = 0.0;
-            for (uint d = 0u; d < headDim; d++) dot = fma(qv[d], kCache[kAt + d], dot);
+            if (blocked) {
+                for (uint d0 = 0u; d0 < headDim; d0 += DIM_BLOCK) {
+                    [[unroll]] for (uint j = 0u; j < DIM_BLOCK; j++) {
+                        if (d0 + j < headDim) dot = fma(qv[d0 + j], kCache[kAt + d0 + j], dot);
+                    }
+                }
+            } else {
+                for (uint d = 0u; d < headDim; d++) dot = fma(qv[d], kCache[kAt + d], dot);
+            }
             weights[t] = dot * p.scale;
             chunkMax = veerMaxNaN(chunkMax, weights[t]);
         }
@@ -87,10 +105,28 @@ void main() {
         }
         float correction = c0 == first ? 0.0 : exp(runningMax - newMax);
         runningSum = fma(runningSum, correction, chunkSum);
-        for (uint d = 0u; d < headDim; d++) {
-            float a = acc[d] * correction;
-            for (uint t = 0u; t < inChunk; t++) a = fma(weights[t], vCache[cacheBase + (c0 + t) * kvWidth + d], a);
-            acc[d] = a;
+        if (blocked) {
+            // The same arithmetic: acc[d] * correction, then the chunk's positions in order (outside), the dims in
+            // blocks (inside).
+            for (uint d0 = 0u; d0 < headDim; d0 += DIM_BLOCK) {
+                [[unroll]] for (uint j = 0u; j < DIM_BLOCK; j++) {
+                    if (d0 + j < headDim) acc[d0 + j] *= correction;
+                }
+            }
+            for (uint t = 0u; t < inChunk; t++) {
+                uint vAt = cacheBase + (c0 + t) * kvWidth;
+                for (uint d0 = 0u; d0 < headDim; d0 += DIM_BLOCK) {
+                    [[unroll]] for (uint j = 0u; j < DIM_BLOCK; j++) {
+                        if (d0 + j < headDim) acc[d0 + j] = fma(weights[t], vCache[vAt + d0 + j], acc[d0 + j]);
+                    }
+                }
+            }
+        } else {
+            for (uint d = 0u; d < headDim; d++) {
+                float a = acc[d] * correction;
+                for (uint t = 0u; t < inChunk; t++) a = fma(weights[t], vCache[cacheBase + (c0 + t) * kvWidth + d], a);
+                acc[d] = a;
+            }
         }
         runningMax = newMax;
     }

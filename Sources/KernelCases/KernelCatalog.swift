@@ -46,7 +46,8 @@ public enum KernelCatalog {
             RopeCase(qkvRows: 3, nHeads: 3, headDim: 16, nRot: 12, extraHeads: 2, headOffset: 0, style: .neox,
                      freqFactors: true),
             SwigluCase(count: 1), SwigluCase(count: 1537), SwigluCase(stackedRows: 3, width: 97),
-            SwigluCase(count: 1537, activation: .geluTanh), SwigluCase(stackedRows: 3, width: 97, activation: .geluTanh),
+            SwigluCase(count: 1537, activation: .geluTanh),
+            SwigluCase(stackedRows: 3, width: 97, activation: .geluTanh),
             BiasAddCase(rows: 3, width: 37), BiasAddCase(qkvRows: 3, width: 24, rowStride: 96, offset: 64),
             SoftmaxCase(rows: 3, width: 1001), SoftmaxCase(rows: 2, width: 1), SoftmaxCase(rows: 1, width: 4097),
             SoftmaxCase(rows: 3, width: 1001, log: true),
@@ -54,12 +55,13 @@ public enum KernelCatalog {
             KVStoreCase(fusedRows: 3, cache: KVCacheShape(slots: 3, ctx: 5, nKVHeads: 2, headDim: 8), qWidth: 32),
             RopeStoreCase(rows: 4, nHeads: 6, cache: KVCacheShape(slots: 2, ctx: 8, nKVHeads: 2, headDim: 16)),
             RopeStoreCase(qkvRows: 3, nHeads: 3, cache: KVCacheShape(slots: 3, ctx: 5, nKVHeads: 1, headDim: 16), nRot: 12),
-            RopeStoreCase(rows: 4, nHeads: 4, cache: KVCacheShape(slots: 2, ctx: 8, nKVHeads: 2, headDim: 16), style: .neox),
-            RopeStoreCase(qkvRows: 3, nHeads: 3, cache: KVCacheShape(slots: 2, ctx: 5, nKVHeads: 1, headDim: 16), nRot: 12,
-                          freqFactors: true),
+            RopeStoreCase(rows: 4, nHeads: 4, cache: KVCacheShape(slots: 2, ctx: 8, nKVHeads: 2, headDim: 16),
+                          style: .neox),
+            RopeStoreCase(qkvRows: 3, nHeads: 3, cache: KVCacheShape(slots: 2, ctx: 5, nKVHeads: 1, headDim: 16),
+                          nRot: 12, freqFactors: true),
             // NEOX with nRot < headDim: the key items past the rotated pairs copy the tail.
-            RopeStoreCase(qkvRows: 3, nHeads: 4, cache: KVCacheShape(slots: 3, ctx: 6, nKVHeads: 1, headDim: 32), nRot: 24,
-                          style: .neox, freqFactors: true),
+            RopeStoreCase(qkvRows: 3, nHeads: 4, cache: KVCacheShape(slots: 3, ctx: 6, nKVHeads: 1, headDim: 32),
+                          nRot: 24, style: .neox, freqFactors: true),
             // The scorer's prompt sharing: the source before and after its targets, every position or a prefix
             // (the rest of each target slot must stay), a slot's copy spanning several workgroups.
             KVCopyCase(cache: KVCacheShape(slots: 4, ctx: 6, nKVHeads: 2, headDim: 8), positions: 6, sourceSlot: 0,
@@ -77,8 +79,6 @@ public enum KernelCatalog {
             // Gemma 3's heads (4 query heads on 1 KV head of 256), alone and with a window shorter than the positions.
             AttentionCase.decode(positions: [40, 0], nHeads: 4, nKVHeads: 1, headDim: 256, ctx: 41),
             AttentionCase.decode(positions: [0, 9, 20], nHeads: 4, nKVHeads: 1, headDim: 256, ctx: 24, window: 8),
-            // Windows spanning several chunks of both attention kernels, from starts inside a chunk.
-            AttentionCase.decode(positions: [200, 12, 39], nHeads: 4, nKVHeads: 2, headDim: 16, ctx: 201, window: 140),
             AttentionCase.prefill(blocks: [(start: 3, count: 9), (start: 0, count: 4)], nHeads: 4, nKVHeads: 2,
                                   headDim: 16, ctx: 14, window: 5),
             EmbedCase(rows: 7, width: 64, vocab: 100, dtype: .q8_0, scale: Float(640).squareRoot()),
@@ -108,6 +108,11 @@ public enum KernelCatalog {
         MatmulCase(rows: 1, k: 1024, n: 130, dtype: .q4_1),
         EmbedCase(rows: 5, width: 64, vocab: 300, dtype: .f32), EmbedCase(rows: 6, width: 64, vocab: 2000, dtype: .q4_0),
         AttentionCase.decode(positions: [299, 40], nHeads: 3, nKVHeads: 1, headDim: 64, ctx: 300),   // 150 KiB cache
+        // Windows spanning several chunks of both attention kernels, from starts inside a chunk (77 KiB caches).
+        AttentionCase.decode(positions: [200, 12, 39], nHeads: 4, nKVHeads: 2, headDim: 16, ctx: 201, window: 140),
+        // Heads of 256 over 300 positions: 76800 multiply-adds per dot-product loop, past llvmpipe's limit of 65535
+        // iterations per loop that attention_serial.comp's unrolled blocks keep it under (300 KiB cache).
+        AttentionCase.decode(positions: [299, 3], nHeads: 2, nKVHeads: 1, headDim: 256, ctx: 300),
         SoftmaxCase(rows: 1, width: 20000), ArgmaxCase(rows: 1, width: 20000),                  // 78 KiB rows
         KVCopyCase(cache: KVCacheShape(slots: 3, ctx: 100, nKVHeads: 1, headDim: 64), positions: 90, sourceSlot: 2,
                    firstTarget: 0, targetCount: 2),                                             // 75 KiB caches
@@ -178,9 +183,12 @@ public enum KernelCatalog {
         let qwenWidth = 896, qwenQKV = 896 + 2 * 128
         return [
             EmbedCase(rows: 64, width: 640, vocab: 49152, dtype: .q8_0, scale: Float(640).squareRoot()),
-            SwigluCase(count: 2048, activation: .geluTanh), SwigluCase(stackedRows: 64, width: 2048, activation: .geluTanh),
-            RopeStoreCase(qkvRows: 1, nHeads: 4, cache: gemma, nRot: 256, freqBase: 1_000_000, freqScale: 1, style: .neox),
-            RopeStoreCase(qkvRows: 64, nHeads: 4, cache: gemma, nRot: 256, freqBase: 1_000_000, freqScale: 1, style: .neox),
+            SwigluCase(count: 2048, activation: .geluTanh),
+            SwigluCase(stackedRows: 64, width: 2048, activation: .geluTanh),
+            RopeStoreCase(qkvRows: 1, nHeads: 4, cache: gemma, nRot: 256, freqBase: 1_000_000, freqScale: 1,
+                          style: .neox),
+            RopeStoreCase(qkvRows: 64, nHeads: 4, cache: gemma, nRot: 256, freqBase: 1_000_000, freqScale: 1,
+                          style: .neox),
             RopeStoreCase(qkvRows: 1, nHeads: 32, cache: llama3, nRot: 64, freqBase: 500_000, freqScale: 1,
                           freqFactors: true),
             AttentionCase.decode(positions: [1023], nHeads: 4, nKVHeads: 1, headDim: 256, ctx: 1024, window: 512),
