@@ -58,8 +58,8 @@ public struct AttentionOp: Sendable, Equatable {
     public var scale: Float
     /// Keys a query sees, counting its own position (Gemma 3's local layers); 0: every position up to its own.
     public var window: Int
-    public init(rows: Int, nHeads: Int, cache: KVCacheShape, qRowStride: Int? = nil, qOffset: Int = 0, scale: Float? = nil,
-                window: Int = 0) {
+    public init(rows: Int, nHeads: Int, cache: KVCacheShape, qRowStride: Int? = nil, qOffset: Int = 0,
+                scale: Float? = nil, window: Int = 0) {
         self.rows = rows; self.nHeads = nHeads; self.cache = cache
         self.qRowStride = qRowStride ?? nHeads * cache.headDim; self.qOffset = qOffset
         self.scale = scale ?? 1 / Float(cache.headDim).squareRoot()

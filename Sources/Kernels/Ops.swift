@@ -99,7 +99,8 @@ public enum RopeStyle: UInt32, Sendable, Equatable, CaseIterable {
 /// In-place rotary embedding. x: [rows, rowStride] floats with nHeads heads of headDim starting at headOffset;
 /// positions: int32 [rows]. Pair i of a head (`style` says which two dims) turns by
 /// pos · freqScale · freqBase^(−2i/nRot) / freqFactors[i], for i < nRot/2 (factors: the backends' optional
-/// `freqFactors` buffer, f32 [nRot/2], Llama 3's rope scaling; without it all 1); dims at or beyond nRot are left alone.
+/// `freqFactors` buffer, f32 [nRot/2], Llama 3's rope scaling; without it all 1); dims at or beyond nRot are left
+/// alone.
 public struct RopeOp: Sendable, Equatable {
     public var rows: Int, nHeads: Int, headDim: Int, nRot: Int
     public var rowStride: Int, headOffset: Int

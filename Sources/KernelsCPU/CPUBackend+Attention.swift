@@ -34,7 +34,8 @@ extension CPUBackend {
     }
 
     /// Causal grouped-query attention, two passes per (row, head) in f32: scores q·k·scale for positions
-    /// first...pos[r] (first = 0, or the window's first position: `AttentionOp.firstPosition`) into per-worker scratch, then exp(s − max) and the weighted sum of v, divided by Σ exp once.
+    /// first...pos[r] (first = 0, or the window's first position: `AttentionOp.firstPosition`) into per-worker
+    /// scratch, then exp(s − max) and the weighted sum of v, divided by Σ exp once.
     /// Decode and prefill rows run the same per-(row, head) code, so a row's output is independent of its batch.
     public func attention(_ op: AttentionOp, q: CPUBuffer, kCache: CPUBuffer, vCache: CPUBuffer,
                           rows: RowPlacement<CPUBuffer>, out: CPUBuffer) throws {
@@ -53,8 +54,10 @@ extension CPUBackend {
 
             // One item per (row, head); tiny contexts run inline.
             let items = op.rows * nHeads
-            let work = (0..<op.rows).reduce(0) { $0 + (Int(positions[$1]) + 1 - op.firstPosition(for: Int(positions[$1]))) }
-                * nHeads * headDim
+            let visible = (0..<op.rows).reduce(0) { sum, r in
+                sum + Int(positions[r]) + 1 - op.firstPosition(for: Int(positions[r]))
+            }
+            let work = visible * nHeads * headDim
             pool.forEachRange(count: items, itemsPerChunk: 1, minimumItems: work < 1 << 15 ? items : 1) { range, worker in
                 let scores = scratches[worker].floats(ctx)   // [visible positions] f32
                 for item in range {

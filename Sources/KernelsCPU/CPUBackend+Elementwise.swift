@@ -78,7 +78,8 @@ extension CPUBackend {
                         forEachSixteen(count: columns) { offset, lanes in
                             let c = first + offset
                             let value = loadFloats(gateRow + c, lanes: lanes)
-                            storeFloats(value / (1 + exp16(-value)) * loadFloats(upRow + c, lanes: lanes), to: outRow + c, lanes: lanes)
+                            let product = value / (1 + exp16(-value)) * loadFloats(upRow + c, lanes: lanes)
+                            storeFloats(product, to: outRow + c, lanes: lanes)
                         }
                     case .geluTanh:
                         for c in first ..< first + columns { outRow[c] = geluTanh(gateRow[c]) * upRow[c] }
@@ -96,7 +97,8 @@ extension CPUBackend {
             for r in 0..<op.rows {
                 let row = values + r * op.rowStride + op.offset
                 forEachSixteen(count: op.width) { c, lanes in
-                    storeFloats(loadFloats(row + c, lanes: lanes) + loadFloats(gains + c, lanes: lanes), to: row + c, lanes: lanes)
+                    let sum = loadFloats(row + c, lanes: lanes) + loadFloats(gains + c, lanes: lanes)
+                    storeFloats(sum, to: row + c, lanes: lanes)
                 }
             }
         }

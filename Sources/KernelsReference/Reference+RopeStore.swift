@@ -9,8 +9,8 @@ extension Reference {
                                  vCache: inout [Float], slots: [Int32], positions: [Int32],
                                  freqFactors: [Float]? = nil) throws {
         try op.validate(q: byteSize(q), k: byteSize(k), v: byteSize(v), kCache: byteSize(kCache),
-                        vCache: byteSize(vCache), slots: byteSize(slots), positions: byteSize(positions), qSharesKV: false,
-                        freqFactors: freqFactors.map { byteSize($0) })
+                        vCache: byteSize(vCache), slots: byteSize(slots), positions: byteSize(positions),
+                        qSharesKV: false, freqFactors: freqFactors.map { byteSize($0) })
         var keys = k
         try rope(op.keyRope, x: &keys, positions: positions, freqFactors: freqFactors)
         try kvStore(op.store, k: keys, v: v, kCache: &kCache, vCache: &vCache, slots: slots, positions: positions)

@@ -10,7 +10,8 @@ extension VulkanBackend {
         let pairs = op.nHeads * op.nRot / 2
         try dispatch(
             "rope", specialization: geometry.elementSpecialization,
-            bindings: [bind(x, .readWrite, bytes: 4 * op.rows * op.rowStride), bind(positions, .read, bytes: 4 * op.rows),
+            bindings: [bind(x, .readWrite, bytes: 4 * op.rows * op.rowStride),
+                       bind(positions, .read, bytes: 4 * op.rows),
                        try freqFactorsBinding(freqFactors, nRot: op.nRot)],
             push: op.push(hasFreqFactors: freqFactors != nil),
             groups: try geometry.grid(groups(pairs, of: geometry.elementGroup), op.rows, op: "rope"))
@@ -28,7 +29,8 @@ extension VulkanBackend {
         try dispatch(
             "bias_add", specialization: geometry.elementSpecialization,
             bindings: [bind(x, .readWrite, bytes: 4 * op.xExtent), bind(bias, .read, bytes: 4 * op.width)],
-            push: op.push, groups: try geometry.grid(groups(op.width, of: geometry.elementGroup), op.rows, op: "bias_add"))
+            push: op.push,
+            groups: try geometry.grid(groups(op.width, of: geometry.elementGroup), op.rows, op: "bias_add"))
     }
 
     /// out = act(gate) * up per row (`SwigluOp`: silu or tanh-GELU, a push field); in the flat form out may be gate

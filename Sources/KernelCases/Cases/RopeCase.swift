@@ -17,7 +17,8 @@ public struct RopeCase: KernelCase {
 
     /// Heads of a fused QKV row: queries first, then `extraHeads` more heads' worth of K and V that must stay as they are.
     public init(qkvRows rows: Int, nHeads: Int, headDim: Int, nRot: Int, extraHeads: Int, headOffset: Int,
-                freqBase: Float = 10000, freqScale: Float = 0.5, style: RopeStyle = .adjacent, freqFactors: Bool = false) {
+                freqBase: Float = 10000, freqScale: Float = 0.5, style: RopeStyle = .adjacent,
+                freqFactors: Bool = false) {
         op = RopeOp(rows: rows, nHeads: nHeads, headDim: headDim, nRot: nRot,
                     rowStride: (nHeads + extraHeads) * headDim, headOffset: headOffset,
                     freqBase: freqBase, freqScale: freqScale, style: style)
