@@ -30,9 +30,10 @@ extension Reference {
 
     /// y[rows, n] = x[rows, k] · Wᵀ in `Precision.q8` for quantized weights: x's rows quantized by `quantizeQ8`, each
     /// block's Σ q_w·q_x summed exactly in integers (q4_0: q_w − 8), then Σ_b d_w·d_x·Σq (+ m_w·s_x for q4_1) in f64,
-    /// rounded once to f32. Float weights take the f32 `matmul`.
+    /// rounded once to f32. Float weights, and the quantized types without an integer kernel
+    /// (`DType.hasQ8Kernel`), take the f32 `matmul`.
     public static func matmulQ8(_ op: MatmulOp, x: [Float], weights: [UInt8]) throws -> [Float] {
-        guard op.weightType.isQuantized else { return try matmul(op, x: x, weights: weights) }
+        guard op.weightType.hasQ8Kernel else { return try matmul(op, x: x, weights: weights) }
         try op.validate(x: byteSize(x), weights: weights.count, y: 4 * (op.yOffset + op.rows * op.n))
         let rowBytes = op.weightType.rowBytes(op.k), blockBytes = op.weightType.blockBytes
         let rows = (0..<op.rows).map { r in quantizeQ8(x[op.xOffset + r * op.k ..< op.xOffset + (r + 1) * op.k]) }
@@ -65,8 +66,8 @@ extension Reference {
             return (d, m, nibbles.map { Int($0 & 15) } + nibbles.map { Int($0 >> 4) })
         case .q8_0:
             return (d, 0, block[2..<34].map { Int(Int8(bitPattern: $0)) })
-        case .f32, .f16:
-            preconditionFailure("integerBlock: \(type) is not a block format")
+        case .f32, .f16, .q5_0, .q5_1, .q4_k, .q5_k, .q6_k, .q8_k:
+            preconditionFailure("integerBlock: \(type) has no integer kernel")
         }
     }
 }
