@@ -26,6 +26,19 @@ import Testing
         }
     }
 
+    /// The types without an integer kernel (`DType.hasQ8Kernel` false) run the f32 kernels in q8 mode: the same bits
+    /// as an f32 backend, as `Reference.matmulQ8` specifies.
+    @Test(arguments: DType.allCases.filter { $0.isQuantized && !$0.hasQ8Kernel })
+    func typesWithoutAnIntegerKernelTakeTheF32Kernels(type: DType) throws {
+        let k = 512, n = 19, rows = 5
+        var rng = SeededRandom(seed: 23 &+ UInt64(type.rawValue))
+        let w = rng.weights(type, n: n, k: k), x = rng.floats(rows * k)
+        let op = MatmulOp(rows: rows, k: k, n: n, weightType: type)
+        let q8 = try CPUBackend(threads: 2, precision: .q8).runMatmul(op, x: x, weights: w)
+        #expect(bits(q8) == bits(try CPUBackend(threads: 2).runMatmul(op, x: x, weights: w)))
+        #expect(bits(try Reference.matmulQ8(op, x: x, weights: w)) == bits(try Reference.matmul(op, x: x, weights: w)))
+    }
+
     /// Every variant this CPU has gives the scalar variant's bits (they share one reduction order); odd n covers
     /// the single-row tail of the two-row loops, odd block counts (k = 608) the unpaired last block.
     @Test(arguments: types, [576, 608, 1536])
