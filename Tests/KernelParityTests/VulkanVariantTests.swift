@@ -129,7 +129,7 @@ struct VulkanVariantTests {
     /// The device cannot throw on a bad id, so the shader writes NaN for it; the other rows are the reference's.
     @Test("embed gives the reference's rows, and NaN for an id outside the vocabulary", arguments: DType.allCases)
     func embedOutsideTheVocabulary(type: DType) throws {
-        let (vocab, width) = (9, 64)
+        let (vocab, width) = (9, type.wholeBlocks(atLeast: 64))
         var random = SplitMix64(seed: "embed.outside.\(type)")
         let table = random.weights(type, rows: vocab, k: width)   // [vocab, width] in type
         let valid: [Int32] = [8, 0, 3, 3]
