@@ -177,7 +177,7 @@ public enum KernelCatalog {
     /// SmolLM2's k (576, 1536), one row and several; plus the decode shapes for `veer bench kernels`-style timing.
     public static let q8: [any KernelCase] = {
         var cases: [any KernelCase] = []
-        for dtype in [DType.q4_1, .q4_0, .q8_0] {
+        for dtype in [DType.q4_1, .q4_0, .q8_0, .q5_0] {
             for (k, n) in [(576, 67), (1536, 45)] {
                 cases.append(Q8MatmulCase(rows: 1, k: k, n: n, dtype: dtype))
                 cases.append(Q8MatmulCase(rows: 5, k: k, n: n, dtype: dtype))

@@ -7,7 +7,7 @@ import Testing
 /// The q8 integer kernels: batch invariance, agreement of every ISA variant with the scalar C variant, and the
 /// quantizer against the reference's.
 @Suite struct Q8MatmulTests {
-    static let types: [DType] = [.q4_1, .q4_0, .q8_0]
+    static let types: [DType] = [.q4_1, .q4_0, .q8_0, .q5_0]
 
     /// A row alone and at every position of a 7-row batch gives the same bits.
     @Test(arguments: types, [576, 1536])
