@@ -1,6 +1,33 @@
 /// The K types: 256-weight super-blocks, read by the matmul kernels 32 weights (one sub-block `b`) at a time with
 /// that sub-block's own scales, so each sub-block is decoded once and used for every row of a tile, as the other
 /// formats' blocks are. DType's doc comment has the bit layouts.
+///
+/// Byte vectors are shifted by constants only (`shiftRight`) and single bits tested with masks: x86 has no per-byte
+/// shift, and a shift by a run-time amount compiled to one instruction per lane.
+
+/// v >> amount in every byte lane, for the amounts the formats use (0, 2, 4, 6), each a constant shift.
+@inline(__always)
+func shiftRight(_ v: SIMD16<UInt8>, _ amount: Int) -> SIMD16<UInt8> {
+    switch amount {
+    case 0: return v
+    case 2: return v &>> 2
+    case 4: return v &>> 4
+    default: return v &>> 6
+    }
+}
+
+/// 16 where `bits` has the bit `mask` set, else 0, in every byte lane.
+@inline(__always)
+func fifthBit(_ bits: SIMD16<UInt8>, mask: UInt8) -> SIMD16<UInt8> {
+    bytesOfMask((bits & mask) .== SIMD16(repeating: mask)) & 16
+}
+
+/// A lane mask as bytes, 0xFF where true: the compare's own result (pcmpeqb). `replacing(with:where:)` compiled to
+/// a per-lane loop.
+@inline(__always)
+func bytesOfMask(_ mask: SIMDMask<SIMD16<Int8>>) -> SIMD16<UInt8> {
+    unsafeBitCast(mask, to: SIMD16<UInt8>.self)
+}
 
 /// Sub-block `j`'s 6-bit scale and min from a q4_k / q5_k super-block's 12 scale bytes at `scales`
 /// (ggml's get_scale_min_k4).
@@ -29,9 +56,9 @@ enum Q4_KWeights: WeightFormat {
     @inline(__always) static func decode(_ row: UnsafeRawPointer, block b: Int) -> ScaledBlock {
         let superBlock = row + (b >> 3) * 144, j = b & 7
         let codes = superBlock + 16 + 32 * (j >> 1)
-        let shift = UInt8(4 * (j & 1))
-        let low = (codes.loadUnaligned(as: SIMD16<UInt8>.self) &>> shift) & 0x0F
-        let high = (codes.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self) &>> shift) & 0x0F
+        let shift = 4 * (j & 1)
+        let low = shiftRight(codes.loadUnaligned(as: SIMD16<UInt8>.self), shift) & 0x0F
+        let high = shiftRight(codes.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), shift) & 0x0F
         let (d, m) = kSubBlockScales(superBlock, j)
         return ScaledBlock(low: floats(low), high: floats(high), d: d, m: m)
     }
@@ -52,12 +79,12 @@ enum Q5_KWeights: WeightFormat {
     @inline(__always) static func decode(_ row: UnsafeRawPointer, block b: Int) -> ScaledBlock {
         let superBlock = row + (b >> 3) * 176, j = b & 7
         let codes = superBlock + 48 + 32 * (j >> 1)
-        let shift = UInt8(4 * (j & 1)), bit = UInt8(j)
+        let shift = 4 * (j & 1), mask = UInt8(1) << j
         let highBits = superBlock + 16
-        let low = ((codes.loadUnaligned(as: SIMD16<UInt8>.self) &>> shift) & 0x0F)
-            | (((highBits.loadUnaligned(as: SIMD16<UInt8>.self) &>> bit) & 1) &<< 4)
-        let high = ((codes.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self) &>> shift) & 0x0F)
-            | (((highBits.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self) &>> bit) & 1) &<< 4)
+        let low = (shiftRight(codes.loadUnaligned(as: SIMD16<UInt8>.self), shift) & 0x0F)
+            | fifthBit(highBits.loadUnaligned(as: SIMD16<UInt8>.self), mask: mask)
+        let high = (shiftRight(codes.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), shift) & 0x0F)
+            | fifthBit(highBits.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), mask: mask)
         let (d, m) = kSubBlockScales(superBlock, j)
         return ScaledBlock(low: floats(low), high: floats(high), d: d, m: m)
     }
@@ -88,15 +115,14 @@ enum Q6_KWeights: WeightFormat {
         let superBlock = row + (b >> 3) * 210, j = b & 7
         let h = j >> 2, g = j & 3
         let lowBits = superBlock + 64 * h + 32 * (g & 1), highBits = superBlock + 128 + 32 * h
-        let shift = UInt8(4 * (g >> 1)), highShift = UInt8(2 * g)
-        func codes(_ offset: Int) -> SIMD16<Float> {
-            let q = ((lowBits.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self) &>> shift) & 0x0F)
-                | (((highBits.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self) &>> highShift) & 3) &<< 4)
-            return floats(q) - 32
-        }
+        let shift = 4 * (g >> 1), highShift = 2 * g
+        let low = (shiftRight(lowBits.loadUnaligned(as: SIMD16<UInt8>.self), shift) & 0x0F)
+            | ((shiftRight(highBits.loadUnaligned(as: SIMD16<UInt8>.self), highShift) & 3) &<< 4)
+        let high = (shiftRight(lowBits.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), shift) & 0x0F)
+            | ((shiftRight(highBits.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), highShift) & 3) &<< 4)
         let d = halfToFloat(superBlock.loadUnaligned(fromByteOffset: 208, as: UInt16.self))
         let scales = superBlock + 192 + 2 * j
-        return TwoScaleBlock(low: codes(0), high: codes(16),
+        return TwoScaleBlock(low: floats(low) - 32, high: floats(high) - 32,
                              dLow: d * Float(scales.load(as: Int8.self)),
                              dHigh: d * Float(scales.load(fromByteOffset: 1, as: Int8.self)))
     }
