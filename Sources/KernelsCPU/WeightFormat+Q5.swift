@@ -1,17 +1,14 @@
 /// The 5-bit formats: q4_0 / q4_1's nibbles plus a fifth bit per weight from a 32-bit mask (bit j: weight j).
 
-/// The fifth bits of a block's weights 0..<16 and 16..<32, each as 0 or 16 in a byte lane, from the mask `qh`.
-/// Each lane tests its bit with a per-lane mask and a compare: x86 has no per-lane byte shift, so `bytes &>> shifts`
-/// compiled to one shift per lane (q5_0 decode ran at a third of q4_0's speed).
+/// The fifth bits of a block's 16 weights from bit `shift` of `qh` on (0: weights 0..<16, 16: weights 16..<32), as
+/// 16.0 or 0.0 per lane: a compare in 32-bit lanes whose all-ones result is masked to 16.0's bit pattern. (Spreading
+/// the bits over byte lanes needed a per-lane byte shift or a shuffle, which compiled to scalar code.)
 @inline(__always)
-func fifthBits(_ qh: UInt32) -> (low: SIMD16<UInt8>, high: SIMD16<UInt8>) {
-    let masks = SIMD16<UInt8>(1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128)
-    func spread(_ shift: UInt32) -> SIMD16<UInt8> {
-        let bytes = SIMD16<UInt8>(lowHalf: SIMD8(repeating: UInt8(truncatingIfNeeded: qh >> shift)),
-                                  highHalf: SIMD8(repeating: UInt8(truncatingIfNeeded: qh >> (shift + 8))))
-        return bytesOfMask((bytes & masks) .== masks) & 16
-    }
-    return (spread(0), spread(16))
+func fifthBits(_ qh: UInt32, from shift: UInt32) -> SIMD16<Float> {
+    let masks = SIMD16<UInt32>(1 << 0, 1 << 1, 1 << 2, 1 << 3, 1 << 4, 1 << 5, 1 << 6, 1 << 7,
+                               1 << 8, 1 << 9, 1 << 10, 1 << 11, 1 << 12, 1 << 13, 1 << 14, 1 << 15)
+    let set = (SIMD16<UInt32>(repeating: qh >> shift) & masks) .== masks
+    return unsafeBitCast(unsafeBitCast(set, to: SIMD16<UInt32>.self) & Float(16).bitPattern, to: SIMD16<Float>.self)
 }
 
 /// [f16 d][u32 qh][16 bytes, nibbles as q4_0]: w = d·((nibble | bit << 4) − 16).
@@ -20,9 +17,11 @@ enum Q5_0Weights: SymmetricWeightFormat {
     static var blockBytes: Int { 22 }
     static var needsBlockSums: Bool { false }
     @inline(__always) static func decode(_ block: UnsafeRawPointer) -> ScaledBlock {
-        let bits = fifthBits(block.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
+        let qh = block.loadUnaligned(fromByteOffset: 2, as: UInt32.self)
         let packed = block.loadUnaligned(fromByteOffset: 6, as: SIMD16<UInt8>.self)
-        return ScaledBlock(low: floats((packed & 0x0F) | bits.low) - 16, high: floats((packed &>> 4) | bits.high) - 16,
+        // Integers in f32: every sum is exact.
+        return ScaledBlock(low: floats(packed & 0x0F) + fifthBits(qh, from: 0) - 16,
+                           high: floats(packed &>> 4) + fifthBits(qh, from: 16) - 16,
                            d: halfToFloat(block.loadUnaligned(as: UInt16.self)), m: 0)
     }
 }
@@ -33,9 +32,10 @@ enum Q5_1Weights: BlockWeightFormat {
     static var blockBytes: Int { 24 }
     static var needsBlockSums: Bool { true }
     @inline(__always) static func decode(_ block: UnsafeRawPointer) -> ScaledBlock {
-        let bits = fifthBits(block.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+        let qh = block.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
         let packed = block.loadUnaligned(fromByteOffset: 8, as: SIMD16<UInt8>.self)
-        return ScaledBlock(low: floats((packed & 0x0F) | bits.low), high: floats((packed &>> 4) | bits.high),
+        return ScaledBlock(low: floats(packed & 0x0F) + fifthBits(qh, from: 0),
+                           high: floats(packed &>> 4) + fifthBits(qh, from: 16),
                            d: halfToFloat(block.loadUnaligned(as: UInt16.self)),
                            m: halfToFloat(block.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))
     }
