@@ -181,7 +181,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport", "GGUF", "ModelStore", .product(name: "Yams", package: "Yams")], exclude: ["Fixtures"],
+            name: "VeerCLITests", dependencies: ["VeerCLI", "TestSupport", "GGUF", "ModelStore", "Kernels", "KernelsReference", .product(name: "Yams", package: "Yams")], exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
     ]
 )

@@ -145,7 +145,7 @@ void main() {
                 for (uint e = 0u; e < UNIT_WEIGHTS; e++) dot = fma(w[c].q[e], xs[e], dot);
                 uint at = c * PADDED_ROWS + r;
                 acc[at] = fma(w[c].scale, dot, acc[at]);
-#if WEIGHT_TYPE == VEER_DTYPE_Q4_1
+#ifdef VEER_WEIGHT_HAS_BIAS
                 acc[at] = fma(w[c].bias, xSum, acc[at]);
 #endif
             }

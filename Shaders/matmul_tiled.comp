@@ -41,7 +41,8 @@ layout(std430, binding = 2) writeonly buffer YBuf { float y[]; };          // [r
 const uint PADDED_ROWS = (ROWS + 3u) / 4u * 4u;   // partial sums are reduced four at a time (vec4)
 
 #ifdef VEER_STAGE_X
-// k values of x per chunk: a multiple of 32, so no unit (at most a quarter of a 32-weight block) straddles chunks.
+// k values of x per chunk: a multiple of 32, so no unit (at most a quarter of a 32-weight block, or 8 weights of a
+// K type's sub-block) straddles chunks.
 const uint CHUNK_K = 128u;
 shared float xTile[ROWS * CHUNK_K];   // [row of the tile][k - chunk start]
 #endif
@@ -116,7 +117,7 @@ void main() {
                     for (uint e = 0u; e < UNIT_WEIGHTS; e++) dot = fma(w[c].q[e], xs[e], dot);
                     uint at = c * PADDED_ROWS + r;
                     acc[at] = fma(w[c].scale, dot, acc[at]);
-#if WEIGHT_TYPE == VEER_DTYPE_Q4_1
+#ifdef VEER_WEIGHT_HAS_BIAS
                     acc[at] = fma(w[c].bias, xSum, acc[at]);
 #endif
                 }

@@ -43,6 +43,7 @@ static inline int veer_block_bytes(veer_qweight_type type) {
     switch (type) {
     case VEER_QWEIGHT_Q4_0: return 18;
     case VEER_QWEIGHT_Q4_1: return 20;
+    case VEER_QWEIGHT_Q5_0: return 22;
     case VEER_QWEIGHT_Q8_0: return 34;
     }
     return 0;

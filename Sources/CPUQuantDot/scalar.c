@@ -20,6 +20,15 @@ static float dot_row(veer_qweight_type type, const uint8_t *row, int blocks, con
         case VEER_QWEIGHT_Q4_1:
             for (int j = 0; j < 16; j++) { w[j] = block[4 + j] & 15; w[j + 16] = block[4 + j] >> 4; }
             break;
+        case VEER_QWEIGHT_Q5_0: {
+            uint32_t qh;
+            memcpy(&qh, block + 2, 4);
+            for (int j = 0; j < 16; j++) {
+                w[j] = ((block[6 + j] & 15) | (int)((qh >> j) & 1) << 4) - 16;
+                w[j + 16] = ((block[6 + j] >> 4) | (int)((qh >> (j + 16)) & 1) << 4) - 16;
+            }
+            break;
+        }
         case VEER_QWEIGHT_Q8_0:
             for (int j = 0; j < 32; j++) w[j] = (int8_t)block[2 + j];
             break;

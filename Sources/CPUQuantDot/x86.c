@@ -14,6 +14,18 @@
 // One variant's kernel. LANE_SUMS(w, x) -> __m256i: per lane l, Σ_{i=4l}^{4l+3} w[i]·x[i] with w unsigned bytes
 // (at most 128) and x signed bytes (never -128: quantized activations lie in [-127, 127]).
 #define VEER_DEFINE_KERNEL(NAME, TARGET, LANE_SUMS)                                                                   \
+    /* The 32 bits of a q5_0 block's qh as bytes: 16 where bit j is set, else 0 (byte j). Byte j takes byte j / 8 \
+       of qh, then all bits but j % 8 are forced on, so it is all ones exactly when bit j % 8 was set. */          \
+    TARGET static inline __attribute__((always_inline)) __m256i NAME##_fifth_bits(const uint8_t *qh) {                \
+        uint32_t bits;                                                                                                \
+        memcpy(&bits, qh, 4);                                                                                         \
+        const __m256i spread = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits),                                    \
+            _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0x0000000000000000));        \
+        const __m256i set = _mm256_cmpeq_epi8(_mm256_or_si256(spread, _mm256_set1_epi64x(0x7fbfdfeff7fbfdfe)),       \
+                                              _mm256_set1_epi64x(-1));                                                \
+        return _mm256_and_si256(set, _mm256_set1_epi8(16));                                                           \
+    }                                                                                                                 \
+                                                                                                                      \
     TARGET static inline __attribute__((always_inline)) __m256i NAME##_block_sums(veer_qweight_type type, const uint8_t *block, __m256i x) {          \
         const __m128i low4 = _mm_set1_epi8(15);                                                                       \
         if (type == VEER_QWEIGHT_Q4_1) {                                                                              \
@@ -22,7 +34,12 @@
             return LANE_SUMS(w, x);                                                                                   \
         }                                                                                                             \
         __m256i w;                                                                                                    \
-        if (type == VEER_QWEIGHT_Q4_0) {                                                                              \
+        if (type == VEER_QWEIGHT_Q5_0) {                                                                              \
+            /* q4_0's nibbles at block + 6, each byte's bit 4 from qh (bit j: weight j), then - 16. */               \
+            const __m128i raw = _mm_loadu_si128((const __m128i *)(block + 6));                                      \
+            const __m256i low = _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(raw, 4), low4), _mm_and_si128(raw, low4)); \
+            w = _mm256_sub_epi8(_mm256_or_si256(low, NAME##_fifth_bits(block + 2)), _mm256_set1_epi8(16));          \
+        } else if (type == VEER_QWEIGHT_Q4_0) {                                                                       \
             const __m128i raw = _mm_loadu_si128((const __m128i *)(block + 2));                                      \
             w = _mm256_sub_epi8(                                                                                      \
                 _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(raw, 4), low4), _mm_and_si128(raw, low4)),           \
@@ -121,6 +138,9 @@
             break;                                                                                                    \
         case VEER_QWEIGHT_Q4_1:                                                                                       \
             NAME##_columns(VEER_QWEIGHT_Q4_1, base, rowBytes, k, firstColumn, endColumn, rows, q, d, s, y, yStride);  \
+            break;                                                                                                    \
+        case VEER_QWEIGHT_Q5_0:                                                                                       \
+            NAME##_columns(VEER_QWEIGHT_Q5_0, base, rowBytes, k, firstColumn, endColumn, rows, q, d, s, y, yStride);  \
             break;                                                                                                    \
         case VEER_QWEIGHT_Q8_0:                                                                                       \
             NAME##_columns(VEER_QWEIGHT_Q8_0, base, rowBytes, k, firstColumn, endColumn, rows, q, d, s, y, yStride);  \

@@ -22,7 +22,7 @@ public struct GGMLType: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// "Q6_K (14)": the name and the id, as error messages show it.
     public var description: String { "\(name) (\(rawValue))" }
 
-    /// The types Veer's kernels read (F32, F16, Q4_0, Q4_1, Q8_0), in `DType` order.
+    /// The types Veer's kernels read (F32, F16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K, Q8_K), in `DType` order.
     public static let supported: [GGMLType] = DType.allCases.map(GGMLType.init)
 
     /// ggml's `ggml_type` enum (ggml.h), by id. Ids 4, 5 and 31...33, 36...38 were retired.

@@ -15,12 +15,19 @@ import Kernels
 public enum KernelCatalog {
     public static let small: [any KernelCase] = {
         var cases: [any KernelCase] = []
-        for dtype in DType.allCases {
+        for dtype in DType.allCases where dtype.blockSize <= 32 {
             cases.append(MatmulCase(rows: 1, k: 96, n: 33, dtype: dtype))
             cases.append(MatmulCase(rows: 5, k: 96, n: 33, dtype: dtype))
             cases.append(MatmulCase(rows: 3, k: 160, n: 70, dtype: dtype))
             cases.append(EmbedCase(rows: 7, width: 64, vocab: 100, dtype: dtype))
         }
+        // The K types' rows are whole 256-weight super-blocks: one and two of them.
+        for dtype in DType.allCases where dtype.blockSize == 256 {
+            cases.append(MatmulCase(rows: 1, k: 256, n: 33, dtype: dtype))
+            cases.append(MatmulCase(rows: 5, k: 512, n: 33, dtype: dtype))
+            cases.append(EmbedCase(rows: 7, width: 256, vocab: 50, dtype: dtype))
+        }
+        cases += gemma
         // k that no vector width divides: only the float types allow it.
         for dtype in [DType.f32, .f16] {
             cases.append(MatmulCase(rows: 1, k: 37, n: 19, dtype: dtype))
@@ -29,8 +36,9 @@ public enum KernelCatalog {
         // The input norm fused into the matmul: one row (the fused decode mat-vec on Vulkan) and a batch, for every
         // type; k over twice rmsnorm's widest workgroup (512), so each norm lane sums several squares.
         for dtype in DType.allCases {
-            cases.append(NormMatmulCase(rows: 1, k: 96, n: 33, dtype: dtype))
-            cases.append(NormMatmulCase(rows: 4, k: 96, n: 33, dtype: dtype))
+            let k = dtype.blockSize == 256 ? 256 : 96
+            cases.append(NormMatmulCase(rows: 1, k: k, n: 33, dtype: dtype))
+            cases.append(NormMatmulCase(rows: 4, k: k, n: 33, dtype: dtype))
         }
         cases.append(NormMatmulCase(rows: 1, k: 577, n: 19, dtype: .f32))
         cases.append(NormMatmulCase(rows: 1, k: 576, n: 67, dtype: .q4_1))
@@ -118,12 +126,28 @@ public enum KernelCatalog {
                    firstTarget: 0, targetCount: 2),                                             // 75 KiB caches
     ]
 
+    /// Gemma 3 270M Q4_K_M's projections (width 640, query width 1024, ff 2048), one decode row and a 5-row
+    /// prefill each, in the types that file stores them in: q5_0 attn_q (640 -> 1024) and attn_k (640 -> 256) as
+    /// well as ffn_gate / ffn_up, q4_k attn_output (1024 -> 640), q6_k ffn_down (2048 -> 640); q5_k at k 256...512.
+    /// In `small`, so the parity tests run them on lavapipe too; the 5-row q6_k case is the slowest there.
+    public static let gemma: [any KernelCase] = {
+        var cases: [any KernelCase] = []
+        for (k, n, dtype) in [(640, 1024, DType.q5_0), (640, 256, .q5_0), (1024, 640, .q4_k), (2048, 640, .q6_k),
+                              (512, 96, .q5_k)] {
+            cases.append(MatmulCase(rows: 1, k: k, n: n, dtype: dtype))
+            cases.append(MatmulCase(rows: 5, k: k, n: n, dtype: dtype))
+        }
+        cases.append(NormMatmulCase(rows: 1, k: 640, n: 256, dtype: .q5_0))
+        return cases
+    }()
+
     /// SmolLM2-135M's shapes.
     public static let realistic: [any KernelCase] = {
         let d = 576, ff = 1536, vocab = 49152, heads = 9, kvHeads = 3, headDim = 64
         let kvWidth = kvHeads * headDim
         var cases: [any KernelCase] = []
-        for dtype in DType.allCases {
+        // d = 576 is no whole number of the K types' 256-weight blocks: their shapes are Gemma's (`gemma`).
+        for dtype in DType.allCases where dtype.blockSize <= 32 {
             cases += [
                 MatmulCase(rows: 1, k: d, n: ff, dtype: dtype),          // ffn gate / up
                 MatmulCase(rows: 1, k: ff, n: d, dtype: dtype),          // ffn down
@@ -134,6 +158,10 @@ public enum KernelCatalog {
         for dtype in [DType.f32, .f16, .q8_0] {
             cases.append(MatmulCase(rows: 1, k: d, n: vocab, dtype: dtype))   // output head
         }
+        // Gemma 3 270M's FFN (width 640, ff 2048) and a 64-token prefill of each K-type projection; its other decode
+        // shapes are in `gemma`.
+        cases += [MatmulCase(rows: 1, k: 640, n: 2048, dtype: .q5_0), MatmulCase(rows: 64, k: 640, n: 2048, dtype: .q5_0),
+                  MatmulCase(rows: 64, k: 1024, n: 640, dtype: .q4_k), MatmulCase(rows: 64, k: 2048, n: 640, dtype: .q6_k)]
         // The decode mat-vecs that take a norm's output: attention norm + QKV, FFN norm + gate|up, final norm + head.
         cases += [NormMatmulCase(rows: 1, k: d, n: d + 2 * kvWidth, dtype: .q4_1),
                   NormMatmulCase(rows: 1, k: d, n: 2 * ff, dtype: .q4_1),
@@ -204,7 +232,7 @@ public enum KernelCatalog {
     /// SmolLM2's k (576, 1536), one row and several; plus the decode shapes for `veer bench kernels`-style timing.
     public static let q8: [any KernelCase] = {
         var cases: [any KernelCase] = []
-        for dtype in [DType.q4_1, .q4_0, .q8_0] {
+        for dtype in [DType.q4_1, .q4_0, .q8_0, .q5_0] {
             for (k, n) in [(576, 67), (1536, 45)] {
                 cases.append(Q8MatmulCase(rows: 1, k: k, n: n, dtype: dtype))
                 cases.append(Q8MatmulCase(rows: 5, k: k, n: n, dtype: dtype))

@@ -31,8 +31,45 @@ extension SplitMix64 {
                 append(Float16(uniform(-0.5, 0)).bitPattern, to: &bytes)              // m: the block minimum
                 for _ in 0..<16 { bytes.append(UInt8(truncatingIfNeeded: next())) }
             }
+        case .q5_0:
+            for _ in 0..<(rows * k / 32) {
+                append(blockScale(0.01, 0.06), to: &bytes)                           // d
+                randomBytes(20, to: &bytes)                                          // qh, then 16 nibble pairs
+            }
+        case .q5_1:
+            for _ in 0..<(rows * k / 32) {
+                append(Float16(uniform(0.005, 0.03)).bitPattern, to: &bytes)          // d >= 0
+                append(Float16(uniform(-0.5, 0)).bitPattern, to: &bytes)              // m
+                randomBytes(20, to: &bytes)
+            }
+        case .q4_k, .q5_k:
+            // w = (d·sc)·q − dmin·min with 6-bit sc and min: every scale bit pattern appears.
+            let codeBound: Float = dtype == .q4_k ? 15 : 31
+            for _ in 0..<(rows * k / 256) {
+                append(Float16(uniform(0.5, 1) / (63 * codeBound)).bitPattern, to: &bytes)   // d
+                append(Float16(uniform(0.004, 0.008)).bitPattern, to: &bytes)                // dmin
+                randomBytes(12 + (dtype == .q5_k ? 32 : 0) + 128, to: &bytes)                // scales, (qh), qs
+            }
+        case .q6_k:
+            for _ in 0..<(rows * k / 256) {
+                randomBytes(128 + 64 + 16, to: &bytes)                   // ql, qh, int8 scales (all of -128...127)
+                append(blockScale(0.0001, 0.0003), to: &bytes)           // d: |w| <= d·128·32, about 1
+            }
+        case .q8_k:
+            for _ in 0..<(rows * k / 256) {
+                let d = uniform(0.002, 0.008)
+                append((next() & 1 == 0 ? d : -d).bitPattern, to: &bytes)
+                let q = (0..<256).map { _ in Int8(truncatingIfNeeded: next()) }
+                bytes += q.map { UInt8(bitPattern: $0) }
+                // bsums as ggml writes them: the sum of each 16 codes.
+                for group in 0..<16 { append(Int16(q[16 * group ..< 16 * group + 16].reduce(0) { $0 + Int($1) }), to: &bytes) }
+            }
         }
         return bytes
+    }
+
+    private mutating func randomBytes(_ count: Int, to bytes: inout [UInt8]) {
+        for _ in 0..<count { bytes.append(UInt8(truncatingIfNeeded: next())) }
     }
 
     /// Distinct random indices in 0..<bound, in random order (a partial Fisher-Yates shuffle).

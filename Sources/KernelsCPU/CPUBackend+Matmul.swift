@@ -14,7 +14,7 @@ extension CPUBackend {
                                    scratch: scratch.floats(Q8MatmulKernel.scratchFloats(rows: op.rows, k: op.k)), pool: pool)
                 return
             }
-            let sums = scratch.floats(op.rows * (op.k / 32))   // [rows, k/32], used by q4_1
+            let sums = scratch.floats(op.rows * (op.k / 32))   // [rows, k/32], used by the formats with a min
             let rowBytes = op.weightType.rowBytes(op.k)
             func run<W: WeightFormat>(_: W.Type) {
                 MatmulKernel<W>.run(rows: op.rows, k: op.k, n: op.n, rowBytes: rowBytes, x: input,
@@ -26,6 +26,12 @@ extension CPUBackend {
             case .q8_0: run(Q8_0Weights.self)
             case .q4_0: run(Q4_0Weights.self)
             case .q4_1: run(Q4_1Weights.self)
+            case .q5_0: run(Q5_0Weights.self)
+            case .q5_1: run(Q5_1Weights.self)
+            case .q4_k: run(Q4_KWeights.self)
+            case .q5_k: run(Q5_KWeights.self)
+            case .q6_k: run(Q6_KWeights.self)
+            case .q8_k: run(Q8_KWeights.self)
             }
         }
     }
@@ -51,6 +57,12 @@ extension CPUBackend {
                 case .q8_0: dequantizeRow(Q8_0Weights.self, row, width: op.width, into: target)
                 case .q4_0: dequantizeRow(Q4_0Weights.self, row, width: op.width, into: target)
                 case .q4_1: dequantizeRow(Q4_1Weights.self, row, width: op.width, into: target)
+                case .q5_0: dequantizeRow(Q5_0Weights.self, row, width: op.width, into: target)
+                case .q5_1: dequantizeRow(Q5_1Weights.self, row, width: op.width, into: target)
+                case .q4_k: dequantizeRow(Q4_KWeights.self, row, width: op.width, into: target)
+                case .q5_k: dequantizeRow(Q5_KWeights.self, row, width: op.width, into: target)
+                case .q6_k: dequantizeRow(Q6_KWeights.self, row, width: op.width, into: target)
+                case .q8_k: dequantizeRow(Q8_KWeights.self, row, width: op.width, into: target)
                 }
                 if op.scale != 1 {
                     for i in 0..<op.width { target[i] *= op.scale }
@@ -61,6 +73,6 @@ extension CPUBackend {
 
     private func dequantizeRow<Format: WeightFormat>(_ format: Format.Type, _ row: UnsafeRawPointer, width: Int,
                                                      into out: UnsafeMutablePointer<Float>) {
-        for b in 0 ..< width / 32 { Format.dequantize(row + b * Format.blockBytes, into: out + 32 * b) }
+        for b in 0 ..< width / 32 { Format.dequantize(row, block: b, into: out + 32 * b) }
     }
 }

@@ -74,7 +74,7 @@ enum MatmulKernel<Format: WeightFormat> {
         let blocks = k / 32
         var acc = DotAccumulator()
         for b in 0..<blocks {
-            let block = Format.decode(row + b * Format.blockBytes)
+            let block = Format.decode(row, block: b)
             Format.accumulate(block, x: x + 32 * b, xBlockSum: sums[b], into: &acc)
         }
         if Format.hasTail { Format.accumulateTail(row: row, x: x, range: 32 * blocks ..< k, into: &acc) }
@@ -90,7 +90,7 @@ enum MatmulKernel<Format: WeightFormat> {
         let x1 = x + k, x2 = x + 2 * k, x3 = x + 3 * k
         let s1 = sums + sumStride, s2 = sums + 2 * sumStride, s3 = sums + 3 * sumStride
         for b in 0..<blocks {
-            let block = Format.decode(row + b * Format.blockBytes)
+            let block = Format.decode(row, block: b)
             let offset = 32 * b
             Format.accumulate(block, x: x + offset, xBlockSum: sums[b], into: &a0)
             Format.accumulate(block, x: x1 + offset, xBlockSum: s1[b], into: &a1)

@@ -30,13 +30,15 @@ public enum QuantDot {
 
     public static var activeVariantName: String { activeVariant.name }
 
-    /// The weight types the integer path handles; nil for float weights, which stay f32.
+    /// The weight types the integer path handles (`DType.hasQ8Kernel`); nil for float weights and the quantized
+    /// types without an integer kernel (q5_1, the K types), which take the f32 kernels.
     static func weightType(_ type: DType) -> veer_qweight_type? {
         switch type {
         case .q4_0: return VEER_QWEIGHT_Q4_0
         case .q4_1: return VEER_QWEIGHT_Q4_1
+        case .q5_0: return VEER_QWEIGHT_Q5_0
         case .q8_0: return VEER_QWEIGHT_Q8_0
-        case .f32, .f16: return nil
+        case .f32, .f16, .q5_1, .q4_k, .q5_k, .q6_k, .q8_k: return nil
         }
     }
 

@@ -1,4 +1,4 @@
-/// How one weight format feeds a dot product, 32 weights (one block) at a time.
+/// How one weight format feeds a dot product, 32 weights (one block, or a K type's sub-block) at a time.
 ///
 /// `decode` unpacks a block once into two SIMD16 halves (weights 0..<16 and 16..<32) plus per-block scales;
 /// `accumulate` adds that block's contribution to x·w for one x row. The matmul kernels decode each block once and
@@ -8,26 +8,47 @@
 /// The quantized formats keep the small integers as floats and apply the scale once per block:
 ///   q8_0, q4_0:  x·w = d·Σ q·x                 (q4_0: q − 8 decoded directly)
 ///   q4_1:        x·w = d·Σ q·x + m·Σ x          (Σ x per block is precomputed once per x row: `needsBlockSums`)
+///   q5_0, q5_1:  as q4_0 and q4_1 with the fifth bit added to the codes (WeightFormat+Q5.swift)
+///   q4_k, q5_k:  per 32-weight sub-block, d = d·sc and m = −dmin·min, then as q4_1; q6_k: two scales per block
+///                (one per 16 weights); q8_k: as q8_0 with an f32 d (WeightFormat+KQuants.swift)
 /// Float weights accumulate w·x directly. All sums stay in f32 (precision mode f32: no reduced accumulators).
 protocol WeightFormat {
     /// Whether a row may end in a partial block (f32, f16: any k) handled by `accumulateTail`.
     static var hasTail: Bool { get }
     associatedtype Block
-    /// Bytes of one block of 32 weights.
-    static var blockBytes: Int { get }
     /// Whether `accumulate` reads the per-block sums of x.
     static var needsBlockSums: Bool { get }
-    static func decode(_ block: UnsafeRawPointer) -> Block
+    /// Block `b` (weights 32b..<32b+32) of the row starting at `row`. The K types' 256-weight super-blocks hold
+    /// eight of these, each with its own scales.
+    static func decode(_ row: UnsafeRawPointer, block b: Int) -> Block
     static func accumulate(_ block: Block, x: UnsafePointer<Float>, xBlockSum: Float, into acc: inout DotAccumulator)
     /// Adds the weights in `range` of a row that ends in a partial block (float formats only: a quantized row is
     /// always whole blocks) to the scalar sum, in index order.
     static func accumulateTail(row: UnsafeRawPointer, x: UnsafePointer<Float>, range: Range<Int>,
                                into acc: inout DotAccumulator)
-    /// The 32 weights of a block as f32, bit-equal to the reference (gguf) dequantization: d·q + m in two roundings.
+    /// The 32 weights of block `b` as f32, bit-equal to the reference (gguf) dequantization: d·q + m in two
+    /// roundings.
+    static func dequantize(_ row: UnsafeRawPointer, block b: Int, into out: UnsafeMutablePointer<Float>)
+}
+
+/// A format whose 32-weight blocks are self-contained and `blockBytes` apart (all but the K types).
+protocol BlockWeightFormat: WeightFormat {
+    /// Bytes of one block of 32 weights.
+    static var blockBytes: Int { get }
+    static func decode(_ block: UnsafeRawPointer) -> Block
     static func dequantize(_ block: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>)
 }
 
-/// The running sums of one output element: two sets of 16 lanes (one per half block) and one scalar (q4_1: m·Σx).
+extension BlockWeightFormat {
+    @inline(__always) static func decode(_ row: UnsafeRawPointer, block b: Int) -> Block {
+        decode(row + b * blockBytes)
+    }
+    static func dequantize(_ row: UnsafeRawPointer, block b: Int, into out: UnsafeMutablePointer<Float>) {
+        dequantize(row + b * blockBytes, into: out)
+    }
+}
+
+/// The running sums of one output element: two sets of 16 lanes (one per half block) and one scalar (m·Σx).
 struct DotAccumulator {
     var low = SIMD16<Float>()
     var high = SIMD16<Float>()
@@ -78,7 +99,7 @@ func accumulateScaled(_ block: ScaledBlock, x: UnsafePointer<Float>, into acc: i
     acc.low.madd(block.d, partial)
 }
 
-enum F32Weights: WeightFormat {
+enum F32Weights: BlockWeightFormat {
     static var hasTail: Bool { true }
     static var blockBytes: Int { 128 }
     static var needsBlockSums: Bool { false }
@@ -101,7 +122,7 @@ enum F32Weights: WeightFormat {
     }
 }
 
-enum F16Weights: WeightFormat {
+enum F16Weights: BlockWeightFormat {
     static var hasTail: Bool { true }
     static var blockBytes: Int { 64 }
     static var needsBlockSums: Bool { false }
@@ -124,8 +145,8 @@ enum F16Weights: WeightFormat {
     }
 }
 
-/// Quantized formats without an offset (w = d·q): q8_0 and q4_0 share their dot product and dequantization.
-protocol SymmetricWeightFormat: WeightFormat where Block == ScaledBlock {}
+/// Quantized formats without an offset (w = d·q): q8_0, q4_0 and q5_0 share their dot product and dequantization.
+protocol SymmetricWeightFormat: BlockWeightFormat where Block == ScaledBlock {}
 
 extension SymmetricWeightFormat {
     @inline(__always) static func accumulate(_ block: ScaledBlock, x: UnsafePointer<Float>, xBlockSum: Float,
@@ -164,7 +185,7 @@ enum Q4_0Weights: SymmetricWeightFormat {
 }
 
 /// [f16 d][f16 m][16 bytes, nibbles as q4_0]: w = d·q + m.
-enum Q4_1Weights: WeightFormat {
+enum Q4_1Weights: BlockWeightFormat {
     static var hasTail: Bool { false }
     static var blockBytes: Int { 20 }
     static var needsBlockSums: Bool { true }
@@ -176,15 +197,26 @@ enum Q4_1Weights: WeightFormat {
     }
     @inline(__always) static func accumulate(_ block: ScaledBlock, x: UnsafePointer<Float>, xBlockSum: Float,
                                              into acc: inout DotAccumulator) {
-        accumulateScaled(block, x: x, into: &acc)
-        acc.scalar.madd(block.m, xBlockSum)
+        accumulateWithMin(block, x: x, xBlockSum: xBlockSum, into: &acc)
     }
     static func dequantize(_ block: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>) {
-        let b = decode(block)
-        // (d·q) rounded, then + m: two roundings, as ggml and gguf do.
-        UnsafeMutableRawPointer(out).storeBytes(of: b.low * b.d + b.m, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(out + 16).storeBytes(of: b.high * b.d + b.m, as: SIMD16<Float>.self)
+        storeWithMin(decode(block), into: out)
     }
+}
+
+/// Accumulates d·Σ q·x + m·Σ x: the formats with a min (q4_1, q5_1, q4_k, q5_k).
+@inline(__always)
+func accumulateWithMin(_ block: ScaledBlock, x: UnsafePointer<Float>, xBlockSum: Float, into acc: inout DotAccumulator) {
+    accumulateScaled(block, x: x, into: &acc)
+    acc.scalar.madd(block.m, xBlockSum)
+}
+
+/// Stores d·q + m: (d·q) rounded, then + m, two roundings as ggml and gguf do (the K types' m is −dmin·min, and
+/// a + (−b) is a − b exactly).
+@inline(__always)
+func storeWithMin(_ b: ScaledBlock, into out: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(out).storeBytes(of: b.low * b.d + b.m, as: SIMD16<Float>.self)
+    UnsafeMutableRawPointer(out + 16).storeBytes(of: b.high * b.d + b.m, as: SIMD16<Float>.self)
 }
 
 extension WeightFormat {

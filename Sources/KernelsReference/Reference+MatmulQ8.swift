@@ -30,9 +30,10 @@ extension Reference {
 
     /// y[rows, n] = x[rows, k] · Wᵀ in `Precision.q8` for quantized weights: x's rows quantized by `quantizeQ8`, each
     /// block's Σ q_w·q_x summed exactly in integers (q4_0: q_w − 8), then Σ_b d_w·d_x·Σq (+ m_w·s_x for q4_1) in f64,
-    /// rounded once to f32. Float weights take the f32 `matmul`.
+    /// rounded once to f32. Float weights, and the quantized types without an integer kernel
+    /// (`DType.hasQ8Kernel`), take the f32 `matmul`.
     public static func matmulQ8(_ op: MatmulOp, x: [Float], weights: [UInt8]) throws -> [Float] {
-        guard op.weightType.isQuantized else { return try matmul(op, x: x, weights: weights) }
+        guard op.weightType.hasQ8Kernel else { return try matmul(op, x: x, weights: weights) }
         try op.validate(x: byteSize(x), weights: weights.count, y: 4 * (op.yOffset + op.rows * op.n))
         let rowBytes = op.weightType.rowBytes(op.k), blockBytes = op.weightType.blockBytes
         let rows = (0..<op.rows).map { r in quantizeQ8(x[op.xOffset + r * op.k ..< op.xOffset + (r + 1) * op.k]) }
@@ -52,7 +53,8 @@ extension Reference {
         return y
     }
 
-    /// A weight block as (d, m, integer weights): w = d·q + m (m = 0 but for q4_1; q4_0's q already has 8 taken off).
+    /// A weight block as (d, m, integer weights): w = d·q + m (m = 0 but for q4_1; q4_0's and q5_0's q already have
+    /// 8 and 16 taken off).
     static func integerBlock(_ type: DType, _ block: [UInt8]) -> (Float, Float, [Int]) {
         let d = halfToFloat(UInt16(block[0]) | UInt16(block[1]) << 8)
         switch type {
@@ -63,10 +65,16 @@ extension Reference {
             let m = halfToFloat(UInt16(block[2]) | UInt16(block[3]) << 8)
             let nibbles = block[4..<20]
             return (d, m, nibbles.map { Int($0 & 15) } + nibbles.map { Int($0 >> 4) })
+        case .q5_0:
+            let qh = (0..<4).reduce(0) { $0 | Int(block[2 + $1]) << (8 * $1) }
+            let nibbles = block[6..<22]
+            let low = nibbles.enumerated().map { j, byte in (Int(byte & 15) | (qh >> j & 1) << 4) - 16 }
+            let high = nibbles.enumerated().map { j, byte in (Int(byte >> 4) | (qh >> (j + 16) & 1) << 4) - 16 }
+            return (d, 0, low + high)
         case .q8_0:
             return (d, 0, block[2..<34].map { Int(Int8(bitPattern: $0)) })
-        case .f32, .f16:
-            preconditionFailure("integerBlock: \(type) is not a block format")
+        case .f32, .f16, .q5_1, .q4_k, .q5_k, .q6_k, .q8_k:
+            preconditionFailure("integerBlock: \(type) has no integer kernel")
         }
     }
 }

@@ -28,6 +28,7 @@ enum SyntheticModel {
         out.reserveCapacity(type.rowBytes(rowLength) * rows)
         func half(_ value: Float) { append(Float16(value).bitPattern) }
         func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
+        func randomBytes(_ count: Int) { for _ in 0..<count { out.append(UInt8(truncatingIfNeeded: random.next())) } }
         let blocks = rows * (rowLength / type.blockSize)
         switch type {
         case .f32:
@@ -49,6 +50,35 @@ enum SyntheticModel {
                 half(0.01)
                 half(-0.075)
                 for _ in 0..<2 { append(random.next()) }
+            }
+        case .q5_0:   // [f16 d][u32 qh][16 bytes of nibbles], w = d·(q − 16)
+            for _ in 0..<blocks {
+                half(0.005)
+                randomBytes(20)
+            }
+        case .q5_1:   // [f16 d][f16 m][u32 qh][16 bytes of nibbles], w = d·q + m
+            for _ in 0..<blocks {
+                half(0.005)
+                half(-0.075)
+                randomBytes(20)
+            }
+        case .q4_k, .q5_k:   // [f16 d][f16 dmin][12 scale bytes]([32 bytes qh])[128 bytes], w = d·sc·q − dmin·min
+            for _ in 0..<blocks {
+                half(type == .q4_k ? 0.08 / (63 * 15) : 0.08 / (63 * 31))
+                half(0.04 / 63)
+                randomBytes(type == .q4_k ? 140 : 172)
+            }
+        case .q6_k:   // [128 bytes ql][64 bytes qh][16 int8 scales][f16 d], w = d·scale·(q − 32)
+            for _ in 0..<blocks {
+                randomBytes(208)
+                half(0.08 / (128 * 32))
+            }
+        case .q8_k:   // [f32 d][256 × int8][16 × int16 sums of 16 codes]
+            for _ in 0..<blocks {
+                append(Float(0.0006).bitPattern)
+                let codes = (0..<256).map { _ in Int8(truncatingIfNeeded: random.next()) }
+                out += codes.map { UInt8(bitPattern: $0) }
+                for group in 0..<16 { append(Int16(codes[16 * group ..< 16 * group + 16].reduce(0) { $0 + Int($1) })) }
             }
         }
         return out

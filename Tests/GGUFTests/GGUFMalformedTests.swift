@@ -90,9 +90,18 @@ import Testing
     }
 
     @Test func tensorDirectoryErrors() throws {
-        #expect(kind(oneTensor(type: 14, shape: [256, 1], dataBytes: 210)) == .unsupportedTensorType(name: "w", type: GGMLType(rawValue: 14)))
-        let message = "\(GGUFError(file: "m.gguf", .unsupportedTensorType(name: "blk.0.ffn_down.weight", type: GGMLType(rawValue: 14))))"
-        #expect(message.contains("'blk.0.ffn_down.weight' has type Q6_K (14)"))
+        #expect(kind(oneTensor(type: 11, shape: [256, 1], dataBytes: 110)) == .unsupportedTensorType(name: "w", type: GGMLType(rawValue: 11)))
+        let message = "\(GGUFError(file: "m.gguf", .unsupportedTensorType(name: "blk.0.ffn_down.weight", type: GGMLType(rawValue: 11))))"
+        #expect(message.contains("'blk.0.ffn_down.weight' has type Q3_K (11)"))
+        #expect(message.contains("Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K, Q8_K"))
+        // The K types read: Q6_K is 210 bytes per 256 weights, and a row must be whole super-blocks.
+        let q6k = try open(oneTensor(type: 14, shape: [256, 1], dataBytes: 210)).tensors[0]
+        #expect(q6k.dtype == .q6_k && q6k.byteCount == 210)
+        if case .invalidTensor(name: "w", let detail) = kind(oneTensor(type: 12, shape: [640, 1], dataBytes: 360)) {
+            #expect(detail.contains("not a whole number of q4_k blocks of 256"))
+        } else {
+            Issue.record("a 640-wide q4_k row was accepted")
+        }
         #expect(GGMLType(rawValue: 99).description == "unknown (99)")
 
         // Q4_1: 20 bytes per block of 32; two rows need 40 bytes.

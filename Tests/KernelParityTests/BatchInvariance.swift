@@ -11,7 +11,7 @@ enum BatchInvariance {
     /// Rows 0, a middle one and the last of a 13-row matmul, each alone (own buffer, and via xOffset into the batch
     /// input), and as a 2-row sub-batch, against the batch's rows.
     static func matmul<B: ComputeBackend>(_ backend: B, dtype: DType) throws {
-        let rows = 13, k = dtype.isQuantized ? 96 : 70, n = 37
+        let rows = 13, k = dtype.isQuantized ? dtype.wholeBlocks(atLeast: 96) : 70, n = 37
         var random = SplitMix64(seed: "batch.matmul.\(dtype)")
         let weights = try backend.makeBuffer(random.weights(dtype, rows: n, k: k), label: "weights")   // [n, k]
         let x = random.floats(rows * k)                                                             // [rows, k] f32

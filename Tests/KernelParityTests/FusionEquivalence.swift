@@ -66,7 +66,7 @@ enum FusionEquivalence {
     /// norm_matmul against rmsnorm then matmul, for a batch of rows and for each row alone (the decode mat-vec,
     /// fused on Vulkan): every row bit-identical, so a decode step equals the same row inside a prefill.
     static func normMatmul<B: ComputeBackend>(_ backend: B, dtype: DType) throws {
-        let rows = 5, k = dtype.isQuantized ? 576 : 577, n = 37, eps: Float = 1e-5
+        let rows = 5, k = dtype.isQuantized ? dtype.wholeBlocks(atLeast: 576) : 577, n = 37, eps: Float = 1e-5
         var random = SplitMix64(seed: "fusion.norm_matmul.\(dtype)")
         let weights = try backend.makeBuffer(random.weights(dtype, rows: n, k: k), label: "weights")   // [n, k]
         let x = random.floats(rows * k, -3, 3)                                                          // [rows, k]

@@ -33,12 +33,14 @@ struct VulkanVariantTests {
     @Test("weights and tables split over several bindings give the same bits as whole ones",
           arguments: DType.allCases, MatmulGeometry.all)
     func splitBindings(type: DType, geometry: MatmulGeometry) throws {
+        // Bindings of 256 bytes, or two rows of a K type (a row of 256 q8_k weights is 292 bytes).
+        let (rows, k, n) = (2, type.wholeBlocks(atLeast: 32), 30)
+        let maxRange = max(256, 2 * type.rowBytes(k))
         let whole = try VulkanVariants.backend(matmul: geometry)
-        let split = try VulkanVariants.backend(VulkanVariants.options(maxBindingBytes: 256), matmul: geometry)
+        let split = try VulkanVariants.backend(VulkanVariants.options(maxBindingBytes: maxRange), matmul: geometry)
         var random = SplitMix64(seed: "split.\(type).\(geometry)")
-        let (rows, k, n) = (2, 32, 30)
         let bytes = random.weights(type, rows: n, k: k)   // [n, k] in type
-        let runs = try BindingRuns.split(rows: n, rowBytes: type.rowBytes(k), maxRange: 256,
+        let runs = try BindingRuns.split(rows: n, rowBytes: type.rowBytes(k), maxRange: maxRange,
                                          alignment: split.geometry.bindingAlignment, op: "test")
         #expect(runs.count > 1)   // q8_0 and q4_0 runs also start mid-alignment (their skew path)
         let x = random.floats(rows * k)
@@ -78,7 +80,7 @@ struct VulkanVariantTests {
                 var out: [Float] = []
                 for dtype in DType.allCases {
                     var random = SplitMix64(seed: "prefill.kernels.\(dtype)")
-                    let (rows, k, n) = (21, dtype.isQuantized ? 288 : 131, 75)
+                    let (rows, k, n) = (21, dtype.isQuantized ? dtype.wholeBlocks(atLeast: 288) : 131, 75)
                     let x = try backend.makeBuffer(random.floats(rows * k), label: "x")   // [rows, k] f32
                     let y = try backend.makeBuffer(byteCount: 4 * rows * n, label: "y")  // [rows, n] f32
                     try backend.matmul(MatmulOp(rows: rows, k: k, n: n, weightType: dtype), x: x,
@@ -127,7 +129,7 @@ struct VulkanVariantTests {
     /// The device cannot throw on a bad id, so the shader writes NaN for it; the other rows are the reference's.
     @Test("embed gives the reference's rows, and NaN for an id outside the vocabulary", arguments: DType.allCases)
     func embedOutsideTheVocabulary(type: DType) throws {
-        let (vocab, width) = (9, 64)
+        let (vocab, width) = (9, type.wholeBlocks(atLeast: 64))
         var random = SplitMix64(seed: "embed.outside.\(type)")
         let table = random.weights(type, rows: vocab, k: width)   // [vocab, width] in type
         let valid: [Int32] = [8, 0, 3, 3]

@@ -96,7 +96,7 @@ import Testing
     @Test(arguments: DType.allCases)
     func embed(type: DType) throws {
         var rng = SeededRandom(seed: 21 &+ UInt64(type.rawValue))
-        let width = 96, vocab = 13
+        let width = type.wholeBlocks(atLeast: 96), vocab = 13
         let table = rng.weights(type, n: vocab, k: width)
         let ids: [Int32] = [0, 12, 5, 5, 7]
         let op = EmbedOp(rows: ids.count, width: width, vocab: vocab, tableType: type)

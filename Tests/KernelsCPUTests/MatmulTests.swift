@@ -11,7 +11,7 @@ import Testing
 
     @Test(arguments: DType.allCases, shapes.indices)
     func matchesReference(type: DType, shapeIndex: Int) throws {
-        let (k, n) = Self.shapes[shapeIndex]
+        let (k, n) = (type.wholeBlocks(atLeast: Self.shapes[shapeIndex].k), Self.shapes[shapeIndex].n)
         var rng = SeededRandom(seed: UInt64(1000 * k + n) &+ UInt64(type.rawValue))
         let x = rng.floats(5 * k)
         let w = rng.weights(type, n: n, k: k)
@@ -28,7 +28,7 @@ import Testing
     /// gives bit-identical outputs; the other rows are different data.
     @Test(arguments: DType.allCases)
     func rowIsBitIdenticalAloneAndInAnyBatchPosition(type: DType) throws {
-        let k = 96, n = 37
+        let k = type.wholeBlocks(atLeast: 96), n = 37
         var rng = SeededRandom(seed: 77 &+ UInt64(type.rawValue))
         let w = rng.weights(type, n: n, k: k)
         let row = rng.floats(k)
@@ -44,7 +44,7 @@ import Testing
 
     @Test(arguments: DType.allCases)
     func oneAndTwoThreadsAgreeBitForBit(type: DType) throws {
-        let k = 576, n = 1536, rows = 6
+        let k = type.wholeBlocks(atLeast: 576), n = 1536, rows = 6
         var rng = SeededRandom(seed: 5 &+ UInt64(type.rawValue))
         let x = rng.floats(rows * k), w = rng.weights(type, n: n, k: k)
         let one = try CPUBackend(threads: 1).runMatmul(MatmulOp(rows: rows, k: k, n: n, weightType: type), x: x, weights: w)
@@ -86,6 +86,11 @@ import Testing
         #expect(throws: KernelError.self) {
             try cpu.runMatmul(MatmulOp(rows: 2, k: 32, n: 2, weightType: .q4_0), x: [Float](repeating: 0, count: 64),
                               weights: [UInt8](repeating: 0, count: 18))
+        }
+        // A Gemma width (640) is 20 blocks of 32 but no whole number of 256-weight K blocks.
+        #expect(throws: KernelError.self) {
+            try cpu.runMatmul(MatmulOp(rows: 1, k: 640, n: 1, weightType: .q4_k), x: [Float](repeating: 0, count: 640),
+                              weights: [UInt8](repeating: 0, count: 360))
         }
     }
 }

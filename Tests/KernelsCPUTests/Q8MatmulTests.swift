@@ -7,7 +7,7 @@ import Testing
 /// The q8 integer kernels: batch invariance, agreement of every ISA variant with the scalar C variant, and the
 /// quantizer against the reference's.
 @Suite struct Q8MatmulTests {
-    static let types: [DType] = [.q4_1, .q4_0, .q8_0]
+    static let types: [DType] = [.q4_1, .q4_0, .q8_0, .q5_0]
 
     /// A row alone and at every position of a 7-row batch gives the same bits.
     @Test(arguments: types, [576, 1536])
@@ -24,6 +24,19 @@ import Testing
             let y = try cpu.runMatmul(MatmulOp(rows: 7, k: k, n: n, weightType: type), x: batch, weights: w)
             #expect(bits(Array(y[position * n ..< (position + 1) * n])) == bits(alone), "\(type) k=\(k), row \(position) of 7")
         }
+    }
+
+    /// The types without an integer kernel (`DType.hasQ8Kernel` false) run the f32 kernels in q8 mode: the same bits
+    /// as an f32 backend, as `Reference.matmulQ8` specifies.
+    @Test(arguments: DType.allCases.filter { $0.isQuantized && !$0.hasQ8Kernel })
+    func typesWithoutAnIntegerKernelTakeTheF32Kernels(type: DType) throws {
+        let k = 512, n = 19, rows = 5
+        var rng = SeededRandom(seed: 23 &+ UInt64(type.rawValue))
+        let w = rng.weights(type, n: n, k: k), x = rng.floats(rows * k)
+        let op = MatmulOp(rows: rows, k: k, n: n, weightType: type)
+        let q8 = try CPUBackend(threads: 2, precision: .q8).runMatmul(op, x: x, weights: w)
+        #expect(bits(q8) == bits(try CPUBackend(threads: 2).runMatmul(op, x: x, weights: w)))
+        #expect(bits(try Reference.matmulQ8(op, x: x, weights: w)) == bits(try Reference.matmul(op, x: x, weights: w)))
     }
 
     /// Every variant this CPU has gives the scalar variant's bits (they share one reduction order); odd n covers

@@ -1,4 +1,5 @@
 import TestSupport
+import KernelCases
 import Kernels
 import KernelABI
 import KernelsCPU
@@ -22,8 +23,13 @@ func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }
 
 extension SeededRandom {
     /// A weight matrix [n, k] in `type`: random floats packed as the format's blocks, with scales of a realistic
-    /// size (d ~ 0.002...0.05) so quantized products stay O(1).
+    /// size (d ~ 0.002...0.05) so quantized products stay O(1). The 5-bit and K types come from the kernel cases'
+    /// generator (`SplitMix64.weights`), seeded from this one.
     mutating func weights(_ type: DType, n: Int, k: Int) -> [UInt8] {
+        guard [.f32, .f16, .q8_0, .q4_0, .q4_1].contains(type) else {
+            var source = SplitMix64(seed: next())
+            return source.weights(type, rows: n, k: k)
+        }
         var bytes = [UInt8]()
         bytes.reserveCapacity(n * type.rowBytes(k))
         func half(_ value: Float) -> [UInt8] {
@@ -45,6 +51,8 @@ extension SeededRandom {
             case .q4_1:
                 bytes += half(Float.random(in: 0.01...0.05, using: &self)) + half(Float.random(in: -0.4...0, using: &self))
                 bytes += (0..<16).map { _ in UInt8.random(in: 0...255, using: &self) }
+            default:
+                preconditionFailure("\(type) is drawn by SplitMix64.weights above")
             }
         }
         return bytes

@@ -4,8 +4,9 @@ import KernelsReference
 import Testing
 
 /// Reference.dequantize against the `gguf` Python package (tools/quant-fixtures.py wrote the fixture): block bytes
-/// quantized by gguf, and gguf's own dequantized floats, which must come back bit for bit. A swapped nibble order,
-/// a misread scale or a fused d·q + m would each break this.
+/// quantized by gguf (random valid blocks for the K types, which gguf cannot quantize), and gguf's own dequantized
+/// floats (q8_k: ggml's d·q, which gguf lacks), which must come back bit for bit. A swapped nibble order, a misread
+/// scale or a fused d·q + m would each break this.
 @Suite struct QuantFixtureTests {
     struct Fixture: Decodable {
         struct Entry: Decodable { let count: Int; let bytes: String; let floats: String }
@@ -32,7 +33,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [DType.q4_0, .q4_1, .q8_0, .f16])
+    @Test(arguments: [DType.q4_0, .q4_1, .q8_0, .f16, .q5_0, .q5_1, .q4_k, .q5_k, .q6_k, .q8_k])
     func dequantizeMatchesGGUF(type: DType) throws {
         let entry = try #require(try Self.load().types[type.description], "fixture has no \(type) entry")
         let bytes = Self.hexBytes(entry.bytes)
@@ -64,5 +65,7 @@ import Testing
     @Test func rejectsAPartialBlock() {
         #expect(throws: KernelError.self) { try Reference.dequantize(.q4_1, [UInt8](repeating: 0, count: 20), count: 16) }
         #expect(throws: KernelError.self) { try Reference.dequantize(.q8_0, [UInt8](repeating: 0, count: 33), count: 32) }
+        #expect(throws: KernelError.self) { try Reference.dequantize(.q4_k, [UInt8](repeating: 0, count: 144), count: 128) }
+        #expect(throws: KernelError.self) { try Reference.dequantize(.q6_k, [UInt8](repeating: 0, count: 209), count: 256) }
     }
 }

@@ -21,6 +21,7 @@ extern "C" {
 typedef enum {
     VEER_QWEIGHT_Q4_0 = 2,
     VEER_QWEIGHT_Q4_1 = 3,
+    VEER_QWEIGHT_Q5_0 = 6,
     VEER_QWEIGHT_Q8_0 = 8,
 } veer_qweight_type;
 

@@ -24,7 +24,13 @@
 #define VEER_DTYPE_F16 1
 #define VEER_DTYPE_Q4_0 2
 #define VEER_DTYPE_Q4_1 3
+#define VEER_DTYPE_Q5_0 6
+#define VEER_DTYPE_Q5_1 7
 #define VEER_DTYPE_Q8_0 8
+#define VEER_DTYPE_Q4_K 12
+#define VEER_DTYPE_Q5_K 13
+#define VEER_DTYPE_Q6_K 14
+#define VEER_DTYPE_Q8_K 15
 
 // y[rows, n] = x[rows, k] . W^T, with W stored row-major as [n, k] in the weight type (GGUF: ne0 = k, ne1 = n).
 // Offsets in floats let one buffer hold several activations (e.g. Q, K and V of one block).
