@@ -4,8 +4,10 @@
 // the same program records both flavours. Prompts are token ids, not text, so the numbers do not depend on a
 // tokenizer. Usage:
 //   arch-goldens-dump MODEL.gguf PROMPTS.json OUT.json [--greedy N] [--top K] [--n-ctx N]
-//                     [--cvec DATA.f32 IL_START IL_END]
+//                     [--cvec DATA.f32 IL_START IL_END] [--logits-dir DIR]
 // PROMPTS.json: [{"id": "...", "tokens": [1, 2, ...]}, ...].
+// --logits-dir writes each prompt's full last-position logits to DIR/<id>.f32 (for comparing runs over the whole
+// vocabulary; the goldens keep only the top 20).
 // DATA.f32: the float32 array llama_set_adapter_cvec takes (n_embd x (n_layer - 1), layer 1 first, already scaled).
 #include "llama.h"
 
@@ -26,7 +28,7 @@ using json = nlohmann::ordered_json;
 namespace {
 
 struct Options {
-    std::string model_path, prompts_path, out_path, cvec_path;
+    std::string model_path, prompts_path, out_path, cvec_path, logits_dir;
     int greedy = 16, top = 20, n_ctx = 2048, n_threads = 2;
     int cvec_start = -1, cvec_end = -1;
 };
@@ -52,6 +54,7 @@ Options parse_options(int argc, char ** argv) {
         if (arg == "--greedy") { need(1); o.greedy = parse_int(argv[++i], "--greedy"); }
         else if (arg == "--top") { need(1); o.top = parse_int(argv[++i], "--top"); }
         else if (arg == "--n-ctx") { need(1); o.n_ctx = parse_int(argv[++i], "--n-ctx"); }
+        else if (arg == "--logits-dir") { need(1); o.logits_dir = argv[++i]; }
         else if (arg == "--cvec") {
             need(3);
             o.cvec_path = argv[++i];
@@ -126,6 +129,12 @@ json run_prompt(llama_context * ctx, int n_vocab, const json & prompt, const Opt
     out["id"] = prompt.at("id");
     out["tokens"] = tokens;
     const float * logits = llama_get_logits_ith(ctx, -1);
+    if (!o.logits_dir.empty()) {
+        const std::string path = o.logits_dir + "/" + prompt.at("id").get<std::string>() + ".f32";
+        std::ofstream file(path, std::ios::binary);
+        if (!file) fail("cannot write " + path);
+        file.write(reinterpret_cast<const char *>(logits), (std::streamsize) (sizeof(float) * n_vocab));
+    }
     json top = json::array();
     for (int id : top_ids(logits, n_vocab, o.top)) top.push_back(json::array({id, logits[id]}));
     out["last_top20"] = top;
