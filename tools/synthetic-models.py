@@ -2,11 +2,13 @@
 """Writes the small synthetic F32 GGUF models the architecture goldens were made on (Tests/Goldens/arch).
 
 Usage: tools/synthetic-models.py OUT_DIR
-Writes OUT_DIR/synthetic-qwen2.gguf, synthetic-llama3.gguf and synthetic-gemma3.gguf. Every weight comes from a NumPy
-generator seeded per model and tensor, so the files are byte for byte the same on every run (the goldens record their
-SHA-256; a test regenerates the models and checks those before comparing logits). The K-quant variant
-(synthetic-llama3-q4_k_m.gguf) is made from synthetic-llama3.gguf by llama.cpp's llama-quantize (make_goldens.py), not
-here: the goldens' SOURCE.md says how.
+Writes OUT_DIR/synthetic-qwen2.gguf, synthetic-llama3.gguf, synthetic-gemma3.gguf and synthetic-llama3-kquant.gguf.
+Every weight comes from a NumPy generator seeded per model and tensor, so the files are byte for byte the same on every
+run (the goldens record their SHA-256; a test regenerates the models and checks those before comparing logits).
+
+synthetic-llama3-kquant.gguf is the Llama 3 shape with its matrices stored as K-quants (Q4_K, Q5_K, Q6_K), written
+here block by block from seeded codes and scales, so that a test can regenerate a K-quant model without llama.cpp
+(gguf-py only dequantizes K-quants; llama-quantize's Q4_K_M copy of synthetic-llama3.gguf is made by make_goldens.py).
 
 Each model exercises what its architecture adds to the llama layout:
 - qwen2: Q/K/V biases, NEOX RoPE, an untied output matrix, ChatML-style special tokens, pre-tokenizer "qwen2".
@@ -15,12 +17,15 @@ Each model exercises what its architecture adds to the llama layout:
   llama-quantize can make every matrix a K-quant (K-quant blocks hold 256 values).
 - gemma3: 7 layers (the default pattern 6 makes layer 5 global, the others local), sliding window 8,
   rope.freq_base_swa != rope.freq_base, key_length 32 with 4 heads (query width 128 != width 64), Q/K norms,
-  post-attention and post-FFN norms with weights around 2 and the other norms around 1 (GGUF stores 1 + w), GeGLU, tied output, SentencePiece
-  vocabulary with byte-fallback tokens.
+  post-attention and post-FFN norms with weights around 2 and the other norms around 1 (GGUF stores 1 + w), GeGLU,
+  tied output, SentencePiece vocabulary with byte-fallback tokens.
 """
 import hashlib, math, os, sys
 import numpy as np
 import gguf
+from gguf import GGMLQuantizationType as QType
+
+QK_K = 256  # values per K-quant block
 
 SEED = 14
 
@@ -42,7 +47,7 @@ def norm_weight(model_name, tensor_name, width, center=1.0):
 
 def gpt2_byte_symbols():
     """GPT-2's byte-to-unicode table: the printable symbol byte-level BPE vocabularies use for each byte."""
-    printable = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
     symbols, extra = {}, 0
     for b in range(256):
         if b in printable:
@@ -113,11 +118,11 @@ def llama3_rope_factors(head_dim, base, factor=8.0, low_freq_factor=1.0, high_fr
 class ModelWriter:
     """Collects tensors for one model; matrices are N(0, gain / fan_in) so activations keep their scale."""
 
-    def __init__(self, name, arch, path):
+    def __init__(self, name, arch, path, file_type=gguf.LlamaFileType.ALL_F32):
         self.name = name
         self.writer = gguf.GGUFWriter(path, arch)
         self.writer.add_name(name)
-        self.writer.add_file_type(gguf.LlamaFileType.ALL_F32)
+        self.writer.add_file_type(file_type)
 
     def matrix(self, tensor_name, rows, cols, gain=1.0):
         """GGUF shape [cols, rows]: NumPy shape (rows, cols), rows = output width, cols = input width."""
@@ -131,6 +136,67 @@ class ModelWriter:
         self.writer.write_kv_data_to_file()
         self.writer.write_tensors_to_file()
         self.writer.close()
+
+
+def kquant_codes(rng, rows, cols, levels, scale_range, target_std):
+    """Seeded K-quant content for a (rows, cols) matrix: per 256-value block an f16 super-scale `d`, 6- or 8-bit
+    sub-block scales in scale_range and codes in [0, levels); the super-scale makes the dequantized std target_std."""
+    blocks = rows * cols // QK_K
+    codes = rng.integers(0, levels, size=(blocks, QK_K), dtype=np.int64)
+    code_std = math.sqrt((levels * levels - 1) / 12)
+    mean_scale = (scale_range[0] + scale_range[1]) / 2
+    d = np.float16(target_std / (mean_scale * code_std))
+    return blocks, codes, d
+
+
+def pack_q4_k_scales(sc, m):
+    """The 12-byte 6-bit packing of eight scales and eight mins (ggml's get_scale_min_k4, inverted)."""
+    out = np.zeros((sc.shape[0], 12), dtype=np.uint8)
+    out[:, 0:4] = (sc[:, 0:4] & 0x3F) | ((sc[:, 4:8] >> 4) << 6)
+    out[:, 4:8] = (m[:, 0:4] & 0x3F) | ((m[:, 4:8] >> 4) << 6)
+    out[:, 8:12] = (sc[:, 4:8] & 0x0F) | ((m[:, 4:8] & 0x0F) << 4)
+    return out
+
+
+def q4_k_or_q5_k(rng, rows, cols, target_std, bits):
+    """Q4_K (bits 4) or Q5_K (bits 5) blocks. Each sub-block's min is its scale times (levels - 1) / 2 (dmin is d
+    times that), so every sub-block is centred on 0: value = d * sc * (q - (levels - 1) / 2)."""
+    levels = 1 << bits
+    blocks, codes, d = kquant_codes(rng, rows, cols, levels, (32, 63), target_std)
+    sc = rng.integers(32, 64, size=(blocks, 8), dtype=np.int64).astype(np.uint8)
+    dmin = np.float16(float(d) * (levels - 1) / 2)
+    sub = codes.reshape(blocks, 8, 32)
+    low = (sub & 0x0F).astype(np.uint8)
+    qs = (low[:, 0::2, :] | (low[:, 1::2, :] << 4)).reshape(blocks, 128)  # sub-blocks 2c, 2c+1 share 32 bytes
+    parts = [np.full((blocks, 1), d).view(np.uint8), np.full((blocks, 1), dmin).view(np.uint8),
+             pack_q4_k_scales(sc, sc)]
+    if bits == 5:
+        high = ((sub >> 4) & 1).astype(np.uint8)  # bit i of qh[l] is the fifth bit of sub-block i's value l
+        parts.append(np.bitwise_or.reduce(high << np.arange(8, dtype=np.uint8).reshape(1, 8, 1), axis=1))
+    parts.append(qs)
+    return np.concatenate(parts, axis=1).reshape(rows, -1)
+
+
+def q6_k(rng, rows, cols, target_std):
+    """Q6_K blocks: value = d * scale * (q - 32), signed 8-bit scales per 16 values."""
+    blocks, codes, d = kquant_codes(rng, rows, cols, 64, (16, 127), target_std)
+    scales = (rng.integers(16, 128, size=(blocks, 16)) * rng.choice([-1, 1], size=(blocks, 16))).astype(np.int8)
+    halves = codes.reshape(blocks, 2, 4, 32)  # value h*128 + k*32 + l
+    low = (halves & 0x0F).astype(np.uint8)
+    ql = (low[:, :, 0:2, :].reshape(blocks, 2, 64) | (low[:, :, 2:4, :].reshape(blocks, 2, 64) << 4))
+    high = ((halves >> 4) & 0x03).astype(np.uint8)
+    qh = np.bitwise_or.reduce(high << (2 * np.arange(4, dtype=np.uint8)).reshape(1, 1, 4, 1), axis=2)
+    return np.concatenate([ql.reshape(blocks, 128), qh.reshape(blocks, 64), scales.view(np.uint8),
+                           np.full((blocks, 1), d).view(np.uint8)], axis=1).reshape(rows, -1)
+
+
+def kquant_matrix(w, tensor_name, rows, cols, qtype, gain=1.0):
+    rng = generator(w.name, tensor_name)
+    std = gain / math.sqrt(cols)
+    data = {QType.Q4_K: lambda: q4_k_or_q5_k(rng, rows, cols, std, 4),
+            QType.Q5_K: lambda: q4_k_or_q5_k(rng, rows, cols, std, 5),
+            QType.Q6_K: lambda: q6_k(rng, rows, cols, std)}[qtype]()
+    w.writer.add_tensor(tensor_name, data, raw_dtype=qtype)
 
 
 def write_common(w, hp):
@@ -213,6 +279,36 @@ def llama3(out_dir):
     w.close()
 
 
+LLAMA3_KQUANT_TYPES = {"attn_q": QType.Q4_K, "attn_k": QType.Q4_K, "attn_v": QType.Q5_K, "attn_output": QType.Q4_K,
+                       "ffn_gate": QType.Q4_K, "ffn_up": QType.Q5_K, "ffn_down": QType.Q6_K}
+
+
+def llama3_kquant(out_dir):
+    """The synthetic Llama 3 shape with K-quant matrices (token_embd Q6_K; see LLAMA3_KQUANT_TYPES)."""
+    hp = dict(width=256, layers=3, ff=512, heads=8, kv_heads=2, head_dim=32, eps=1e-5, rope_base=500000.0)
+    w = ModelWriter("synthetic-llama3-kquant", "llama", os.path.join(out_dir, "synthetic-llama3-kquant.gguf"),
+                    file_type=gguf.LlamaFileType.MOSTLY_Q4_K_M)
+    write_common(w, hp)
+    vocab = write_bpe_tokenizer(w, "llama-bpe", ["<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>",
+                                                 "<|end_header_id|>", "<|eot_id|>"],
+                                bos="<|begin_of_text|>", eos="<|eot_id|>", add_bos=True)
+    w.vector("rope_freqs.weight", llama3_rope_factors(hp["head_dim"], hp["rope_base"]))
+    kquant_matrix(w, "token_embd.weight", vocab, hp["width"], QType.Q6_K, gain=0.25 * math.sqrt(hp["width"]))
+    width, q_width, kv_width = hp["width"], hp["heads"] * hp["head_dim"], hp["kv_heads"] * hp["head_dim"]
+    shapes = {"attn_q": (q_width, width), "attn_k": (kv_width, width), "attn_v": (kv_width, width),
+              "attn_output": (width, q_width), "ffn_gate": (hp["ff"], width), "ffn_up": (hp["ff"], width),
+              "ffn_down": (width, hp["ff"])}
+    for i in range(hp["layers"]):
+        p = f"blk.{i}."
+        w.vector(p + "attn_norm.weight", norm_weight(w.name, p + "attn_norm.weight", width))
+        w.vector(p + "ffn_norm.weight", norm_weight(w.name, p + "ffn_norm.weight", width))
+        for t, (rows, cols) in shapes.items():
+            gain = 2.0 if t == "ffn_gate" else 1.0
+            kquant_matrix(w, p + t + ".weight", rows, cols, LLAMA3_KQUANT_TYPES[t], gain=gain)
+    w.vector("output_norm.weight", norm_weight(w.name, "output_norm.weight", width))
+    w.close()
+
+
 def gemma3(out_dir):
     hp = dict(width=64, layers=7, ff=192, heads=4, kv_heads=2, head_dim=32, eps=1e-6, rope_base=1e6)
     w = ModelWriter("synthetic-gemma3", "gemma3", os.path.join(out_dir, "synthetic-gemma3.gguf"))
@@ -241,11 +337,14 @@ def gemma3(out_dir):
     w.close()
 
 
+MODEL_FILES = ["synthetic-qwen2.gguf", "synthetic-llama3.gguf", "synthetic-gemma3.gguf", "synthetic-llama3-kquant.gguf"]
+
+
 def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
-    for make in (qwen2, llama3, gemma3):
+    for make in (qwen2, llama3, gemma3, llama3_kquant):
         make(out_dir)
-    for name in ("synthetic-qwen2.gguf", "synthetic-llama3.gguf", "synthetic-gemma3.gguf"):
+    for name in MODEL_FILES:
         path = os.path.join(out_dir, name)
         print(hashlib.sha256(open(path, "rb").read()).hexdigest(), name)
 

@@ -14,7 +14,7 @@ The work directory receives the models, binaries and raw outputs; only JSON goes
 """
 import argparse, hashlib, json, os, re, subprocess, sys
 import numpy as np
-from gguf import GGUFReader
+from gguf import GGUFReader, GGMLQuantizationType, dequantize
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COMMIT = "0c1e570"
@@ -28,8 +28,9 @@ FLAVOURS = {
 }
 CMAKE = ("cmake -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DGGML_NATIVE=ON -DLLAMA_CURL=OFF "
          "(CPU backend only; OpenMP; the stock build in the same configuration)")
-DUMPER_FLAGS = "g++ -std=c++17 -O2, linked against the build's libllama.a libggml.a libggml-cpu.a libggml-base.a -fopenmp"
-SYNTHETIC = ["synthetic-qwen2", "synthetic-llama3", "synthetic-gemma3"]
+DUMPER_FLAGS = ("g++ -std=c++17 -O2, linked against the build's libllama.a libggml.a libggml-cpu.a libggml-base.a "
+                "-fopenmp")
+SYNTHETIC = ["synthetic-qwen2", "synthetic-llama3", "synthetic-gemma3"]  # F32 models; the K-quant one is separate
 STEERING_PROMPTS = [
     ("C1", "<start_of_turn>user\nWrite one sentence about your weekend.<end_of_turn>\n<start_of_turn>model\n"),
     ("C2", "Today I went to the park and"),
@@ -40,8 +41,10 @@ GEMMA_PROMPTS = [
     ("G3", "<start_of_turn>user\nWhat is the tallest mountain in the world?<end_of_turn>\n<start_of_turn>model\n"),
     ("G4", "Café prices rose 12% in 2024 — the owner said: \"we had no choice.\"  Customers"),
 ]
-# Steering runs: (scale, il_start, il_end). Directions exist for blocks 1..n_layer-1 (block 0 never gets one).
-STEERING_RUNS = [(4.0, 1, 17), (-4.0, 1, 17), (8.0, 4, 10)]
+# Steering runs: (scale, il_start, il_end). Directions exist for blocks 1..n_layer-1 (block 0 never gets one). The
+# directions are unit vectors and Gemma's residual stream is large: scale 4 moved the top logit by about 1, scale 16
+# changes greedy continuations, 64 makes them degenerate. Scale 0 adds an all-zero vector: the unsteered baseline.
+STEERING_RUNS = [(0.0, 1, 17), (8.0, 1, 17), (16.0, 1, 17), (-16.0, 1, 17), (32.0, 4, 10)]
 
 
 def sha256(path):
@@ -144,10 +147,11 @@ def field_notes(n_vocab):
 
 
 TOLERANCES = {
-    "reference": "the exact_gelu run of the F32 model ('f32_exact_gelu'; Gemma's F32 model is the dequantized Q4_K_M "
-                 "file); for synthetic-llama3's Q4_K_M file, 'q4_k_m_f32_exact_gelu' (its dequantized F32 copy). Veer "
-                 "computes exact f32 GELU, so the stock_gelu runs are recorded beside them, not as the target; the "
-                 "q4_k_m runs are llama.cpp's own quantized path (activations rounded to 8 bits), also not a target",
+    "reference": "the exact_gelu run of the F32 model, 'f32_exact_gelu' (Gemma's and synthetic-llama3-kquant's F32 "
+                 "models are their quantized files dequantized); for synthetic-llama3's Q4_K_M file, "
+                 "'q4_k_m_f32_exact_gelu' (its dequantized F32 copy). Veer computes exact f32 GELU, so the stock_gelu "
+                 "runs are recorded beside them, not as the target; the q4_k_m and kquant runs are llama.cpp's own "
+                 "quantized path (activations rounded to 8 bits), also not a target",
     "last_top20_abs": 1e-3,
     "greedy": "equal to greedy_tokens up to near-ties: the first step where they differ must have a reference "
               "margin below 1e-2 (then the rest of the sequence is not compared)",
@@ -182,6 +186,25 @@ def synthetic_prompts(model_path, name):
     return prompts, len(types), add_bos
 
 
+def f32_copy_matches_gguf_py(quantized, f32_copy):
+    """True when every tensor of llama-quantize's F32 copy equals gguf-py's dequantization of the quantized file bit
+    for bit (Veer's reference dequantization is checked against gguf-py's)."""
+    copy = {t.name: t for t in GGUFReader(f32_copy).tensors}
+    for tensor in GGUFReader(quantized).tensors:
+        other = copy.get(tensor.name)
+        if other is None or other.tensor_type != GGMLQuantizationType.F32:
+            return False
+        ours = dequantize(tensor.data, tensor.tensor_type).astype(np.float32).reshape(-1)
+        if not np.array_equal(ours.view(np.uint32), np.asarray(other.data, dtype=np.float32).reshape(-1).view(np.uint32)):
+            return False
+    return True
+
+
+def make_f32_copy(flavours, quantized, f32_copy):
+    run([flavours["stock_gelu"].bin("llama-quantize"), "--allow-requantize", quantized, f32_copy, "F32", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def make_synthetic(args, flavours):
     models_dir = os.path.join(args.work, "models")
     run([sys.executable, os.path.join(REPO, "tools/synthetic-models.py"), models_dir])
@@ -190,8 +213,8 @@ def make_synthetic(args, flavours):
     quantize = flavours["stock_gelu"].bin("llama-quantize")
     run([quantize, os.path.join(models_dir, "synthetic-llama3.gguf"), quantized, "Q4_K_M", "2"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    run([quantize, "--allow-requantize", quantized, dequantized, "F32", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    make_f32_copy(flavours, quantized, dequantized)
+    make_synthetic_kquant(args, flavours, models_dir)
     for name in SYNTHETIC:
         f32 = os.path.join(models_dir, name + ".gguf")
         models = {"f32": {"file": name + ".gguf", "sha256": sha256(f32),
@@ -203,6 +226,7 @@ def make_synthetic(args, flavours):
                                           "(stock build): token_embd, blk.2.attn_v and blk.2.ffn_down Q6_K, the "
                                           "other matrices Q4_K, norms and rope_freqs F32"}
             models["q4_k_m_f32"] = {"file": "synthetic-llama3-q4_k_m-f32.gguf", "sha256": sha256(dequantized),
+                                    "equals_gguf_py_dequantization": f32_copy_matches_gguf_py(quantized, dequantized),
                                     "source": "llama-quantize --allow-requantize synthetic-llama3-q4_k_m.gguf "
                                               "synthetic-llama3-q4_k_m-f32.gguf F32 2 (stock build): the Q4_K_M "
                                               "weights dequantized to F32, the reference for a dequantize-then-F32 "
@@ -223,6 +247,38 @@ def make_synthetic(args, flavours):
             "prompt_source": "seeded NumPy choice of ordinary (NORMAL/BYTE) token ids, lengths 6, 11, 23, 40"
                              + (", with the BOS id prepended (tokenizer.ggml.add_bos_token is true)" if add_bos else ""),
         })
+
+
+def make_synthetic_kquant(args, flavours, models_dir):
+    """synthetic-llama3-kquant.gguf (written block by block by synthetic-models.py) and its F32 copy."""
+    kquant = os.path.join(models_dir, "synthetic-llama3-kquant.gguf")
+    f32 = os.path.join(models_dir, "synthetic-llama3-kquant-f32.gguf")
+    make_f32_copy(flavours, kquant, f32)
+    models = {
+        "f32": {"file": "synthetic-llama3-kquant-f32.gguf", "sha256": sha256(f32),
+                "equals_gguf_py_dequantization": f32_copy_matches_gguf_py(kquant, f32),
+                "source": "llama-quantize --allow-requantize synthetic-llama3-kquant.gguf "
+                          "synthetic-llama3-kquant-f32.gguf F32 2 (stock build): every tensor dequantized to F32"},
+        "kquant": {"file": "synthetic-llama3-kquant.gguf", "sha256": sha256(kquant),
+                   "source": "tools/synthetic-models.py OUT_DIR (seeded K-quant blocks): token_embd and ffn_down "
+                             "Q6_K, attn_v and ffn_up Q5_K, attn_q, attn_k, attn_output and ffn_gate Q4_K; norms and "
+                             "rope_freqs F32"},
+    }
+    prompts, n_vocab, add_bos = synthetic_prompts(kquant, "synthetic-llama3-kquant")
+    results, logits = {}, {}
+    for model_key, path in (("f32", f32), ("kquant", kquant)):
+        for fname, flavour in flavours.items():
+            tag = f"{model_key}_{fname}"
+            results[tag], logits[tag] = flavour.dump(path, prompts, os.path.join(args.work, "runs",
+                                                                                 "synthetic-llama3-kquant"), tag)
+    write_golden(args, "synthetic-llama3-kquant", models, prompts, results, logits, n_vocab, {
+        "description": "llama.cpp reference outputs for synthetic-llama3-kquant (the synthetic Llama 3 shape with "
+                       "Q4_K, Q5_K and Q6_K matrices, tools/synthetic-models.py) and its F32 copy: last-position "
+                       "top-20 logits, logsumexp and teacher-forced greedy tokens on four token-id prompts, both "
+                       "flavours. A dequantize-then-F32 implementation should match the F32 copy's run",
+        "prompt_source": "seeded NumPy choice of ordinary (NORMAL/BYTE) token ids, lengths 6, 11, 23, 40, with the "
+                         "BOS id prepended (tokenizer.ggml.add_bos_token is true)",
+    })
 
 
 def tokenize(flavour, model, text):
@@ -247,9 +303,9 @@ def make_gemma(args, flavours):
     f32, models = gemma_models(args)
     if not os.path.exists(f32):
         os.makedirs(os.path.dirname(f32), exist_ok=True)
-        run([flavours["stock_gelu"].bin("llama-quantize"), "--allow-requantize", args.gemma, f32, "F32", "2"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        make_f32_copy(flavours, args.gemma, f32)
     models["f32"]["sha256"] = sha256(f32)
+    models["f32"]["equals_gguf_py_dequantization"] = f32_copy_matches_gguf_py(args.gemma, f32)
     prompts = [{"id": pid, "text": text, "tokens": tokenize(flavours["stock_gelu"], args.gemma, text)}
                for pid, text in GEMMA_PROMPTS]
     results, logits = {}, {}
