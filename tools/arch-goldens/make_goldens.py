@@ -384,6 +384,7 @@ def control_data(vector_path, n_embd, n_layer, scale):
 def make_cvector(args, flavours):
     f32, models = gemma_models(args)
     models["f32"]["sha256"] = sha256(f32)
+    models["f32"]["equals_gguf_py_dequantization"] = f32_copy_matches_gguf_py(args.gemma, f32)
     exact = flavours["exact_gelu"]
     work = os.path.join(args.work, "cvector")
     os.makedirs(work, exist_ok=True)
