@@ -5,9 +5,10 @@ public enum HookSite: String, Sendable, CaseIterable {
     case residPost = "resid_post"
     /// Residual after the attention add, the FFN input (llama.cpp `ffn_inp-l`). [rows, width]
     case residMid = "resid_mid"
-    /// Down-projection output before its residual add. [rows, width]
+    /// The FFN's contribution before its residual add: the down projection's output (on Gemma 3 after the post-FFN
+    /// norm, so `resid_post` = `resid_mid` + `mlp_out` on every architecture). [rows, width]
     case mlpOut = "mlp_out"
-    /// Input of the down projection, silu(gate)·up. [rows, ffWidth]
+    /// Input of the down projection, act(gate)·up (SiLU, or GELU on Gemma 3). [rows, ffWidth]
     case mlpMid = "mlp_mid"
     /// Attention heads before the output projection. [rows, heads·headDim]
     case headsConcat = "heads_concat"

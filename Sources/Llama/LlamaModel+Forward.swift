@@ -72,7 +72,8 @@ extension LlamaModel {
             try backend.matmul(MatmulOp(rows: rows, k: k, n: n, weightType: type), x: x, weights: w, y: y)
         }
 
-        try backend.embed(EmbedOp(rows: rows, width: c.width, vocab: c.vocab, tableType: weights.embeddingType),
+        try backend.embed(EmbedOp(rows: rows, width: c.width, vocab: c.vocab, tableType: weights.embeddingType,
+                                  scale: c.embeddingScale),
                           ids: s.tokens, table: weights.tokenEmbedding, out: s.x)
         for (l, w) in weights.blocks.enumerated() {
             // Attention: x -> RMSNorm -> Q, K, V -> RoPE and cache write -> causal GQA -> output projection.
@@ -80,38 +81,44 @@ extension LlamaModel {
             let observesNorm = observer?.wants(.attnNorm, layer: l) ?? false
             let p = try projectQKV(w.qkv, norm: w.attnNorm, rows: rows, keepNormed: observesNorm)
             try report(.attnNorm, l, s.normed, width: c.width)
+            try finishProjections(p, extras: w.extras, rows: rows)
             // RoPE on the queries, and the rotated keys with the values into the cache: one op.
+            let rope = c.rope(layer: l)
             try backend.ropeStore(RopeStoreOp(rows: rows, nHeads: c.heads, cache: cache.shape, nRot: c.ropeDims,
                                               qRowStride: p.qStride, qOffset: p.qOffset, kvRowStride: p.kvStride,
-                                              kOffset: p.kOffset, vOffset: p.vOffset, freqBase: c.ropeBase,
-                                              freqScale: c.ropeScale),
+                                              kOffset: p.kOffset, vOffset: p.vOffset, freqBase: rope.base,
+                                              freqScale: rope.scale, style: c.ropeStyle),
                                   q: p.q, k: p.kv, v: p.kvValues, kCache: cache.keys[l], vCache: cache.values[l],
-                                  rows: placement)
+                                  rows: placement, freqFactors: weights.ropeFreqs)
             try backend.attention(AttentionOp(rows: rows, nHeads: c.heads, cache: cache.shape, qRowStride: p.qStride,
-                                              qOffset: p.qOffset), q: p.q,
+                                              qOffset: p.qOffset, window: c.attentionWindow(layer: l)), q: p.q,
                                   kCache: cache.keys[l], vCache: cache.values[l], rows: placement, out: s.heads)
             if let tables = steering?.heads[l] {
                 try backend.headsEdit(HeadsEditOp(rows: rows, width: c.qWidth), x: s.heads, tables: tables)
             }
             try report(.headsConcat, l, s.heads, width: c.qWidth)
             try matmul(s.heads, w.attnOutput, w.attnOutputType, k: c.qWidth, n: c.width, into: s.delta)
+            try postNorm(w.extras.postAttentionNorm, rows: rows)
             try backend.residualSteer(ResidualSteerOp(rows: rows, width: c.width), x: s.x, delta: s.delta,
                                       tables: steering?.attentionResidual[l] ?? s.plain, trace: nil)
             try report(.residMid, l, s.x, width: c.width)
 
-            // Feed-forward: x -> RMSNorm -> silu(gate) * up -> down projection; the norm inside the first projection.
+            // Feed-forward: x -> RMSNorm -> act(gate) * up -> down projection; the norm inside the first projection.
             switch w.gateUp {
             case let .fused(matrix, type):   // one mat-vec, rows [gate | up]
                 try normedMatmul(w.ffnNorm, keepNormed: false, matrix, type, n: 2 * c.ffWidth, into: s.gateUp, rows: rows)
-                try backend.swiglu(SwigluOp(rows: rows, width: c.ffWidth, stride: 2 * c.ffWidth, upOffset: c.ffWidth),
+                try backend.swiglu(SwigluOp(rows: rows, width: c.ffWidth, stride: 2 * c.ffWidth, upOffset: c.ffWidth,
+                                            activation: c.activation),
                                    gate: s.gateUp, up: s.gateUp, out: s.gate)
             case let .separate(gate, gateType, up, upType):
                 try normedMatmul(w.ffnNorm, keepNormed: true, gate, gateType, n: c.ffWidth, into: s.gate, rows: rows)
                 try matmul(s.normed, up, upType, k: c.width, n: c.ffWidth, into: s.up)
-                try backend.swiglu(SwigluOp(count: rows * c.ffWidth), gate: s.gate, up: s.up, out: s.gate)
+                try backend.swiglu(SwigluOp(count: rows * c.ffWidth, activation: c.activation), gate: s.gate, up: s.up,
+                                   out: s.gate)
             }
             try report(.mlpMid, l, s.gate, width: c.ffWidth)
             try matmul(s.gate, w.down, w.downType, k: c.ffWidth, n: c.width, into: s.delta)
+            try postNorm(w.extras.postFFNNorm, rows: rows)
             try report(.mlpOut, l, s.delta, width: c.width)
             try backend.residualSteer(ResidualSteerOp(rows: rows, width: c.width), x: s.x, delta: s.delta,
                                       tables: steering?.ffnResidual[l] ?? s.plain, trace: steering?.ffnTrace[l])
@@ -188,6 +195,34 @@ extension LlamaModel {
             return ProjectedQKV(q: s.q, qStride: c.qWidth, qOffset: 0, kv: s.k, kvValues: s.v, kvStride: c.kvWidth,
                                 kOffset: 0, vOffset: 0)
         }
+    }
+
+    /// What some architectures do to the projections before RoPE: add Q/K/V biases (Qwen2), then RMS-normalise each
+    /// query and key head (Gemma 3, whose projections are never fused, so q and k are contiguous rows of heads).
+    func finishProjections(_ p: ProjectedQKV, extras: LlamaBlockExtras<B.Buffer>, rows: Int) throws {
+        let c = config
+        if let bias = extras.qkvBias {
+            try backend.biasAdd(BiasAddOp(rows: rows, width: c.qWidth, rowStride: p.qStride, offset: p.qOffset), x: p.q, bias: bias.q)
+            try backend.biasAdd(BiasAddOp(rows: rows, width: c.kvWidth, rowStride: p.kvStride, offset: p.kOffset), x: p.kv, bias: bias.k)
+            try backend.biasAdd(BiasAddOp(rows: rows, width: c.kvWidth, rowStride: p.kvStride, offset: p.vOffset),
+                                x: p.kvValues, bias: bias.v)
+        }
+        if let norm = extras.qkNorm {
+            guard p.qStride == c.qWidth, p.kvStride == c.kvWidth, p.qOffset == 0, p.kOffset == 0 else {
+                throw ModelError.input("per-head Q/K norms need unfused projections")   // LlamaWeights never fuses them
+            }
+            try backend.rmsnorm(RMSNormOp(rows: rows * c.heads, width: c.headDim, eps: c.rmsEps), x: p.q, weight: norm.q, out: p.q)
+            try backend.rmsnorm(RMSNormOp(rows: rows * c.kvHeads, width: c.headDim, eps: c.rmsEps), x: p.kv, weight: norm.k,
+                                out: p.kv)
+        }
+    }
+
+    /// RMS-normalises the block's contribution in `delta` before its residual add, where the architecture has a post
+    /// norm (Gemma 3); nothing otherwise.
+    func postNorm(_ weight: B.Buffer?, rows: Int) throws {
+        guard let weight else { return }
+        let s = state
+        try backend.rmsnorm(RMSNormOp(rows: rows, width: config.width, eps: config.rmsEps), x: s.delta, weight: weight, out: s.delta)
     }
 
     /// Reads the logits of the last forward pass: [rows][vocab].

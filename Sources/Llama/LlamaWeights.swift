@@ -17,6 +17,23 @@ public struct LlamaBlockWeights<Buffer> {
     public var down: Buffer          // [width, ffWidth]
     /// Storage formats of attnOutput and down (read once at load, not looked up per token).
     public var attnOutputType: DType, downType: DType
+    /// The parts only some architectures have (`ModelArchitecture`); nil where the block has none.
+    public var extras: LlamaBlockExtras<Buffer>
+}
+
+/// A block's optional weights, by architecture: biases (Qwen2), per-head Q/K norms and post norms (Gemma 3).
+public struct LlamaBlockExtras<Buffer> {
+    /// Q, K and V projection biases, f32 [qWidth], [kvWidth], [kvWidth] (Qwen2).
+    public var qkvBias: (q: Buffer, k: Buffer, v: Buffer)?
+    /// Per-head RMSNorm weights of the queries and keys, f32 [headDim] each (Gemma 3).
+    public var qkNorm: (q: Buffer, k: Buffer)?
+    /// RMSNorm weight applied to the attention output before its residual add, f32 [width] (Gemma 3).
+    public var postAttentionNorm: Buffer?
+    /// RMSNorm weight applied to the FFN output before its residual add, f32 [width] (Gemma 3).
+    public var postFFNNorm: Buffer?
+
+    /// None of them (Llama).
+    public init() {}
 }
 
 /// A block's Q, K and V projections: stacked into one matrix when they share a storage format, so one mat-vec
@@ -52,6 +69,8 @@ public struct LlamaWeights<Buffer> {
     public var outputType: DType
     /// [layers] each block's weights.
     public var blocks: [LlamaBlockWeights<Buffer>]
+    /// Llama 3's RoPE frequency factors, f32 [ropeDims / 2] (`rope_freqs.weight`); nil: none.
+    public var ropeFreqs: Buffer?
     /// Bytes of weights (uploaded to the device, or mapped).
     public var bytes: Int
 }
@@ -75,6 +94,10 @@ extension LlamaWeights {
         if source.hasTensor("output.weight") {
             (output, outputType) = try upload("output.weight", shape: [c.width, c.vocab])
         }
+        var ropeFreqs: B.Buffer?
+        if source.hasTensor("rope_freqs.weight") {
+            ropeFreqs = try upload("rope_freqs.weight", shape: [c.ropeDims / 2], f32Only: true).0
+        }
         var blocks: [LlamaBlockWeights<B.Buffer>] = []
         for l in 0..<c.layers {
             let p = "blk.\(l)."
@@ -85,14 +108,29 @@ extension LlamaWeights {
             let (attnOutput, attnOutputType) = try matrix("attn_output.weight", c.qWidth, c.width)
             let gateUp = try stacked(p, source: source, config: c, backend: backend, bytes: &bytes)
             let (down, downType) = try matrix("ffn_down.weight", c.ffWidth, c.width)
+            func vector(_ name: String, _ count: Int) throws -> B.Buffer {
+                try upload(p + name, shape: [count], f32Only: true).0
+            }
+            var extras = LlamaBlockExtras<B.Buffer>()
+            if c.architecture.hasQKVBias {
+                extras.qkvBias = (try vector("attn_q.bias", c.qWidth), try vector("attn_k.bias", c.kvWidth),
+                                  try vector("attn_v.bias", c.kvWidth))
+            }
+            if c.architecture.hasQKNorm {
+                extras.qkNorm = (try vector("attn_q_norm.weight", c.headDim), try vector("attn_k_norm.weight", c.headDim))
+            }
+            if c.architecture.hasPostNorms {
+                extras.postAttentionNorm = try vector("post_attention_norm.weight", c.width)
+                extras.postFFNNorm = try vector("post_ffw_norm.weight", c.width)
+            }
             blocks.append(LlamaBlockWeights(
-                attnNorm: try upload(p + "attn_norm.weight", shape: [c.width], f32Only: true).0,
+                attnNorm: try vector("attn_norm.weight", c.width),
                 qkv: qkv, attnOutput: attnOutput,
-                ffnNorm: try upload(p + "ffn_norm.weight", shape: [c.width], f32Only: true).0,
-                gateUp: gateUp, down: down, attnOutputType: attnOutputType, downType: downType))
+                ffnNorm: try vector("ffn_norm.weight", c.width),
+                gateUp: gateUp, down: down, attnOutputType: attnOutputType, downType: downType, extras: extras))
         }
         return LlamaWeights(tokenEmbedding: embedding, embeddingType: embeddingType, outputNorm: outputNorm,
-                            output: output, outputType: outputType, blocks: blocks, bytes: bytes)
+                            output: output, outputType: outputType, blocks: blocks, ropeFreqs: ropeFreqs, bytes: bytes)
     }
 
     /// Block `prefix`'s Q, K and V, stacked when they share a format.
@@ -101,7 +139,8 @@ extension LlamaWeights {
         let q = try source.tensor(prefix + "attn_q.weight", shape: [c.width, c.qWidth])
         let k = try source.tensor(prefix + "attn_k.weight", shape: [c.width, c.kvWidth])
         let v = try source.tensor(prefix + "attn_v.weight", shape: [c.width, c.kvWidth])
-        if let fused = try stack([q, k, v], label: prefix + "attn_qkv.weight", backend: backend, source: source,
+        // Per-head Q/K norms run on contiguous query and key rows, so those architectures keep three matrices.
+        if !c.architecture.hasQKNorm, let fused = try stack([q, k, v], label: prefix + "attn_qkv.weight", backend: backend, source: source,
                                    bytes: &bytes) {
             return .fused(fused, q.type)
         }
