@@ -14,6 +14,26 @@ public enum TestFileLocations {
         return candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0) }
     }()
 
+    /// Gemma 3 270M Q4_K_M (`veer model fetch gemma3-270m`): $VEER_CACHE/<file>, else ~/.cache/veer/<file>.
+    public static let gemmaModel: String? = cached("gemma-3-270m-q4_k_m.gguf")
+
+    /// A model file in the cache `veer model fetch` fills, if it is there.
+    static func cached(_ fileName: String) -> String? {
+        let env = ProcessInfo.processInfo.environment
+        let home = FileManager.default.homeDirectoryForCurrentUser.appending(path: ".cache/veer/" + fileName).path
+        return [env["VEER_CACHE"].map { $0 + "/" + fileName }, home].compactMap { $0 }
+            .first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// Gemma 3 270M for a test that needs it: nil (after printing why) when it is absent, so the test skips; under
+    /// CI=true an absent model is an error (tools/test fetches it).
+    public static func gemmaModelOrSkip() throws -> String? {
+        if let gemmaModel { return gemmaModel }
+        if ProcessInfo.processInfo.environment["CI"] == "true" { throw MissingModel(name: "gemma3-270m") }
+        print("skipping: Gemma 3 270M is not cached (run `veer model fetch gemma3-270m`)")
+        return nil
+    }
+
     /// The default model for a test that needs it: nil (after printing why) when it is absent, so the test skips;
     /// under CI=true an absent model is an error, so CI cannot pass without it.
     public static func defaultModelOrSkip() throws -> String? {
@@ -24,7 +44,10 @@ public enum TestFileLocations {
     }
 
     public struct MissingModel: Error, CustomStringConvertible {
-        public var description: String { "CI=true but the default model is missing: CI must run `veer model fetch`" }
+        public var name: String? = nil
+        public var description: String {
+            "CI=true but the \(name ?? "default") model is missing: CI must run `veer model fetch\(name.map { " " + $0 } ?? "")`"
+        }
     }
 
     /// The goldens the tests compare with: `<repo>/Tests/Goldens`, part of the repository (its SOURCE.md says what

@@ -1,0 +1,64 @@
+import Foundation
+import GGUF
+import KernelsCPU
+import KernelsVulkan
+import Llama
+import Testing
+import TestSupport
+
+/// Veer against llama.cpp (exact-GELU build, F32 weights) on the architectures beyond the default model: small
+/// synthetic qwen2, Llama 3 (RoPE frequency factors) and gemma3 (local and global layers, a window shorter than the
+/// prompts) models, regenerated from their seed, and Gemma 3 270M Q4_K_M (Q5_0, Q4_K, Q6_K and Q8_0 weights).
+@Suite("architecture goldens", .serialized)
+struct ArchGoldenTests {
+    static let synthetic = ["synthetic-qwen2", "synthetic-llama3", "synthetic-gemma3"]
+
+    static func syntheticModel(_ name: String) throws -> (GGUFFile, ArchGoldens) {
+        let goldens = try ArchGoldens.load(name)
+        let f32 = try GoldenFile.entry(goldens.models["f32"], in: goldens.name, named: "model 'f32'")
+        return (try GGUFFile(path: try SyntheticArchModels.path(name, sha256: f32.sha256)), goldens)
+    }
+
+    @Test(arguments: synthetic) func syntheticOnCPU(_ name: String) throws {
+        let (file, goldens) = try Self.syntheticModel(name)
+        let model = try LlamaModel(source: file, backend: CPUBackend(), contextSize: 128, maxRows: 64)
+        for prompt in goldens.prompts {
+            let worst = try ArchGoldenChecks.check(model, goldens, prompt: prompt, context: "\(name) \(prompt.id) cpu")
+            print("[cpu] \(name) \(prompt.id): max |logit - llama.cpp| over the shared top-20 = \(worst)")
+        }
+    }
+
+    @Test(.enabled(if: VulkanModelFixture.context != nil), arguments: synthetic)
+    func syntheticOnVulkan(_ name: String) throws {
+        let (file, goldens) = try Self.syntheticModel(name)
+        let context = try #require(VulkanModelFixture.context)
+        let model = try LlamaModel(source: file, backend: try VulkanBackend(context: context), contextSize: 128, maxRows: 64)
+        for prompt in goldens.prompts {
+            let worst = try ArchGoldenChecks.check(model, goldens, prompt: prompt, context: "\(name) \(prompt.id) vulkan")
+            print("[vulkan] \(name) \(prompt.id): max |logit - llama.cpp| over the shared top-20 = \(worst)")
+        }
+    }
+
+    /// Gemma 3 270M: release builds only (the whole network on a 262144-token vocabulary).
+    @Test(.enabled(if: ModelFixture.isRelease)) func gemmaOnCPU() throws {
+        guard let path = try TestFileLocations.gemmaModelOrSkip() else { return }
+        let goldens = try ArchGoldens.load("gemma3-270m")
+        let model = try LlamaModel(source: try GGUFFile(path: path), backend: CPUBackend(), contextSize: 128, maxRows: 64)
+        for prompt in goldens.prompts {
+            let worst = try ArchGoldenChecks.check(model, goldens, prompt: prompt, context: "gemma3-270m \(prompt.id) cpu")
+            print("[cpu] gemma3-270m \(prompt.id): max |logit - llama.cpp F32| over the shared top-20 = \(worst)")
+        }
+    }
+
+    /// On lavapipe one prompt: the 262144-row output matmul dominates.
+    @Test(.enabled(if: ModelFixture.isRelease && VulkanModelFixture.context != nil)) func gemmaOnVulkan() throws {
+        guard let path = try TestFileLocations.gemmaModelOrSkip() else { return }
+        let goldens = try ArchGoldens.load("gemma3-270m")
+        let context = try #require(VulkanModelFixture.context)
+        let model = try LlamaModel(source: try GGUFFile(path: path), backend: try VulkanBackend(context: context),
+                                   contextSize: 64, maxRows: 48)
+        let prompt = try #require(goldens.prompts.first)
+        let worst = try ArchGoldenChecks.check(model, goldens, prompt: prompt, context: "gemma3-270m \(prompt.id) vulkan")
+        print("[vulkan] gemma3-270m \(prompt.id): max |logit - llama.cpp F32| over the shared top-20 = \(worst)")
+    }
+}
