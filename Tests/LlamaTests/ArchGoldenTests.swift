@@ -11,12 +11,15 @@ import TestSupport
 /// prompts) models, regenerated from their seed, and Gemma 3 270M Q4_K_M (Q5_0, Q4_K, Q6_K and Q8_0 weights).
 @Suite("architecture goldens", .serialized)
 struct ArchGoldenTests {
-    static let synthetic = ["synthetic-qwen2", "synthetic-llama3", "synthetic-gemma3"]
+    /// The F32 synthetic models, and the Llama 3 shape stored as Q4_K/Q5_K/Q6_K blocks (its reference is llama.cpp
+    /// on the exactly dequantized copy, which Veer's f32 path computes from the K-quant file).
+    static let synthetic = ["synthetic-qwen2", "synthetic-llama3", "synthetic-gemma3", "synthetic-llama3-kquant"]
 
     static func syntheticModel(_ name: String) throws -> (GGUFFile, ArchGoldens) {
         let goldens = try ArchGoldens.load(name)
-        let f32 = try GoldenFile.entry(goldens.models["f32"], in: goldens.name, named: "model 'f32'")
-        return (try GGUFFile(path: try SyntheticArchModels.path(name, sha256: f32.sha256)), goldens)
+        let key = name.hasSuffix("-kquant") ? "kquant" : "f32"
+        let file = try GoldenFile.entry(goldens.models[key], in: goldens.name, named: "model '\(key)'")
+        return (try GGUFFile(path: try SyntheticArchModels.path(name, sha256: file.sha256)), goldens)
     }
 
     @Test(arguments: synthetic) func syntheticOnCPU(_ name: String) throws {
@@ -32,7 +35,7 @@ struct ArchGoldenTests {
     func syntheticOnVulkan(_ name: String) throws {
         let (file, goldens) = try Self.syntheticModel(name)
         let context = try #require(VulkanModelFixture.context)
-        let model = try LlamaModel(source: file, backend: try VulkanBackend(context: context), contextSize: 128, maxRows: 64)
+        let model = try LlamaModel(source: file, backend: VulkanBackend(context: context), contextSize: 128, maxRows: 64)
         for prompt in goldens.prompts {
             let worst = try ArchGoldenChecks.check(model, goldens, prompt: prompt, context: "\(name) \(prompt.id) vulkan")
             print("[vulkan] \(name) \(prompt.id): max |logit - llama.cpp| over the shared top-20 = \(worst)")
@@ -55,7 +58,7 @@ struct ArchGoldenTests {
         guard let path = try TestFileLocations.gemmaModelOrSkip() else { return }
         let goldens = try ArchGoldens.load("gemma3-270m")
         let context = try #require(VulkanModelFixture.context)
-        let model = try LlamaModel(source: try GGUFFile(path: path), backend: try VulkanBackend(context: context),
+        let model = try LlamaModel(source: try GGUFFile(path: path), backend: VulkanBackend(context: context),
                                    contextSize: 64, maxRows: 48)
         let prompt = try #require(goldens.prompts.first)
         let worst = try ArchGoldenChecks.check(model, goldens, prompt: prompt, context: "gemma3-270m \(prompt.id) vulkan")
