@@ -62,7 +62,7 @@ struct BPEWorkspace {
     private var end: [Int32] = []
     private var previous: [Int32] = []
     private var next: [Int32] = []
-    private var queue = PairQueue()
+    private var queue = PriorityHeap<PairCandidate>()
 
     /// Merges the bytes `word` (UTF-8 of one pre-tokenizer word) and appends the tokens with their byte ranges
     /// (offset by `base`). Pairs merge lowest rank first, ties to the leftmost pair: llama.cpp's order.
@@ -84,7 +84,7 @@ struct BPEWorkspace {
         queue.removeAll()
         for i in 0..<max(count - 1, 0) { enqueue(Int32(i), Int32(i + 1), model: model) }
 
-        while let pair = queue.popMin() {
+        while let pair = queue.pop() {
             let left = Int(pair.left), right = Int(pair.right)
             // Skip pairs made stale by an earlier merge: a side was absorbed or has grown since.
             guard next[left] == pair.right, symbol[left] == pair.leftSymbol, symbol[right] == pair.rightSymbol,
@@ -120,56 +120,20 @@ struct BPEWorkspace {
 
     private mutating func enqueue(_ left: Int32, _ right: Int32, model: BPEModel) {
         guard let merge = model.merge(symbol[Int(left)], symbol[Int(right)]) else { return }
-        queue.push(PairQueue.Pair(rank: merge.rank, left: left, right: right, leftSymbol: symbol[Int(left)],
+        queue.push(PairCandidate(rank: merge.rank, left: left, right: right, leftSymbol: symbol[Int(left)],
                                   rightSymbol: symbol[Int(right)], merged: merge.result))
     }
 }
 
-/// A binary min-heap of candidate merges ordered by (rank, left position).
-struct PairQueue {
-    struct Pair {
-        var rank: Int32
-        var left: Int32
-        var right: Int32
-        var leftSymbol: Int32
-        var rightSymbol: Int32
-        var merged: Int32
+/// A candidate merge, ordered by (rank, left position): lowest first.
+struct PairCandidate: HeapOrdered {
+    var rank: Int32
+    var left: Int32
+    var right: Int32
+    var leftSymbol: Int32
+    var rightSymbol: Int32
+    var merged: Int32
 
-        @inline(__always)
-        func precedes(_ other: Pair) -> Bool { rank != other.rank ? rank < other.rank : left < other.left }
-    }
-
-    private var heap: [Pair] = []
-
-    mutating func removeAll() { heap.removeAll(keepingCapacity: true) }
-
-    mutating func push(_ pair: Pair) {
-        heap.append(pair)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].precedes(heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    mutating func popMin() -> Pair? {
-        guard let first = heap.first else { return nil }
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var best = parent
-                if left < heap.count && heap[left].precedes(heap[best]) { best = left }
-                if right < heap.count && heap[right].precedes(heap[best]) { best = right }
-                if best == parent { break }
-                heap.swapAt(parent, best)
-                parent = best
-            }
-        }
-        return first
-    }
+    @inline(__always)
+    func precedes(_ other: PairCandidate) -> Bool { rank != other.rank ? rank < other.rank : left < other.left }
 }

@@ -1,8 +1,24 @@
-/// Recognising a chat template's Jinja source. Both sides are normalised first: `\n` escapes become newlines,
-/// whitespace-control dashes (`{%-`, `-}}`) are dropped, spaces just inside `{{ }}` and `{% %}` are removed and the
-/// whole template is trimmed, so cosmetic variants of a known template still match.
+/// Recognising a chat template's Jinja source. First the exact ChatML forms Veer knows (both sides normalised:
+/// `\n` escapes become newlines, whitespace-control dashes (`{%-`, `-}}`) are dropped, spaces just inside `{{ }}`
+/// and `{% %}` are removed and the whole template is trimmed, so cosmetic variants still match), which keep a default
+/// system prompt the Jinja inserts; then llama.cpp's `llm_chat_detect_template`, which classifies any template by
+/// marker substrings.
 extension ChatTemplate {
-    static func recognize(_ source: String) -> Style? {
+    static func recognize(_ source: String) throws -> Style {
+        if let style = recognizeChatML(source) { return style }
+        let firstLine = String((source.split(separator: "\n", omittingEmptySubsequences: false).first ?? "").prefix(120))
+        guard let detected = LlamaCppTemplateDetection.detect(source) else {
+            throw TokenizerError.unknownChatTemplate(firstLine: firstLine)
+        }
+        switch detected {
+        case "chatml": return .chatML(defaultSystemPrompt: nil)
+        case "gemma": return .gemma
+        case "llama3": return .llama3
+        default: throw TokenizerError.unsupportedChatTemplate(llamaCppName: detected, firstLine: firstLine)
+        }
+    }
+
+    private static func recognizeChatML(_ source: String) -> Style? {
         let template = normalize(source).trimmed
         if template == normalize(chatMLSource).trimmed { return .chatML(defaultSystemPrompt: nil) }
         // ChatML whose first iteration inserts a default system prompt: the same template with one clause added.

@@ -40,15 +40,22 @@ public struct RenderedChat: Sendable, Equatable {
     }
 }
 
-/// A chat template recognised from its Jinja source by comparison with known forms (no Jinja engine), or chosen by
-/// name. Supported: ChatML, with or without a default system prompt inserted when the conversation does not start
-/// with a system message (SmolLM2's template inserts "You are a helpful AI assistant named SmolLM, trained by
-/// Hugging Face").
+/// A chat template recognised from its Jinja source (no Jinja engine), chosen by name, or the model architecture's
+/// own when the file has none. Supported: ChatML (with or without a default system prompt inserted when the
+/// conversation does not start with a system message, as SmolLM2's template does), Gemma's and Llama 3's, rendered
+/// exactly as llama.cpp's `llama_chat_apply_template` renders its built-in forms.
 public struct ChatTemplate: Sendable, Equatable {
     /// The template forms Veer renders.
     public enum Style: Sendable, Equatable {
         /// `<|im_start|>{role}\n{content}<|im_end|>\n` per message; the generation prompt is `<|im_start|>assistant\n`.
         case chatML(defaultSystemPrompt: String?)
+        /// `<start_of_turn>{role}\n{content}<end_of_turn>\n` with "assistant" written "model", contents trimmed, and
+        /// system messages folded into the next user turn (`{system}\n\n{content}`); the generation prompt is
+        /// `<start_of_turn>model\n`.
+        case gemma
+        /// `<|start_header_id|>{role}<|end_header_id|>\n\n{content}<|eot_id|>` with contents trimmed; the
+        /// generation prompt is `<|start_header_id|>assistant<|end_header_id|>\n\n`.
+        case llama3
     }
 
     /// How this template renders a conversation.
@@ -57,80 +64,102 @@ public struct ChatTemplate: Sendable, Equatable {
     /// A template of `style`.
     public init(style: Style) { self.style = style }
 
-    /// Names accepted by `init(named:)` (the CLI's `--chat-template`).
-    public static let names = ["chatml"]
+    /// Names accepted by `init(named:)` (the CLI's `--chat-template`): llama.cpp's names for the same templates.
+    public static let names = ["chatml", "gemma", "llama3"]
 
     /// A template by name: "chatml" is plain ChatML without a default system prompt.
     public init(named name: String) throws {
         switch name.lowercased() {
         case "chatml": self.init(style: .chatML(defaultSystemPrompt: nil))
+        case "gemma": self.init(style: .gemma)
+        case "llama3": self.init(style: .llama3)
         default: throw TokenizerError.unknownChatTemplateName(name)
         }
     }
 
-    /// The template of the model in `metadata` (`tokenizer.chat_template`).
-    public init(metadata: GGUFMetadata) throws {
-        guard metadata.contains("tokenizer.chat_template") else {
-            throw TokenizerError.missingChatTemplate(file: metadata.file)
+    /// The name of the template's form (one of `names`).
+    public var name: String {
+        switch style {
+        case .chatML: return "chatml"
+        case .gemma: return "gemma"
+        case .llama3: return "llama3"
         }
-        try self.init(recognizing: try metadata.string("tokenizer.chat_template"))
+    }
+
+    /// The name with what distinguishes this template from the named one: "chatml (default system prompt: ...)".
+    public var summary: String {
+        if case let .chatML(system?) = style { return "chatml (default system prompt: \(system))" }
+        return name
+    }
+
+    /// The template of the model in `metadata`: its `tokenizer.chat_template`, else its architecture's (see
+    /// `ChatTemplateChoice`).
+    public init(metadata: GGUFMetadata) throws {
+        self = try ChatTemplateChoice(metadata: metadata).template
     }
 
     /// Recognises a Jinja chat template; an unknown one is an error naming its first line.
     public init(recognizing source: String) throws {
-        guard let style = ChatTemplate.recognize(source) else {
-            let firstLine = source.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            throw TokenizerError.unknownChatTemplate(firstLine: String(firstLine.prefix(120)))
-        }
-        self.init(style: style)
+        self.init(style: try ChatTemplate.recognize(source))
+    }
+}
+
+/// The template a model's conversations are rendered with and why: what the CLI prints.
+public struct ChatTemplateChoice: Sendable, Equatable {
+    /// Where the template came from.
+    public enum Origin: Sendable, Equatable {
+        /// Named by the caller (`--chat-template`).
+        case override
+        /// Recognised from the file's `tokenizer.chat_template`.
+        case fileTemplate
+        /// The file has no `tokenizer.chat_template`: the template of its `general.architecture` (and vocabulary).
+        case architecture(String)
     }
 
-    /// Renders `messages` as the template would (Jinja's `loop.first` check included); `addGenerationPrompt` opens
-    /// the assistant's turn.
-    public func render(messages: [ChatMessage], addGenerationPrompt: Bool) -> RenderedChat {
-        var builder = Builder()
-        switch style {
-        case let .chatML(defaultSystemPrompt):
-            for (index, message) in messages.enumerated() {
-                if index == 0, let system = defaultSystemPrompt, message.role != "system" {
-                    builder.markup("<|im_start|>system\n\(system)<|im_end|>\n")
-                }
-                builder.markup("<|im_start|>")
-                builder.supplied(message.role)
-                builder.markup("\n")
-                builder.content(message.content)
-                builder.markup("<|im_end|>\n")
+    /// The template.
+    public let template: ChatTemplate
+    /// Where it came from.
+    public let origin: Origin
+
+    /// `override` (a name from `ChatTemplate.names`) if given, else the file's template recognised, else the
+    /// architecture's: gemma3 (and gemma, gemma2) -> gemma, qwen2 -> chatml, llama with Llama 3's vocabulary
+    /// (tokenizer.ggml.pre llama-bpe, llama3 or llama-v3) -> llama3. Any other file without a template is
+    /// `TokenizerError.missingChatTemplate`.
+    public init(metadata: GGUFMetadata, override: String? = nil) throws {
+        if let override {
+            template = try ChatTemplate(named: override)
+            origin = .override
+        } else if metadata.contains("tokenizer.chat_template") {
+            template = try ChatTemplate(recognizing: try metadata.string("tokenizer.chat_template"))
+            origin = .fileTemplate
+        } else {
+            let architecture = try metadata.ifPresent("general.architecture", metadata.string) ?? "(none)"
+            let pre = try metadata.ifPresent("tokenizer.ggml.pre", metadata.string)
+            switch architecture {
+            case "gemma", "gemma2", "gemma3":
+                template = ChatTemplate(style: .gemma)
+            case "qwen2":
+                template = ChatTemplate(style: .chatML(defaultSystemPrompt: nil))
+            case "llama" where ["llama-bpe", "llama3", "llama-v3"].contains(pre ?? ""):
+                template = ChatTemplate(style: .llama3)
+            default:
+                throw TokenizerError.missingChatTemplate(file: metadata.file)
             }
-            if addGenerationPrompt { builder.markup("<|im_start|>assistant\n") }
+            origin = .architecture(architecture)
         }
-        var answerStart: Int?
-        if addGenerationPrompt {
-            answerStart = builder.length
-        } else if let last = messages.last, last.role == "assistant" {
-            answerStart = builder.contentRanges.last?.lowerBound
-        }
-        return RenderedChat(text: builder.segments.map(\.text).joined(), segments: builder.segments,
-                            contentRanges: builder.contentRanges, answerStart: answerStart)
     }
 
-    private struct Builder {
-        var segments: [TextSegment] = []
-        var contentRanges: [Range<Int>] = []
-        var length = 0
-
-        mutating func markup(_ text: String) { append(text, parseSpecial: true) }
-        mutating func supplied(_ text: String) { append(text, parseSpecial: false) }
-        mutating func content(_ text: String) {
-            contentRanges.append(length..<length + text.utf8.count)
-            supplied(text)
-        }
-        private mutating func append(_ text: String, parseSpecial: Bool) {
-            if let last = segments.last, last.parseSpecial == parseSpecial {
-                segments[segments.count - 1].text += text
-            } else {
-                segments.append(TextSegment(text, parseSpecial: parseSpecial))
-            }
-            length += text.utf8.count
+    /// One line for the user: "chat template: gemma (the file has no tokenizer.chat_template; general.architecture
+    /// is gemma3)".
+    public var description: String {
+        switch origin {
+        case .override:
+            return "chat template: \(template.summary) (--chat-template)"
+        case .fileTemplate:
+            return "chat template: \(template.summary) (recognised from tokenizer.chat_template)"
+        case let .architecture(architecture):
+            return "chat template: \(template.summary) (the file has no tokenizer.chat_template; general.architecture "
+                + "is \(architecture))"
         }
     }
 }

@@ -1,3 +1,11 @@
+/// How a vocabulary writes the bytes of normal tokens.
+enum TokenSpelling: Sendable {
+    /// GPT-2's byte-level alphabet ("Ġthe").
+    case byteLevel
+    /// SentencePiece: the text itself with U+2581 for each space ("▁the").
+    case sentencePiece
+}
+
 /// Every token's text and the bytes it decodes to, each kept in one flat buffer (two arrays for 49152 tokens
 /// instead of 98304 small ones).
 struct TokenPieces: Sendable {
@@ -11,7 +19,7 @@ struct TokenPieces: Sendable {
     /// [tokens + 1] start of each piece in `pieceBytes`, and the end.
     private let pieceStarts: [Int32]
 
-    init(vocabulary: Vocabulary) {
+    init(vocabulary: Vocabulary, spelling: TokenSpelling) {
         var textBytes: [UInt8] = [], textStarts: [Int32] = [0]
         var pieceBytes: [UInt8] = [], pieceStarts: [Int32] = [0]
         textStarts.reserveCapacity(vocabulary.count + 1)
@@ -19,7 +27,7 @@ struct TokenPieces: Sendable {
         for (text, attributes) in zip(vocabulary.tokens, vocabulary.attributes) {
             textBytes.append(contentsOf: text.utf8)
             textStarts.append(Int32(textBytes.count))
-            TokenPieces.appendPiece(of: text, attributes: attributes, to: &pieceBytes)
+            TokenPieces.appendPiece(of: text, attributes: attributes, spelling: spelling, to: &pieceBytes)
             pieceStarts.append(Int32(pieceBytes.count))
         }
         self.textBytes = textBytes
@@ -36,11 +44,26 @@ struct TokenPieces: Sendable {
         pieceBytes[Int(pieceStarts[Int(id)])..<Int(pieceStarts[Int(id) + 1])]
     }
 
-    /// llama.cpp's rendering for a BPE vocabulary: control, unknown and user-defined tokens are their text; normal
-    /// tokens are decoded from the byte-level alphabet; `<0xHH>` byte tokens are that byte; anything else is empty.
-    private static func appendPiece(of text: String, attributes: TokenAttributes, to out: inout [UInt8]) {
+    /// llama.cpp's `token_to_piece`: control, unknown and user-defined tokens are their text; normal tokens are
+    /// decoded from the byte-level alphabet (BPE) or have each U+2581 turned back into a space (SentencePiece);
+    /// `<0xHH>` byte tokens are that byte; anything else (unused, undefined) is empty.
+    private static func appendPiece(of text: String, attributes: TokenAttributes, spelling: TokenSpelling,
+                                    to out: inout [UInt8]) {
         if !attributes.isDisjoint(with: [.control, .unknown, .userDefined]) {
             out.append(contentsOf: text.utf8)
+        } else if attributes.contains(.normal), spelling == .sentencePiece {
+            // Byte-wise: as Characters, a U+2581 followed by a combining mark would not match.
+            let utf8 = Array(text.utf8)
+            var i = 0
+            while i < utf8.count {
+                if i + 2 < utf8.count, utf8[i] == 0xE2, utf8[i + 1] == 0x96, utf8[i + 2] == 0x81 {
+                    out.append(UInt8(ascii: " "))
+                    i += 3
+                } else {
+                    out.append(utf8[i])
+                    i += 1
+                }
+            }
         } else if attributes.contains(.normal) {
             for scalar in text.unicodeScalars {
                 if let byte = ByteLevel.byte(for: scalar) {

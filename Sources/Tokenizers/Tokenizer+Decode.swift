@@ -13,12 +13,21 @@ extension Tokenizer {
         return pieces.piece(of: id)
     }
 
-    /// The bytes of a token sequence. Models whose pre-tokenizer asks for it (GPT-2, Llama 3; not SmolLM or Qwen 2)
-    /// get llama.cpp's clean-up of spaces before punctuation and contractions.
+    /// The bytes of a token sequence, as llama.cpp's `llama_detokenize(remove_special: false)`: with
+    /// `addsSpacePrefix` the first token's piece loses one leading space (the one tokenizing put there); models
+    /// whose pre-tokenizer asks for it (GPT-2, Llama 3; not SmolLM or Qwen 2) get llama.cpp's clean-up of spaces
+    /// before punctuation and contractions.
     public func detokenize(_ ids: [Int32], renderSpecial: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
-        for id in ids { out.append(contentsOf: bytes(of: id, renderSpecial: renderSpecial)) }
-        return preTokenizer.cleansSpaces ? Self.cleanUpSpaces(out) : out
+        for (index, id) in ids.enumerated() {
+            let piece = bytes(of: id, renderSpecial: renderSpecial)
+            if index == 0, addsSpacePrefix, piece.first == UInt8(ascii: " ") {
+                out.append(contentsOf: piece.dropFirst())
+            } else {
+                out.append(contentsOf: piece)
+            }
+        }
+        return preTokenizer?.cleansSpaces == true ? Self.cleanUpSpaces(out) : out
     }
 
     /// `detokenize` as a String; bytes that are not valid UTF-8 become U+FFFD.

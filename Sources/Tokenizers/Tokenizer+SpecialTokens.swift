@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Splitting special tokens out of the text before BPE, as llama.cpp's `tokenizer_st_partition`: special tokens are
 /// taken longest first, and each one splits every remaining stretch of text at each of its occurrences, left to
 /// right. Control and unknown tokens count only inside byte ranges where special parsing is allowed; user-defined
@@ -43,18 +49,20 @@ extension Tokenizer {
         return fragments
     }
 
-    /// The first occurrence of `needle` starting in `from..<before` and ending by `before`.
+    /// The first occurrence of `needle` starting in `from..<before` and ending by `before`. Candidates are found
+    /// with `memchr` on the first byte: Gemma has 6400 special tokens, each searched for in the whole text.
     private func find(_ needle: ArraySlice<UInt8>, in bytes: UnsafeBufferPointer<UInt8>, from: Int,
                       before: Int) -> Int? {
         let first = needle[needle.startIndex]
+        guard let base = bytes.baseAddress else { return nil }
         var i = from
         let last = before - needle.count
         while i <= last {
-            if bytes[i] == first {
-                var k = 1
-                while k < needle.count && bytes[i + k] == needle[needle.startIndex + k] { k += 1 }
-                if k == needle.count { return i }
-            }
+            guard let hit = memchr(base + i, Int32(first), last - i + 1) else { return nil }
+            i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            var k = 1
+            while k < needle.count && bytes[i + k] == needle[needle.startIndex + k] { k += 1 }
+            if k == needle.count { return i }
             i += 1
         }
         return nil

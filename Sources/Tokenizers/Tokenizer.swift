@@ -32,37 +32,72 @@ public struct Encoding: Sendable, Equatable {
     }
 }
 
-/// Byte-level BPE tokenizer built from a GGUF file's `tokenizer.ggml.*` metadata, matching llama.cpp's
-/// `llama_tokenize`: special tokens are split out first (longest first), the rest is split into words by the
-/// pre-tokenizer regex named by `tokenizer.ggml.pre` and each word is merged by rank.
+/// The tokenization algorithms Veer reads (`tokenizer.ggml.model`).
+public enum TokenizerKind: String, Sendable, Equatable {
+    /// `gpt2`: byte-level BPE with a pre-tokenizer regex (SmolLM2, Llama 3, Qwen2).
+    case bytePairs = "gpt2"
+    /// `llama`: SentencePiece-style merging by score with byte fallback (Gemma, Llama 1/2).
+    case sentencePiece = "llama"
+}
+
+/// A tokenizer built from a GGUF file's `tokenizer.ggml.*` metadata, matching llama.cpp's `llama_tokenize`: special
+/// tokens are split out first (longest first); the rest is tokenized by the file's model: byte-level BPE (split into
+/// words by the pre-tokenizer regex named by `tokenizer.ggml.pre`, each word merged by rank) or SentencePiece
+/// (merged whole by score, see `SentencePieceModel`).
 public final class Tokenizer: Sendable {
     /// The tokens, their attributes and the special ids.
     public let vocabulary: Vocabulary
-    /// How text is split into words before BPE merges.
-    public let preTokenizer: PreTokenizer
-    let model: BPEModel
+    /// The algorithm, from `tokenizer.ggml.model`.
+    public let kind: TokenizerKind
+    /// How text is split into words before BPE merges; nil for SentencePiece, which has no pre-tokenizer.
+    public let preTokenizer: PreTokenizer?
+    /// `tokenizer.ggml.add_space_prefix` (default: true for SentencePiece, false for BPE): SentencePiece puts a
+    /// space before text that starts the input or follows a special token, and detokenizing drops the first
+    /// token's leading space.
+    public let addsSpacePrefix: Bool
+    let model: Model
     /// The byte-level spelling of each token decoded to bytes (for `special` rendering) in one flat buffer.
     let pieces: TokenPieces
+
+    enum Model: Sendable {
+        case bytePairs(BPEModel, PreTokenizer)
+        case sentencePiece(SentencePieceModel)
+    }
 
     /// The tokenizer of the model in `file`.
     public convenience init(file: GGUFFile) throws {
         try self.init(metadata: file.metadata)
     }
 
-    /// The tokenizer described by `tokenizer.ggml.*` in `metadata`; throws `TokenizerError` for a model or pre-tokenizer Veer does not support and `GGUFError` for a missing or mistyped key.
+    /// The tokenizer described by `tokenizer.ggml.*` in `metadata`; throws `TokenizerError` for a model or
+    /// pre-tokenizer Veer does not support and `GGUFError` for a missing or mistyped key.
     public init(metadata: GGUFMetadata) throws {
         let modelName = try metadata.string("tokenizer.ggml.model")
-        guard modelName == "gpt2" else { throw TokenizerError.unsupportedModel(file: metadata.file, model: modelName) }
-        // Without the key llama.cpp uses its "default" regexes, which this tokenizer does not implement.
-        let preName = try metadata.ifPresent("tokenizer.ggml.pre", metadata.string) ?? "default (key missing)"
-        guard let preTokenizer = PreTokenizer(name: preName) else {
-            throw TokenizerError.unknownPreTokenizer(file: metadata.file, name: preName)
+        guard let kind = TokenizerKind(rawValue: modelName) else {
+            throw TokenizerError.unsupportedModel(file: metadata.file, model: modelName)
         }
-        self.preTokenizer = preTokenizer
-        vocabulary = try Vocabulary(metadata: metadata, preTokenizer: preTokenizer)
-        model = BPEModel(tokens: vocabulary.tokens, ids: vocabulary.ids,
-                         merges: try metadata.stringArray("tokenizer.ggml.merges"))
-        pieces = TokenPieces(vocabulary: vocabulary)
+        self.kind = kind
+        switch kind {
+        case .bytePairs:
+            // Without the key llama.cpp uses its "default" regexes, which this tokenizer does not implement.
+            let preName = try metadata.ifPresent("tokenizer.ggml.pre", metadata.string) ?? "default (key missing)"
+            guard let preTokenizer = PreTokenizer(name: preName) else {
+                throw TokenizerError.unknownPreTokenizer(file: metadata.file, name: preName)
+            }
+            self.preTokenizer = preTokenizer
+            vocabulary = try Vocabulary(metadata: metadata, defaults: .bytePairs(preTokenizer))
+            model = .bytePairs(BPEModel(tokens: vocabulary.tokens, ids: vocabulary.ids,
+                                        merges: try metadata.stringArray("tokenizer.ggml.merges")), preTokenizer)
+            pieces = TokenPieces(vocabulary: vocabulary, spelling: .byteLevel)
+        case .sentencePiece:
+            // llama.cpp reads tokenizer.ggml.pre only for BPE models: a SentencePiece file's value is not used.
+            preTokenizer = nil
+            vocabulary = try Vocabulary(metadata: metadata, defaults: .sentencePiece)
+            model = .sentencePiece(try SentencePieceModel(metadata: metadata, vocabulary: vocabulary))
+            pieces = TokenPieces(vocabulary: vocabulary, spelling: .sentencePiece)
+        }
+        addsSpacePrefix = try metadata.ifPresent("tokenizer.ggml.add_space_prefix", metadata.bool)
+            ?? (kind == .sentencePiece)
     }
 
     /// Tokenizes `text`. `parseSpecial`: recognise control tokens written in the text (on for a raw prompt, as
@@ -100,14 +135,35 @@ public final class Tokenizer: Sendable {
             encoding.usedBOS = true
         }
         bytes.withUnsafeBufferPointer { buffer in
-            var workspace = BPEWorkspace()
-            for fragment in partition(buffer, specialAllowedIn: allowed) {
-                switch fragment {
-                case let .special(id, range):
-                    encoding.ids.append(id)
-                    encoding.byteRanges.append(range)
-                case let .text(range):
-                    encodeText(buffer, range, workspace: &workspace, into: &encoding)
+            let fragments = partition(buffer, specialAllowedIn: allowed)
+            switch model {
+            case let .bytePairs(bpe, preTokenizer):
+                var workspace = BPEWorkspace()
+                for fragment in fragments {
+                    switch fragment {
+                    case let .special(id, range):
+                        encoding.ids.append(id)
+                        encoding.byteRanges.append(range)
+                    case let .text(range):
+                        encodeWords(buffer, range, model: bpe, preTokenizer: preTokenizer, workspace: &workspace,
+                                    into: &encoding)
+                    }
+                }
+            case let .sentencePiece(spm):
+                var workspace = SentencePieceWorkspace()
+                // A space goes before text at the start and after each special token (llama.cpp's is_prev_special).
+                var afterSpecial = true
+                for fragment in fragments {
+                    switch fragment {
+                    case let .special(id, range):
+                        encoding.ids.append(id)
+                        encoding.byteRanges.append(range)
+                        afterSpecial = true
+                    case let .text(range):
+                        workspace.encode(buffer, range, prefixSpace: addsSpacePrefix && afterSpecial, model: spm,
+                                         vocabulary: vocabulary, ids: &encoding.ids, ranges: &encoding.byteRanges)
+                        afterSpecial = false
+                    }
                 }
             }
         }
@@ -119,9 +175,9 @@ public final class Tokenizer: Sendable {
         return encoding
     }
 
-    /// Pre-tokenizes and merges one stretch of text without special tokens.
-    private func encodeText(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, workspace: inout BPEWorkspace,
-                            into encoding: inout Encoding) {
+    /// Pre-tokenizes and merges one stretch of text without special tokens (BPE).
+    private func encodeWords(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, model: BPEModel,
+                             preTokenizer: PreTokenizer, workspace: inout BPEWorkspace, into encoding: inout Encoding) {
         let text = ScalarText(utf8: bytes, range: range)
         for word in preTokenizer.split(text) {
             let start = text.byteOffsets[word.lowerBound], end = text.byteOffsets[word.upperBound]

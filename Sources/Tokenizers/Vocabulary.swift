@@ -39,7 +39,8 @@ public struct TokenAttributes: OptionSet, Sendable, Hashable {
 /// The token strings, their attributes and the special token ids of a vocabulary, read from `tokenizer.ggml.*`
 /// the way llama.cpp reads them (llama-vocab.cpp): defaults, metadata overrides and text-based detection.
 public struct Vocabulary: Sendable {
-    /// [vocabulary] token strings in byte-level spelling ("Ġthe"); an empty string is replaced by "[EMPTY_<id>]".
+    /// [vocabulary] token strings as the file stores them ("Ġthe" byte-level, "▁the" SentencePiece); an empty string
+    /// is replaced by "[EMPTY_<id>]".
     public let tokens: [String]
     /// [vocabulary] each token's attributes.
     public let attributes: [TokenAttributes]
@@ -61,7 +62,7 @@ public struct Vocabulary: Sendable {
     /// Tokens that end generation: eos, eot, eom, the fill-in-the-middle pad/repo/separator tokens, and every token
     /// spelled like a known end marker (`<|im_end|>`, `<|endoftext|>`, `<|eot_id|>`, ...).
     public let endOfGeneration: Set<Int32>
-    /// `tokenizer.ggml.add_bos_token`, else the pre-tokenizer's default (true for Llama 3).
+    /// `tokenizer.ggml.add_bos_token`, else the model's default (true for SentencePiece and Llama 3).
     public let addsBOS: Bool
     /// `tokenizer.ggml.add_eos_token`, else false.
     public let addsEOS: Bool
@@ -71,8 +72,14 @@ public struct Vocabulary: Sendable {
     /// The number of tokens.
     public var count: Int { tokens.count }
 
-    /// The id of the token spelled `text` (byte-level spelling), or nil.
+    /// The id of the token spelled `text` (as the vocabulary stores it: "Ġthe" byte-level, "▁the" SentencePiece),
+    /// or nil.
     public func id(of text: String) -> Int32? { ids[TokenKey(text)] }
+
+    /// The id of the token whose stored text is the UTF-8 `bytes`, or nil.
+    func id(ofUTF8 bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        ids[TokenKey(String(decoding: bytes, as: UTF8.self))]
+    }
 
     /// Whether `id` ends generation (see `endOfGeneration`).
     public func isEndOfGeneration(_ id: Int32) -> Bool { endOfGeneration.contains(id) }
@@ -103,8 +110,23 @@ extension Vocabulary {
         "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>", "<｜end▁of▁sentence｜>", "[e~[",
     ]
 
-    /// Reads the vocabulary of a byte-level BPE model. `preTokenizer` supplies the name-dependent defaults.
-    init(metadata: GGUFMetadata, preTokenizer: PreTokenizer) throws {
+    /// What a tokenizer model assumes when the metadata does not say (llama.cpp's per-model defaults).
+    struct Defaults {
+        var bos: Int32?
+        var eos: Int32?
+        var unknown: Int32?
+        var addsBOS: Bool
+
+        /// `gpt2`: BOS and EOS 11 (when inside the vocabulary), no unknown token; BOS as the pre-tokenizer says.
+        static func bytePairs(_ preTokenizer: PreTokenizer) -> Defaults {
+            Defaults(bos: 11, eos: 11, unknown: nil, addsBOS: preTokenizer.addsBOSByDefault)
+        }
+        /// `llama` (SentencePiece): BOS 1, EOS 2, unknown 0, BOS added.
+        static let sentencePiece = Defaults(bos: 1, eos: 2, unknown: 0, addsBOS: true)
+    }
+
+    /// Reads the vocabulary; `defaults` are the tokenizer model's.
+    init(metadata: GGUFMetadata, defaults: Defaults) throws {
         let file = metadata.file
         var tokens = try metadata.stringArray("tokenizer.ggml.tokens")
         var attributes = [TokenAttributes](repeating: .normal, count: tokens.count)
@@ -129,7 +151,7 @@ extension Vocabulary {
             }
         }
 
-        // Special ids: the metadata's, else the gpt2 defaults (11, dropped when outside the vocabulary). An id the
+        // Special ids: the metadata's, else the model's defaults (dropped when outside the vocabulary). An id the
         // metadata states outside the vocabulary is an error: falling back to the default would run with a token
         // the file never named.
         func special(_ key: String, default value: Int32?) throws -> Int32? {
@@ -149,9 +171,9 @@ extension Vocabulary {
             detected.append(id)
             return id
         }
-        bos = try special("tokenizer.ggml.bos_token_id", default: 11)
-        eos = try special("tokenizer.ggml.eos_token_id", default: 11)
-        unknown = try special("tokenizer.ggml.unknown_token_id", default: nil)
+        bos = try special("tokenizer.ggml.bos_token_id", default: defaults.bos)
+        eos = try special("tokenizer.ggml.eos_token_id", default: defaults.eos)
+        unknown = try special("tokenizer.ggml.unknown_token_id", default: defaults.unknown)
         padding = try special("tokenizer.ggml.padding_token_id", default: nil)
         eot = try detect("tokenizer.ggml.eot_token_id", Self.endOfTurnTexts)
         eom = try detect("tokenizer.ggml.eom_token_id", Self.endOfMessageTexts)
@@ -167,7 +189,7 @@ extension Vocabulary {
         }
         for id in detected { attributes[Int(id)].insert(.control) }
 
-        addsBOS = try metadata.ifPresent("tokenizer.ggml.add_bos_token", metadata.bool) ?? preTokenizer.addsBOSByDefault
+        addsBOS = try metadata.ifPresent("tokenizer.ggml.add_bos_token", metadata.bool) ?? defaults.addsBOS
         addsEOS = try metadata.ifPresent("tokenizer.ggml.add_eos_token", metadata.bool) ?? false
         if addsBOS && bos == nil {
             throw TokenizerError.invalidVocabulary(file: file, detail: "add_bos_token is true but there is no BOS token")

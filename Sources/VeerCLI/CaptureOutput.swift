@@ -13,12 +13,7 @@ struct CaptureProvenance {
     var model: String
     var modelSHA256: String
 
-    static func describe(_ template: ChatTemplate) -> String {
-        switch template.style {
-        case .chatML(let system?): return "chatml (default system prompt: \(system))"
-        case .chatML(nil): return "chatml"
-        }
-    }
+    static func describe(_ template: ChatTemplate) -> String { template.summary }
 }
 
 /// `--out`: one .safetensors file, or a directory of .npy files plus meta.json.

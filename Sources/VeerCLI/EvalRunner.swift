@@ -101,8 +101,12 @@ struct EvalRunner {
         func protocolRecord<B: ComputeBackend>(_ s: ModelSession<B>) -> EvalDocument.ProtocolRecord {
             let task = runner.data.task
             var templateName = "none"
-            if let template, case let .chatML(system) = template.style {
-                templateName = system == nil ? "chatml" : "chatml with the model's default system prompt"
+            if let template {
+                if case .chatML(_?) = template.style {
+                    templateName = "chatml with the model's default system prompt"
+                } else {
+                    templateName = template.name
+                }
             }
             return EvalDocument.ProtocolRecord(
                 task: task.rawValue, data_file: runner.data.file, data_sha256: runner.data.sha256,

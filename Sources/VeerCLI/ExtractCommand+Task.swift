@@ -19,7 +19,9 @@ extension ExtractCommand {
                 ?? LayerSelection(range: (scoresEveryBlock ? 0 : 1)...(blocks - 1))
             try selection.validate(blockCount: blocks)
             let layers = (0..<blocks).filter(selection.contains)
-            let encode = try textEncoder(s)
+            // CAA renders its questions with the chat template, --chat renders every text: resolved once.
+            let template = c.chat || c.method == .caa ? try c.templateOptions.template(for: s.file) : nil
+            let encode = textEncoder(s, template: c.chat ? template : nil)
             let progress = ExtractionProgress()
             var units: [SelectedUnit]?, heads: [SelectedHead]?
             let extracted: ExtractedDirections
@@ -40,7 +42,7 @@ extension ExtractCommand {
             case .caa:
                 let items = try CAAItem.load(path: c.caa!)
                 extracted = try CAAVector.extract(model: s.model, tokenizer: s.tokenizer,
-                                                  template: try c.templateOptions.template(for: s.file), addBOS: s.addBOS,
+                                                  template: template!, addBOS: s.addBOS,
                                                   items: items, layers: layers, progress: progress.report)
             case .spherical:
                 let (positive, negative) = try c.labelledTexts()
@@ -78,20 +80,18 @@ extension ExtractCommand {
                 }
             }
             var result = try write(extracted, s, selection: selection,
-                                   template: c.chat || c.method == .caa ? "chatml" : "none")
+                                   template: template?.name ?? "none")
             result.units = units
             result.heads = heads
             return result
         }
 
         /// How a text becomes tokens: a raw prompt (control-token text recognised, BOS by the model or --bos), or
-        /// with --chat a user message of the chat template with the assistant prompt.
-        func textEncoder<B: ComputeBackend>(_ s: ModelSession<B>) throws -> (String) -> [Int32] {
-            guard command.chat else {
+        /// with a template (--chat) a user message of the chat template with the assistant prompt.
+        func textEncoder<B: ComputeBackend>(_ s: ModelSession<B>, template: ChatTemplate?) -> (String) -> [Int32] {
+            guard let template else {
                 return { s.tokenizer.encode($0, parseSpecial: true, addBOS: s.addBOS).ids }
             }
-            // Only ChatML is recognised today (ChatTemplate.names), so that is what the file records.
-            let template = try command.templateOptions.template(for: s.file)
             return { text in
                 template.render(messages: [ChatMessage(role: "user", content: text)], addGenerationPrompt: true)
                     .encode(with: s.tokenizer, addBOS: s.addBOS).ids

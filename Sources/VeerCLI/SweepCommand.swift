@@ -24,6 +24,7 @@ struct SweepCommand: ParsableCommand {
     @OptionGroup var report: ReportOptions
     @OptionGroup var measures: SweepMeasureOptions
     @OptionGroup var concept: SweepConceptOptions
+    @OptionGroup var templateOptions: ChatTemplateOptions
 
     @Option(parsing: .unconditional, help: "Strengths: A:B:N (N values from A to B) or a comma list; 0 is always added.")
     var alphas: String
@@ -45,6 +46,9 @@ struct SweepCommand: ParsableCommand {
     func validate() throws {
         _ = try grid()
         guard steering.isActive else { throw ValidationError("veer sweep needs a steering vector: give --steer FILE[:S]") }
+        if templateOptions.chatTemplate != nil && !chat {
+            throw ValidationError("--chat-template only applies with --chat")
+        }
         switch (prompt, prompts) {
         case (nil, nil): throw ValidationError("give the prompt with --prompt TEXT or a file of prompts with --prompts FILE")
         case (.some, .some): throw ValidationError("give --prompt or --prompts, not both")

@@ -21,7 +21,7 @@ struct SweepRunner {
             ? try BoolQPassages.load(dataDirectory: MCDataDirectory.resolve(option: command.measures.data)) : nil
         let opened = try command.modelOptions.location.open()
         let addBOS = command.modelOptions.bos ?? opened.tokenizer.vocabulary.addsBOS
-        let template = command.chat ? try ChatTemplate(metadata: opened.file.metadata) : nil
+        let template = command.chat ? try command.templateOptions.template(for: opened.file) : nil
         // With --chat the prompt is the rendered chat, whose markup the sweep's tokenization reads as control tokens.
         let prompts = template.map { t in self.prompts.map { t.render(messages: [ChatMessage(role: "user", content: $0)], addGenerationPrompt: true).text } } ?? self.prompts
         let longest = prompts.map {

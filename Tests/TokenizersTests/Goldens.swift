@@ -4,7 +4,8 @@ import Testing
 import TestSupport
 import Tokenizers
 
-/// Tests/Goldens/smollm2-tokenizer.json: llama.cpp's `llama_tokenize(add_special: false, parse_special: true)`.
+/// Tests/Goldens/smollm2-tokenizer.json and gemma3-tokenizer.json: llama.cpp's
+/// `llama_tokenize(add_special: false, parse_special: true)` with the pieces and round trip of each string.
 struct TokenizerGolden: Decodable {
     struct Case: Decodable, CustomTestStringConvertible {
         let text: String
@@ -13,6 +14,10 @@ struct TokenizerGolden: Decodable {
         let pieces: [String]
         /// `llama_detokenize(unparse_special: true) == text`.
         let roundtrip_ok: Bool
+        /// Gemma only: the ids with the model's own BOS setting (llama-tokenize without --no-bos).
+        let ids_default: [Int32]?
+        /// Gemma only, for strings with '<' or '[': the ids with special parsing off.
+        let ids_no_parse_special: [Int32]?
         var testDescription: String { text.debugDescription }
     }
     let add_special: Bool
@@ -21,12 +26,43 @@ struct TokenizerGolden: Decodable {
 
     private static let loaded = Result { try GoldenFile.decode(TokenizerGolden.self, from: "smollm2-tokenizer.json") }
     static var shared: TokenizerGolden { get throws { try loaded.get() } }
+    private static let loadedGemma3 = Result { try GoldenFile.decode(TokenizerGolden.self, from: "gemma3-tokenizer.json") }
+    static var gemma3: TokenizerGolden { get throws { try loadedGemma3.get() } }
+
+    /// Checks `tokenizer` against one golden string: ids without BOS, pieces, the round trip, and where recorded
+    /// the ids with the model's BOS default and with special parsing off.
+    static func check(_ tokenizer: Tokenizer, _ golden: Case) {
+        let encoding = tokenizer.encode(golden.text, parseSpecial: true, addBOS: false)
+        #expect(encoding.ids == golden.ids)
+        #expect(!encoding.usedBOS)
+        #expect(encoding.ids.map { goldenPiece(tokenizer.bytes(of: $0, renderSpecial: true)) } == golden.pieces)
+        let roundTrip = tokenizer.detokenize(encoding.ids, renderSpecial: true) == Array(golden.text.utf8)
+        #expect(roundTrip == golden.roundtrip_ok)
+        if let expected = golden.ids_default {
+            #expect(tokenizer.encode(golden.text).ids == expected)
+        }
+        if let expected = golden.ids_no_parse_special {
+            #expect(tokenizer.encode(golden.text, parseSpecial: false, addBOS: false).ids == expected)
+        }
+    }
 }
 
 /// The default model's tokenizer, loaded once for all tests (nil when the model file is absent outside CI).
 enum SmolLM2 {
     static let loaded: Result<(file: GGUFFile, tokenizer: Tokenizer)?, any Error> = Result {
         guard let path = try TestFileLocations.defaultModelOrSkip() else { return nil }
+        let file = try GGUFFile(path: path)
+        return (file, try Tokenizer(file: file))
+    }
+
+    static func tokenizer() throws -> Tokenizer? { try loaded.get()?.tokenizer }
+    static func file() throws -> GGUFFile? { try loaded.get()?.file }
+}
+
+/// Gemma 3 270M's tokenizer (SentencePiece, 262144 tokens), loaded once; nil when the model is not cached.
+enum Gemma3 {
+    static let loaded: Result<(file: GGUFFile, tokenizer: Tokenizer)?, any Error> = Result {
+        guard let path = TestFileLocations.gemma3ModelOrSkip() else { return nil }
         let file = try GGUFFile(path: path)
         return (file, try Tokenizer(file: file))
     }

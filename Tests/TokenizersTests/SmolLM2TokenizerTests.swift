@@ -8,7 +8,7 @@ import Testing
         guard let tokenizer = try SmolLM2.tokenizer() else { return }
         let vocabulary = tokenizer.vocabulary
         #expect(vocabulary.count == 49152)
-        #expect(tokenizer.preTokenizer.name == "smollm")
+        #expect(tokenizer.preTokenizer?.name == "smollm" && tokenizer.kind == .bytePairs && !tokenizer.addsSpacePrefix)
         #expect(vocabulary.bos == 1 && vocabulary.eos == 2 && vocabulary.unknown == 0 && vocabulary.padding == 2)
         #expect(!vocabulary.addsBOS && !vocabulary.addsEOS)
         // llama.cpp's EOG set for this file: <|endoftext|>, <|im_end|> and <reponame> (the FIM repo marker).

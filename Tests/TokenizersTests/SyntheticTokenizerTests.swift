@@ -87,8 +87,8 @@ import Testing
         #expect(throws: TokenizerError.unknownPreTokenizer(file: "synthetic.gguf", name: "tekken")) {
             try Tokenizer(metadata: try Self.metadata(pre: "tekken"))
         }
-        #expect(throws: TokenizerError.unsupportedModel(file: "synthetic.gguf", model: "llama")) {
-            try Tokenizer(metadata: try Self.metadata(model: "llama"))
+        #expect(throws: TokenizerError.unsupportedModel(file: "synthetic.gguf", model: "bert")) {
+            try Tokenizer(metadata: try Self.metadata(model: "bert"))
         }
         #expect(throws: GGUFError(file: "synthetic.gguf", .missingKey("tokenizer.ggml.merges"))) {
             try Tokenizer(metadata: try Self.metadata(merges: nil))
