@@ -14,7 +14,7 @@ extension GoldenFile {
         let jsonName = (name as NSString).deletingPathExtension + ".json"
         let image = try decode(GoldenVectorImage.self, from: jsonName)
         let directory = FileManager.default.temporaryDirectory.appending(path: "veer-goldens/\(image.sha256)")
-        let path = directory.appending(path: name)
+        let path = directory.appending(path: (name as NSString).lastPathComponent)   // "arch/x.gguf" -> x.gguf
         if FileManager.default.fileExists(atPath: path.path), try ModelStore.sha256(of: path) == image.sha256 { return path.path }
 
         let bytes = try image.serialize(jsonName)

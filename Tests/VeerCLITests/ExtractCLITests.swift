@@ -16,7 +16,7 @@ struct ExtractCLITests {
         return url
     }
 
-    func directions(_ path: String) throws -> [Int: [Float]] {
+    static func directions(_ path: String) throws -> [Int: [Float]] {
         let file = try GGUFFile(path: path)
         var result: [Int: [Float]] = [:]
         for tensor in file.tensors where tensor.name.hasPrefix("direction.") {
@@ -26,6 +26,18 @@ struct ExtractCLITests {
             }
         }
         return result
+    }
+
+    /// The smallest cosine between our and their direction of a block, over the blocks both have.
+    static func minimumCosine(_ ours: [Int: [Float]], _ theirs: [Int: [Float]]) -> Double {
+        var worst = 1.0
+        for (block, reference) in theirs {
+            guard let mine = ours[block] else { continue }
+            var dot = 0.0, a = 0.0, b = 0.0
+            for (x, y) in zip(mine, reference) { dot += Double(x) * Double(y); a += Double(x * x); b += Double(y * y) }
+            worst = min(worst, dot / (a * b).squareRoot())
+        }
+        return worst
     }
 
     /// The golden training prompts written as llama.cpp's prompt files (one per line, "\n" escapes).
@@ -40,16 +52,10 @@ struct ExtractCLITests {
         let result = try VeerProcess.run(["extract", "--backend", "cpu", "--method", "cvector-mean", "--positive-file",
                                           positive.path, "--negative-file", negative.path, "--out", out, "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        let ours = try directions(out)
-        let theirs = try directions(GoldenFile.vectorFile("cvector-happy.gguf"))
+        let ours = try Self.directions(out)
+        let theirs = try Self.directions(GoldenFile.vectorFile("cvector-happy.gguf"))
         #expect(Set(ours.keys) == Set(theirs.keys) && ours.count == 29)
-        var worst = 1.0
-        for (block, reference) in theirs {
-            guard let mine = ours[block] else { continue }
-            var dot = 0.0, a = 0.0, b = 0.0
-            for (x, y) in zip(mine, reference) { dot += Double(x) * Double(y); a += Double(x * x); b += Double(y * y) }
-            worst = min(worst, dot / (a * b).squareRoot())
-        }
+        let worst = Self.minimumCosine(ours, theirs)
         #expect(worst >= ModelTolerance.cvectorMeanCosine, "min cosine per block against cvector-happy.gguf = \(worst)")
         print("veer extract --method cvector-mean vs cvector-happy.gguf: min cosine per block = \(worst)")
     }
