@@ -14,10 +14,11 @@ import TestSupport
 struct GemmaControlVectorTests {
     struct Goldens: Decodable {
         struct Prompt: Decodable { var id: String; var tokens: [Int32] }
+        struct RunPrompt: Decodable { var id: String; var runs: [String: ArchGoldens.Run] }
         struct Run: Decodable {
             var scale: Float
             var layer_range: [Int]
-            var prompts: [ArchGoldens.Prompt]
+            var prompts: [RunPrompt]
         }
         var prompts: [Prompt]
         var runs: [Run]
