@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import Kernels
 import KernelsCPU
 import KernelsVulkan
 import Llama
@@ -63,5 +64,32 @@ struct ArchGoldenTests {
         let prompt = try #require(goldens.prompts.first)
         let worst = try ArchGoldenChecks.check(model, goldens, prompt: prompt, context: "gemma3-270m \(prompt.id) vulkan")
         print("[vulkan] gemma3-270m \(prompt.id): max |logit - llama.cpp F32| over the shared top-20 = \(worst)")
+    }
+}
+
+/// The hook sites on Gemma's extra norms: `mlp_out` is the FFN's contribution after the post-FFN norm and
+/// `resid_post` the block output after the residual add, so resid_post = resid_mid + mlp_out exactly, in every
+/// block (local and global), as on Llama.
+@Suite struct GemmaHookSiteTests {
+    final class SiteRecorder: ActivationObserver {
+        var rows: [String: [Float]] = [:]
+        func wants(_ site: HookSite, layer: Int) -> Bool { [.residMid, .mlpOut, .residPost].contains(site) }
+        func observe<B: ComputeBackend>(_ site: HookSite, layer: Int, buffer: B.Buffer, rows: Int, width: Int, backend: B) throws {
+            self.rows["\(site.rawValue)-\(layer)"] = try backend.read(buffer, count: rows * width)
+        }
+    }
+
+    @Test func residPostIsResidMidPlusThePostNormedFFNOutput() throws {
+        let (file, goldens) = try ArchGoldenTests.syntheticModel("synthetic-gemma3")
+        let model = try LlamaModel(source: file, backend: CPUBackend(), contextSize: 64, maxRows: 64)
+        let recorder = SiteRecorder()
+        let prompt = try #require(goldens.prompts.last).tokens
+        try model.forward(.prefill(prompt), observer: recorder)
+        for layer in 0..<model.config.layers {
+            let mid = try #require(recorder.rows["resid_mid-\(layer)"]), out = try #require(recorder.rows["mlp_out-\(layer)"])
+            let post = try #require(recorder.rows["resid_post-\(layer)"])
+            #expect(zip(zip(mid, out), post).allSatisfy { $0.0 + $0.1 == $1 }, "block \(layer)")
+            #expect(out.contains { $0 != 0 })
+        }
     }
 }
