@@ -1,9 +1,10 @@
 import Foundation
+import ModelStore
 
 /// Where every test target finds the default model and the goldens: one lookup, so a new place the model
 /// can live (an environment variable, a cache directory) is learnt once.
 public enum TestFileLocations {
-    static let modelFileName = "SmolLM2-135M-Instruct.Q4_1.gguf"
+    static let modelFileName = KnownModel.smollm2.fileName
 
     /// The default model: $VEER_MODEL, else $VEER_CACHE/<file>, else ~/.cache/veer/<file> (where `veer model fetch`
     /// puts it), the first that exists.
@@ -15,7 +16,7 @@ public enum TestFileLocations {
     }()
 
     /// Gemma 3 270M Q4_K_M (`veer model fetch gemma3-270m`): $VEER_CACHE/<file>, else ~/.cache/veer/<file>.
-    public static let gemmaModel: String? = cached("gemma-3-270m-q4_k_m.gguf")
+    public static let gemmaModel: String? = cached(KnownModel.gemma3_270m.fileName)
 
     /// A model file in the cache `veer model fetch` fills, if it is there.
     static func cached(_ fileName: String) -> String? {

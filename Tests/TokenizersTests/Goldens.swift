@@ -62,7 +62,7 @@ enum SmolLM2 {
 /// Gemma 3 270M's tokenizer (SentencePiece, 262144 tokens), loaded once; nil when the model is not cached.
 enum Gemma3 {
     static let loaded: Result<(file: GGUFFile, tokenizer: Tokenizer)?, any Error> = Result {
-        guard let path = TestFileLocations.gemma3ModelOrSkip() else { return nil }
+        guard let path = try TestFileLocations.gemmaModelOrSkip() else { return nil }
         let file = try GGUFFile(path: path)
         return (file, try Tokenizer(file: file))
     }
