@@ -17,6 +17,8 @@ import numpy as np
 from gguf import GGUFReader, GGMLQuantizationType, dequantize
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "tools"))
+from llama_cpp_build import dumper_command, sha256  # noqa: E402
 COMMIT = "0c1e570"
 ORACLE = f"llama.cpp {COMMIT} (ggml 0.25.3; the tree vendored in the llama-cpp-python 0.3.36 sdist), CPU backend"
 GREEDY_N = 16
@@ -47,14 +49,6 @@ GEMMA_PROMPTS = [
 STEERING_RUNS = [(0.0, 1, 17), (8.0, 1, 17), (16.0, 1, 17), (-16.0, 1, 17), (32.0, 4, 10)]
 
 
-def sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def run(cmd, **kwargs):
     print("+", " ".join(cmd), file=sys.stderr)
     return subprocess.run(cmd, check=True, **kwargs)
@@ -70,10 +64,7 @@ class Flavour:
 
     def compile_dumper(self):
         os.makedirs(os.path.dirname(self.dumper), exist_ok=True)
-        libs = ["src/libllama.a", "ggml/src/libggml.a", "ggml/src/libggml-cpu.a", "ggml/src/libggml-base.a"]
-        run(["g++", "-std=c++17", "-O2", f"-I{self.tree}/include", f"-I{self.tree}/ggml/include",
-             f"-I{self.tree}/vendor", os.path.join(REPO, "tools/arch-goldens/dump.cpp")]
-            + [os.path.join(self.build, lib) for lib in libs] + ["-fopenmp", "-lpthread", "-ldl", "-o", self.dumper])
+        run(dumper_command(os.path.join(REPO, "tools/arch-goldens/dump.cpp"), self.tree, self.build, self.dumper))
 
     def dump(self, model, prompts, out_dir, tag, cvec=None):
         """Runs the dumper; returns its JSON and the full last-position logits of each prompt."""

@@ -12,7 +12,6 @@ compiles dump.cpp against them into --work (never into the repository), then wri
     Tests/Goldens/chat-templates.json        llama_chat_apply_template for gemma, llama3, chatml and Jinja sources
 """
 import argparse
-import hashlib
 import json
 import os
 import subprocess
@@ -20,6 +19,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "tools"))
+from llama_cpp_build import dumper_command, sha256  # noqa: E402
 GOLDENS = os.path.join(REPO, "Tests", "Goldens")
 
 CONVERSATIONS = [
@@ -71,22 +72,10 @@ def run(cmd, stdin=None):
     return result.stdout
 
 
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def build_dumper(tree, build, work):
     os.makedirs(work, exist_ok=True)
     exe = os.path.join(work, "dump")
-    libs = [os.path.join(build, p) for p in
-            ["src/libllama.a", "ggml/src/libggml.a", "ggml/src/libggml-cpu.a", "ggml/src/libggml-base.a"]]
-    includes = [f"-I{os.path.join(tree, p)}" for p in ["include", "ggml/include", "src", "vendor"]]
-    run(["g++", "-std=c++17", "-O1", *includes, os.path.join(HERE, "dump.cpp"), "-o", exe, *libs,
-         "-lpthread", "-fopenmp", "-ldl"])
+    run(dumper_command(os.path.join(HERE, "dump.cpp"), tree, build, exe, optimization="-O1"))
     return exe
 
 
