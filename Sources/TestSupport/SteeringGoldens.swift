@@ -6,7 +6,21 @@ import Foundation
 public struct CVectorGoldens: Decodable, Sendable {
     public struct Prompt: Decodable, Sendable { public var id: String; public var text: String }
     /// One prompt per line in llama.cpp's prompt files, with literal "\n" escapes.
-    public struct TrainingPrompts: Decodable, Sendable { public var positive: [String]; public var negative: [String] }
+    public struct TrainingPrompts: Decodable, Sendable {
+        public var positive: [String]
+        public var negative: [String]
+
+        /// Writes them as llama-cvector-generator's prompt files, positive.txt and negative.txt in `directory`, for
+        /// `veer extract --positive-file … --negative-file …`.
+        public func writePromptFiles(in directory: URL) throws -> (positive: URL, negative: URL) {
+            let files = (positive: directory.appending(path: "positive.txt"), negative: directory.appending(path: "negative.txt"))
+            try positive.joined(separator: "\n").write(to: files.positive, atomically: true, encoding: .utf8)
+            try negative.joined(separator: "\n").write(to: files.negative, atomically: true, encoding: .utf8)
+            return files
+        }
+    }
+    /// A file whose `training_prompts` are llama-cvector-generator's (`arch/gemma3-270m-cvector.json`).
+    public struct TrainingPromptsFile: Decodable, Sendable { public var training_prompts: TrainingPrompts }
     public struct Flavour: Decodable, Sendable {
         public var last_top20: [[Double]]
         public var greedy_tokens: [Int32]

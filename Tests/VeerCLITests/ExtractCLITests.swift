@@ -45,9 +45,7 @@ struct ExtractCLITests {
         let prompts = try CVectorGoldens.shared.training_prompts
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let positive = directory.appending(path: "positive.txt"), negative = directory.appending(path: "negative.txt")
-        try prompts.positive.joined(separator: "\n").write(to: positive, atomically: true, encoding: .utf8)
-        try prompts.negative.joined(separator: "\n").write(to: negative, atomically: true, encoding: .utf8)
+        let (positive, negative) = try prompts.writePromptFiles(in: directory)
         let out = directory.appending(path: "happy.gguf").path
         let result = try VeerProcess.run(["extract", "--backend", "cpu", "--method", "cvector-mean", "--positive-file",
                                           positive.path, "--negative-file", negative.path, "--out", out, "--json"])

@@ -12,11 +12,6 @@ struct GemmaCLITests {
     let scratch: ScratchDirectory
     init() throws { scratch = try ScratchDirectory() }
 
-    struct TrainingPrompts: Decodable {
-        struct Prompts: Decodable { var positive: [String]; var negative: [String] }
-        var training_prompts: Prompts
-    }
-
     /// The prompt G1 of arch/gemma3-270m.json as text: the tokenizer (SentencePiece, BOS added) gives llama.cpp's ids
     /// and greedy decoding follows llama.cpp's F32 run up to the first near-tie.
     @Test func greedyGenerationFollowsLlamaCpp() throws {
@@ -38,10 +33,9 @@ struct GemmaCLITests {
     /// llama-cvector-generator's own prompt files for the Gemma vector, through Veer's cvector-mean.
     @Test func cvectorMeanReproducesLlamaCppsGemmaVector() throws {
         guard try TestFileLocations.gemmaModelOrSkip() != nil else { return }
-        let prompts = try GoldenFile.decode(TrainingPrompts.self, from: "arch/gemma3-270m-cvector.json").training_prompts
-        let positive = scratch.url.appending(path: "positive.txt"), negative = scratch.url.appending(path: "negative.txt")
-        try prompts.positive.joined(separator: "\n").write(to: positive, atomically: true, encoding: .utf8)
-        try prompts.negative.joined(separator: "\n").write(to: negative, atomically: true, encoding: .utf8)
+        let prompts = try GoldenFile.decode(CVectorGoldens.TrainingPromptsFile.self, from: "arch/gemma3-270m-cvector.json")
+            .training_prompts
+        let (positive, negative) = try prompts.writePromptFiles(in: scratch.url)
         let out = scratch.url.appending(path: "gemma-happy.gguf").path
         let result = try VeerProcess.run(["extract", "--model", "gemma3-270m", "--backend", "cpu", "--method", "cvector-mean",
                                           "--positive-file", positive.path, "--negative-file", negative.path, "--out", out, "--json"])
