@@ -1,8 +1,8 @@
 import KernelABI
 
-/// In place: x[r·rowStride + offset + c] += bias[c] for r < rows, c < width. x: f32 rows of `rowStride` floats (e.g.
-/// a fused QKV output, whose Q, K and V parts get a bias each at their offsets); bias: f32 [width]. Qwen2's Q/K/V
-/// biases. Each element is one f32 addition, so every backend gives the same bits.
+/// In place: x[r·rowStride + offset + c] += bias[c] for r < rows, c < width. x: f32 rows of `rowStride` floats, of
+/// which `width` from `offset` get the bias; bias: f32 [width]. Qwen2's Q/K/V biases: one add over fused q | k | v
+/// rows, or one per projection. Each element is one f32 addition, so every backend gives the same bits.
 public struct BiasAddOp: Sendable, Equatable {
     public var rows: Int, width: Int, rowStride: Int, offset: Int
 

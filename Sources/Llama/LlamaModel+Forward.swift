@@ -201,11 +201,17 @@ extension LlamaModel {
     /// query and key head (Gemma 3, whose projections are never fused, so q and k are contiguous rows of heads).
     func finishProjections(_ p: ProjectedQKV, extras: LlamaBlockExtras<B.Buffer>, rows: Int) throws {
         let c = config
-        if let bias = extras.qkvBias {
-            try backend.biasAdd(BiasAddOp(rows: rows, width: c.qWidth, rowStride: p.qStride, offset: p.qOffset), x: p.q, bias: bias.q)
-            try backend.biasAdd(BiasAddOp(rows: rows, width: c.kvWidth, rowStride: p.kvStride, offset: p.kOffset), x: p.kv, bias: bias.k)
+        switch extras.qkvBias {
+        case let .fused(bias)?:
+            // The projection's rows are q | k | v back to back: one add over each whole row.
+            try backend.biasAdd(BiasAddOp(rows: rows, width: p.qStride), x: p.q, bias: bias)
+        case let .separate(q, k, v)?:
+            try backend.biasAdd(BiasAddOp(rows: rows, width: c.qWidth, rowStride: p.qStride, offset: p.qOffset), x: p.q, bias: q)
+            try backend.biasAdd(BiasAddOp(rows: rows, width: c.kvWidth, rowStride: p.kvStride, offset: p.kOffset), x: p.kv, bias: k)
             try backend.biasAdd(BiasAddOp(rows: rows, width: c.kvWidth, rowStride: p.kvStride, offset: p.vOffset),
-                                x: p.kvValues, bias: bias.v)
+                                x: p.kvValues, bias: v)
+        case nil:
+            break
         }
         if let norm = extras.qkNorm {
             guard p.qStride == c.qWidth, p.kvStride == c.kvWidth, p.qOffset == 0, p.kOffset == 0 else {

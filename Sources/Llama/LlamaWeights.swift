@@ -23,8 +23,8 @@ public struct LlamaBlockWeights<Buffer> {
 
 /// A block's optional weights, by architecture: biases (Qwen2), per-head Q/K norms and post norms (Gemma 3).
 public struct LlamaBlockExtras<Buffer> {
-    /// Q, K and V projection biases, f32 [qWidth], [kvWidth], [kvWidth] (Qwen2).
-    public var qkvBias: (q: Buffer, k: Buffer, v: Buffer)?
+    /// Q, K and V projection biases (Qwen2).
+    public var qkvBias: QKVBias<Buffer>?
     /// Per-head RMSNorm weights of the queries and keys, f32 [headDim] each (Gemma 3).
     public var qkNorm: (q: Buffer, k: Buffer)?
     /// RMSNorm weight applied to the attention output before its residual add, f32 [width] (Gemma 3).
@@ -36,6 +36,15 @@ public struct LlamaBlockExtras<Buffer> {
     public init() {}
 }
 
+/// A block's Q, K and V biases, laid out as its projections are (`QKVWeights`): one add per row when the projections
+/// are fused, three when they are not.
+public enum QKVBias<Buffer> {
+    /// f32 [qWidth + 2·kvWidth]: Q's, then K's, then V's, as the fused projection's output rows.
+    case fused(Buffer)
+    /// f32 [qWidth], [kvWidth], [kvWidth].
+    case separate(q: Buffer, k: Buffer, v: Buffer)
+}
+
 /// A block's Q, K and V projections: stacked into one matrix when they share a storage format, so one mat-vec
 /// computes all three (one op instead of three per block; each output element is computed exactly as alone, since a
 /// matmul's arithmetic per element depends only on k), else three matrices.
@@ -44,6 +53,12 @@ public enum QKVWeights<Buffer> {
     case fused(Buffer, DType)
     /// [qWidth, width], [kvWidth, width], [kvWidth, width], each in its own format.
     case separate(q: Buffer, qType: DType, k: Buffer, kType: DType, v: Buffer, vType: DType)
+
+    /// Whether one matrix holds all three (the output rows are q | k | v).
+    public var isFused: Bool {
+        if case .fused = self { return true }
+        return false
+    }
 }
 
 /// A block's FFN gate and up projections: stacked into one matrix when they share a storage format (one mat-vec
@@ -113,8 +128,8 @@ extension LlamaWeights {
             }
             var extras = LlamaBlockExtras<B.Buffer>()
             if c.architecture.hasQKVBias {
-                extras.qkvBias = (try vector("attn_q.bias", c.qWidth), try vector("attn_k.bias", c.kvWidth),
-                                  try vector("attn_v.bias", c.kvWidth))
+                extras.qkvBias = try biases(p, fused: qkv.isFused, source: source, config: c, backend: backend,
+                                            bytes: &bytes)
             }
             if c.architecture.hasQKNorm {
                 extras.qkNorm = (try vector("attn_q_norm.weight", c.headDim), try vector("attn_k_norm.weight", c.headDim))
@@ -146,6 +161,27 @@ extension LlamaWeights {
         }
         return .separate(q: try borrow(q, source, backend, &bytes), qType: q.type, k: try borrow(k, source, backend, &bytes),
                          kType: k.type, v: try borrow(v, source, backend, &bytes), vType: v.type)
+    }
+
+    /// Block `prefix`'s Q, K and V biases (f32), stacked into one vector when the projections are fused.
+    static func biases<B: ComputeBackend>(_ prefix: String, fused: Bool, source: ModelSource, config c: LlamaConfig,
+                                          backend: B, bytes: inout Int) throws -> QKVBias<B.Buffer>
+        where B.Buffer == Buffer {
+        let widths = [("attn_q.bias", c.qWidth), ("attn_k.bias", c.kvWidth), ("attn_v.bias", c.kvWidth)]
+        let tensors = try widths.map { name, width in
+            let t = try source.tensor(prefix + name, shape: [width])
+            guard t.type == .f32 else {
+                throw ModelError.unsupported(source: source.sourceName, detail: "tensor '\(prefix + name)' is \(t.type); biases must be f32")
+            }
+            return t
+        }
+        if fused, let stacked = try stack(tensors, label: prefix + "attn_qkv.bias", backend: backend, source: source,
+                                          bytes: &bytes) {
+            return .fused(stacked)
+        }
+        let (q, k, v) = (tensors[0], tensors[1], tensors[2])
+        return .separate(q: try borrow(q, source, backend, &bytes), k: try borrow(k, source, backend, &bytes),
+                         v: try borrow(v, source, backend, &bytes))
     }
 
     /// Block `prefix`'s FFN gate and up, stacked when they share a format.
