@@ -6,6 +6,7 @@ import VulkanRuntime
 /// Vulkan backends for tests, always with the validation layers and synchronization validation on, and every
 /// message they report turned into a test failure. Other options come from the environment (VEER_VK_FORCE_STAGING,
 /// VEER_VK_MAX_BINDING_BYTES, VEER_VK_DISABLE, VEER_DEVICE), so `tools/test` can rerun the suites on the fallbacks.
+/// Tests that use them carry `.exclusiveVulkan`: the validation layer is not safe to use from two tests at once.
 public enum ValidatedVulkan {
     /// A new backend on its own instance and device (for tests that count live Vulkan objects).
     public static func makeBackend() throws -> VulkanBackend {

@@ -100,7 +100,7 @@ struct SweepModelTests {
     }
 
     /// In this suite, not a suite of its own: it uses the CPU model too, which runs one pass at a time.
-    @Test(.enabled(if: SweepFixture.vulkanEnabled))
+    @Test(.enabled(if: SweepFixture.vulkanEnabled), .exclusiveVulkan)
     func cpuAndVulkanSweepsAgree() throws {
         let prompt = try SweepFixture.prompt()
         let grid = try AlphaGrid(parsing: "-4:4:5")

@@ -84,7 +84,7 @@ extension EvaluationModelTests {
             #expect(throws: ScoringError.self) { try scorer.score([ScoringRequest(prompt: [1], continuations: [[]])]) }
         }
 
-        @Test(.enabled(if: EvaluationFixture.vulkanEnabled))
+        @Test(.enabled(if: EvaluationFixture.vulkanEnabled), .exclusiveVulkan)
         func vulkanDecidesAsTheCPUAndReusesPrefixesExactly() throws {
             let items = try EvaluationFixture.items(.copa, first: 3)
             let tokenized = try EvaluationFixture.tokenize(items)

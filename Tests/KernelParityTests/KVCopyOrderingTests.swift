@@ -55,7 +55,8 @@ enum KVCopyOrdering {
     }
 }
 
-@Suite(.enabled(if: VulkanTestDevice.shouldRun, "needs a Vulkan device (Debian: apt-get install mesa-vulkan-drivers)"))
+@Suite(.enabled(if: VulkanTestDevice.shouldRun, "needs a Vulkan device (Debian: apt-get install mesa-vulkan-drivers)"),
+       .exclusiveVulkan)
 struct VulkanKVCopyTests {
     @Test func ordersAfterAndBeforeTheOpsAroundIt() throws {
         let expected = try KVCopyOrdering.run(ReferenceBackend())

@@ -46,7 +46,7 @@ import Testing
         try check(CPUBackend(threads: 3))
     }
 
-    @Test(.enabled(if: VulkanTestDevice.shouldRun, "needs a Vulkan device"))
+    @Test(.enabled(if: VulkanTestDevice.shouldRun, "needs a Vulkan device"), .exclusiveVulkan)
     func vulkan() throws { try ValidatedVulkan.withSharedBackend { try check($0) } }
 
     @Test func undersizedBuffersAreRefused() throws {

@@ -8,7 +8,8 @@ import VulkanRuntime
 /// VEER_VK_MAX_BINDING_BYTES at its documented minimum: weights and tables over it are split across bindings, and
 /// bindings that are never split (the KV cache, a logits row) still run, because the variable lowers only the runs
 /// of split tensors, not the device's binding limit.
-@Suite(.enabled(if: VulkanTestDevice.shouldRun, "needs a Vulkan device (Debian: apt-get install mesa-vulkan-drivers)"))
+@Suite(.enabled(if: VulkanTestDevice.shouldRun, "needs a Vulkan device (Debian: apt-get install mesa-vulkan-drivers)"),
+       .exclusiveVulkan)
 struct SplitBindingLimitTests {
     /// A backend of its own per case (the shared one follows the environment's limit).
     static func backend() throws -> VulkanBackend {

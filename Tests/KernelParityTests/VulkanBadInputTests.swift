@@ -7,7 +7,7 @@ import Testing
 
 /// Bad input to the Vulkan backend: typed errors that name what was wrong, never a crash or a device fault, and a
 /// backend that keeps working afterwards.
-@Suite(.enabled(if: VulkanTestDevice.shouldRun, "needs a Vulkan device"))
+@Suite(.enabled(if: VulkanTestDevice.shouldRun, "needs a Vulkan device"), .exclusiveVulkan)
 struct VulkanBadInputTests {
     @Test func tooSmallOutputBufferIsAKernelErrorNamingTheOperand() throws {
         try ValidatedVulkan.withSharedBackend { backend in

@@ -7,7 +7,8 @@ import Testing
 
 /// Every small kernel case on the Vulkan backend (lavapipe on machines without a GPU) against the plain f64
 /// reference, with validation and synchronization validation on; then batch invariance and the Spherical guards.
-@Suite(.enabled(if: VulkanTestDevice.shouldRun, "needs a Vulkan device (Debian: apt-get install mesa-vulkan-drivers)"))
+@Suite(.enabled(if: VulkanTestDevice.shouldRun, "needs a Vulkan device (Debian: apt-get install mesa-vulkan-drivers)"),
+       .exclusiveVulkan)
 struct VulkanParityTests {
     @Test(arguments: KernelCatalog.small.map(\.name))
     func matchesTheReference(_ name: String) throws {

@@ -8,7 +8,7 @@ import Testing
 /// A recorded step (here matmul -> rmsnorm -> swiglu, like a slice of a decode step) replayed many times: no new
 /// Vulkan object of any kind, no new pipeline, and the same results as running the ops directly, also after the
 /// inputs change between replays.
-@Suite(.enabled(if: VulkanTestDevice.shouldRun, "needs a Vulkan device"))
+@Suite(.enabled(if: VulkanTestDevice.shouldRun, "needs a Vulkan device"), .exclusiveVulkan)
 struct VulkanReplayTests {
     @Test func replayingCreatesNoVulkanObjectsAndMatchesDirectRuns() throws {
         let backend = try ValidatedVulkan.makeBackend()   // its own context: object counts see only this test

@@ -12,7 +12,8 @@ import VulkanRuntime
 /// variants of the shaders. Each must give the reference's results (the shared kernel cases) and the plain path's
 /// bits. Validation and synchronization validation are on, and every message fails the test. The other kernels, batch
 /// invariance, the Spherical guards and replays are checked by `VulkanParityTests` and `VulkanReplayTests`.
-@Suite(.enabled(if: VulkanTestDevice.shouldRun, "needs a Vulkan device (Debian: apt-get install mesa-vulkan-drivers)"))
+@Suite(.enabled(if: VulkanTestDevice.shouldRun, "needs a Vulkan device (Debian: apt-get install mesa-vulkan-drivers)"),
+       .exclusiveVulkan)
 struct VulkanVariantTests {
     /// The fused input-norm mat-vec also gives rmsnorm then matmul's bits (`FusionEquivalence.normMatmul`).
     @Test("every matmul and norm_matmul case matches the reference, and every row is batch invariant, in each geometry",

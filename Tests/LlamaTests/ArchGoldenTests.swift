@@ -32,7 +32,7 @@ struct ArchGoldenTests {
         }
     }
 
-    @Test(.enabled(if: VulkanModelFixture.context != nil), arguments: synthetic)
+    @Test(.enabled(if: VulkanModelFixture.context != nil), .exclusiveVulkan, arguments: synthetic)
     func syntheticOnVulkan(_ name: String) throws {
         let (file, goldens) = try Self.syntheticModel(name)
         let context = try #require(VulkanModelFixture.context)
@@ -55,7 +55,7 @@ struct ArchGoldenTests {
     }
 
     /// On lavapipe one prompt: the 262144-row output matmul dominates.
-    @Test(.enabled(if: ModelFixture.isRelease && VulkanModelFixture.context != nil)) func gemmaOnVulkan() throws {
+    @Test(.enabled(if: ModelFixture.isRelease && VulkanModelFixture.context != nil), .exclusiveVulkan) func gemmaOnVulkan() throws {
         guard let path = try TestFileLocations.gemmaModelOrSkip() else { return }
         let goldens = try ArchGoldens.load("gemma3-270m")
         let context = try #require(VulkanModelFixture.context)

@@ -11,7 +11,8 @@ extension LlamaModelSuites {
     /// token, so the set is chosen to cover each path once: teacher-forced greedy (with the top-20 check on its first
     /// row) on a plain, a chat and a Unicode prompt; top-20 alone on the other three; hidden states on one; a batch of
     /// three; 8 cached decode steps; and CPU/Vulkan agreement on every position of the longest prompt.
-    @Suite("SmolLM2 on the Vulkan backend against llama.cpp F32 goldens", .enabled(if: VulkanModelFixture.enabled), .serialized)
+    @Suite("SmolLM2 on the Vulkan backend against llama.cpp F32 goldens", .enabled(if: VulkanModelFixture.enabled), .serialized,
+           .exclusiveVulkan)
     struct VulkanGoldenTests {
         let model: LlamaModel<VulkanBackend>
         init() throws { model = try VulkanModelFixture.model }

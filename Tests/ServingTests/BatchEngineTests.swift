@@ -51,7 +51,7 @@ struct BatchEngineTests {
         try await Self.checkInvariance(engine)
     }
 
-    @Test(.enabled(if: EngineFixture.vulkanEnabled)) func batchedRequestsGetTheirTokensAloneOnVulkan() async throws {
+    @Test(.enabled(if: EngineFixture.vulkanEnabled), .exclusiveVulkan) func batchedRequestsGetTheirTokensAloneOnVulkan() async throws {
         let engine = try EngineFixture.vulkanEngine()
         defer { engine.shutdown() }
         try await Self.checkInvariance(engine)

@@ -131,7 +131,7 @@ extension SteeringModelTests {
             #expect(throws: ModelError.self) { try generator.generate([good], sequences: []) }
         }
 
-        @Test(.enabled(if: SteeringModelFixture.vulkanEnabled))
+        @Test(.enabled(if: SteeringModelFixture.vulkanEnabled), .exclusiveVulkan)
         func vulkanBatchEqualsEachSequenceAlone() throws {
             let model = try SteeringModelFixture.vulkan
             // Four requests on three slots: two waves.

@@ -111,7 +111,8 @@ extension SteeringModelTests {
     }
 
     /// The same capture on the Vulkan backend (lavapipe in CI), with validation on.
-    @Suite("Capture on the Vulkan backend", .enabled(if: VulkanModelFixture.enabled)) struct VulkanCaptureTests {
+    @Suite("Capture on the Vulkan backend", .enabled(if: VulkanModelFixture.enabled), .exclusiveVulkan)
+    struct VulkanCaptureTests {
         @Test func lastTokenMatchesTheGoldenHiddenStates() throws {
             let backend = try ValidatedVulkan.makeBackend()
             try ValidatedVulkan.withValidation(of: backend) {

@@ -47,7 +47,7 @@ extension SteeringModelTests {
             try Self.expectThrowsNamingBlock1(SteeringModelFixture.cpu)
         }
 
-        @Test(.enabled(if: SteeringModelFixture.vulkanEnabled))
+        @Test(.enabled(if: SteeringModelFixture.vulkanEnabled), .exclusiveVulkan)
         func vulkanThrowsATypedErrorNamingTheBlock() throws {
             try Self.expectThrowsNamingBlock1(SteeringModelFixture.vulkan)
         }

@@ -26,7 +26,8 @@ extension SteeringModelTests {
 
 extension SteeringModelTests {
     /// The same checks on Vulkan (lavapipe in CI, about a second per 4 tokens): one run per kind of configuration.
-    @Suite("Steered SmolLM2 on the Vulkan backend against the goldens", .enabled(if: SteeringModelFixture.vulkanEnabled), .serialized)
+    @Suite("Steered SmolLM2 on the Vulkan backend against the goldens", .enabled(if: SteeringModelFixture.vulkanEnabled), .serialized,
+           .exclusiveVulkan)
     struct VulkanSteeredGoldenTests {
         @Test(arguments: ["mean s=4.0 1-30 C1", "mean s=-4.0 10-20 C2"]) func cvectorRun(_ name: String) throws {
             try SteeredChecks.cvectorRun(SteeringModelFixture.vulkan, name, backend: "vulkan")

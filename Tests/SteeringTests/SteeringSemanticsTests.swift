@@ -189,7 +189,8 @@ extension SteeringModelTests {
 }
 
 extension SteeringModelTests {
-    @Suite("Steering semantics on the Vulkan backend", .enabled(if: SteeringModelFixture.vulkanEnabled), .serialized)
+    @Suite("Steering semantics on the Vulkan backend", .enabled(if: SteeringModelFixture.vulkanEnabled), .serialized,
+           .exclusiveVulkan)
     struct VulkanSteeringSemanticsTests {
         let model: LlamaModel<VulkanBackend>
         init() throws { model = try SteeringModelFixture.vulkan }

@@ -160,7 +160,8 @@ extension SteeringModelTests {
         }
     }
 
-    @Suite("Steering trace on the Vulkan backend", .enabled(if: SteeringModelFixture.vulkanEnabled), .serialized)
+    @Suite("Steering trace on the Vulkan backend", .enabled(if: SteeringModelFixture.vulkanEnabled), .serialized,
+           .exclusiveVulkan)
     struct VulkanSteeringTraceTests {
         @Test func additiveGeneration() throws {
             try TraceChecks.additiveGeneration(SteeringModelFixture.vulkan, steps: 3)

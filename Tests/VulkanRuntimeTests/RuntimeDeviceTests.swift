@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 import VulkanRuntime
 
-@Suite("Vulkan runtime: devices and options")
+@Suite("Vulkan runtime: devices and options", .exclusiveVulkan)
 struct RuntimeDeviceTests {
     @Test func deviceExistsUnderCI() {
         if ProcessInfo.processInfo.environment["CI"] == "true" {

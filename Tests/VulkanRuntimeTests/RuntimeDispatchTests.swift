@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 import VulkanRuntime
 
-@Suite("Vulkan runtime: buffers, dispatch, barriers, replay, lifetimes", .enabled(if: RuntimeFixtures.hasDevice))
+@Suite("Vulkan runtime: buffers, dispatch, barriers, replay, lifetimes", .enabled(if: RuntimeFixtures.hasDevice),
+       .exclusiveVulkan)
 struct RuntimeDispatchTests {
     @Test(arguments: [false, true]) func bufferRoundTrip(forceStaging: Bool) throws {
         let context = try RuntimeFixtures.context(VulkanOptions(forceStaging: forceStaging))

@@ -1,6 +1,7 @@
 import CVulkan
 import Foundation
 import Testing
+import TestSupport
 @_spi(Testing) import VulkanRuntime
 
 /// Every init that fails half-way releases what it already made: the live-object counts after the failure equal
@@ -8,7 +9,7 @@ import Testing
 /// fail (an allocation over the heap, impossible sizes) and injected elsewhere (`VulkanFaultInjector`). Objects are
 /// kept alive explicitly around each comparison: in release builds Swift frees an object after its last use, which
 /// would otherwise change the counts under the test's feet.
-@Suite("Vulkan runtime: failed inits release what they made", .enabled(if: RuntimeFixtures.hasDevice))
+@Suite("Vulkan runtime: failed inits release what they made", .enabled(if: RuntimeFixtures.hasDevice), .exclusiveVulkan)
 struct RuntimeFailureTests {
     typealias Step = VulkanFaultInjector.Step
 
