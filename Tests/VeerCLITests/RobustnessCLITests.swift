@@ -23,7 +23,14 @@ struct RobustnessCLITests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let copy = directory.appending(path: "veer")
-        try FileManager.default.copyItem(at: try VeerProcess.executable, to: copy)
+        // Copied by cp, not in this process: while this process held the copy open for writing, a child that another
+        // test spawned meanwhile inherited that descriptor, and running the copy failed with ETXTBSY ("Text file busy").
+        let cp = Process()
+        cp.executableURL = URL(fileURLWithPath: "/bin/cp")
+        cp.arguments = [try VeerProcess.executable.path, copy.path]
+        try cp.run()
+        cp.waitUntilExit()
+        try #require(cp.terminationStatus == 0, "cp exited with \(cp.terminationStatus)")
         let process = Process()
         process.executableURL = copy
         process.arguments = ["bench", "kernels", "--small", "--backend", "all", "--filter", "rmsnorm", "--json"]
