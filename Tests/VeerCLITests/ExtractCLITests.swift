@@ -40,20 +40,29 @@ struct ExtractCLITests {
         return worst
     }
 
+    /// `veer extract --method cvector-mean` (on the CPU, `model` arguments first) from llama-cvector-generator's
+    /// prompt files, written into `directory`, into `out`: expects it to succeed with the golden vector's blocks, all
+    /// `blocks` of them, and returns the smallest cosine per block against the golden.
+    static func cvectorMeanCosine(_ prompts: CVectorGoldens.TrainingPrompts, model: [String] = [], in directory: URL,
+                                  out: String, golden: String, blocks: Int) throws -> Double {
+        let (positive, negative) = try prompts.writePromptFiles(in: directory)
+        let result = try VeerProcess.run(["extract"] + model + ["--backend", "cpu", "--method", "cvector-mean",
+                                          "--positive-file", positive.path, "--negative-file", negative.path,
+                                          "--out", out, "--json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let ours = try directions(out)
+        let theirs = try directions(GoldenFile.vectorFile(golden))
+        #expect(Set(ours.keys) == Set(theirs.keys) && ours.count == blocks)
+        return minimumCosine(ours, theirs)
+    }
+
     /// The golden training prompts written as llama.cpp's prompt files (one per line, "\n" escapes).
     @Test func cvectorMeanReproducesLlamaCppsVector() throws {
         let prompts = try CVectorGoldens.shared.training_prompts
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (positive, negative) = try prompts.writePromptFiles(in: directory)
-        let out = directory.appending(path: "happy.gguf").path
-        let result = try VeerProcess.run(["extract", "--backend", "cpu", "--method", "cvector-mean", "--positive-file",
-                                          positive.path, "--negative-file", negative.path, "--out", out, "--json"])
-        #expect(result.status == 0, "stderr: \(result.stderr)")
-        let ours = try Self.directions(out)
-        let theirs = try Self.directions(GoldenFile.vectorFile("cvector-happy.gguf"))
-        #expect(Set(ours.keys) == Set(theirs.keys) && ours.count == 29)
-        let worst = Self.minimumCosine(ours, theirs)
+        let worst = try Self.cvectorMeanCosine(prompts, in: directory, out: directory.appending(path: "happy.gguf").path,
+                                               golden: "cvector-happy.gguf", blocks: 29)
         #expect(worst >= ModelTolerance.cvectorMeanCosine, "min cosine per block against cvector-happy.gguf = \(worst)")
         print("veer extract --method cvector-mean vs cvector-happy.gguf: min cosine per block = \(worst)")
     }

@@ -35,15 +35,9 @@ struct GemmaCLITests {
         guard try TestFileLocations.gemmaModelOrSkip() != nil else { return }
         let prompts = try GoldenFile.decode(CVectorGoldens.TrainingPromptsFile.self, from: "arch/gemma3-270m-cvector.json")
             .training_prompts
-        let (positive, negative) = try prompts.writePromptFiles(in: scratch.url)
         let out = scratch.url.appending(path: "gemma-happy.gguf").path
-        let result = try VeerProcess.run(["extract", "--model", "gemma3-270m", "--backend", "cpu", "--method", "cvector-mean",
-                                          "--positive-file", positive.path, "--negative-file", negative.path, "--out", out, "--json"])
-        #expect(result.status == 0, "stderr: \(result.stderr)")
-        let ours = try ExtractCLITests.directions(out)
-        let theirs = try ExtractCLITests.directions(GoldenFile.vectorFile("arch/cvector-gemma3-happy.gguf"))
-        #expect(Set(ours.keys) == Set(theirs.keys) && ours.count == 17)
-        let worst = ExtractCLITests.minimumCosine(ours, theirs)
+        let worst = try ExtractCLITests.cvectorMeanCosine(prompts, model: ["--model", "gemma3-270m"], in: scratch.url, out: out,
+                                                          golden: "arch/cvector-gemma3-happy.gguf", blocks: 17)
         #expect(worst >= ModelTolerance.cvectorMeanCosine, "min cosine per block against cvector-gemma3-happy.gguf = \(worst)")
         print("veer extract --method cvector-mean on Gemma vs llama.cpp: min cosine per block = \(worst)")
 
